@@ -1,0 +1,121 @@
+package matcher
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// indexes are derived from state and rebuilt by Restore: every query is served from
+// them, never from a scan of all objects.
+type indexes struct {
+	byToken   map[string]string         // token hash → participant
+	byAddress map[common.Address]string // SME and core addresses → participant
+	parties   map[string][]uint64       // participant → receivable numbers it is party to, ascending
+	matches   map[string][]uint64       // participant → match numbers (lender, holder, debtor), ascending
+	offers    map[string][]uint64       // lender → offer numbers, ascending
+	books     map[string]*book          // core → its book
+	due       []dueItem                 // confirmed tier-1 receivables by due date, for Tick
+}
+
+type dueItem struct {
+	due Date
+	n   uint64
+}
+
+// book is one core's market: live offers and resting listings, each oldest first.
+type book struct {
+	offers  []*Offer
+	resting []*Listing
+}
+
+func newIndexes() indexes {
+	return indexes{
+		byToken: map[string]string{}, byAddress: map[common.Address]string{},
+		parties: map[string][]uint64{}, matches: map[string][]uint64{}, offers: map[string][]uint64{},
+		books: map[string]*book{},
+	}
+}
+
+func (ix *indexes) addParticipant(p *Participant) {
+	ix.byToken[p.TokenHash] = p.ID
+	if p.Role != RoleLender {
+		ix.byAddress[p.Address] = p.ID
+	}
+}
+
+// insertSorted adds n to an ascending list (usually at the end).
+func insertSorted(list []uint64, n uint64) []uint64 {
+	i, found := slices.BinarySearch(list, n)
+	if found {
+		return list
+	}
+	return slices.Insert(list, i, n)
+}
+
+func (ix *indexes) addReceivable(r *Receivable) {
+	n := idNumber(prefixReceivable, r.ID)
+	ix.parties[r.HolderID] = insertSorted(ix.parties[r.HolderID], n)
+	ix.parties[r.DebtorID] = insertSorted(ix.parties[r.DebtorID], n)
+}
+
+func (ix *indexes) addParty(pid string, r *Receivable) {
+	ix.parties[pid] = insertSorted(ix.parties[pid], idNumber(prefixReceivable, r.ID))
+}
+
+func (ix *indexes) addMatch(mt *Match) {
+	n := idNumber(prefixMatch, mt.ID)
+	for _, pid := range []string{mt.LenderID, mt.HolderID, mt.DebtorID} {
+		ix.matches[pid] = insertSorted(ix.matches[pid], n)
+	}
+}
+
+func (ix *indexes) addOffer(o *Offer) {
+	ix.offers[o.LenderID] = insertSorted(ix.offers[o.LenderID], idNumber(prefixOffer, o.ID))
+}
+
+func (ix *indexes) book(core string) *book {
+	b := ix.books[core]
+	if b == nil {
+		b = &book{}
+		ix.books[core] = b
+	}
+	return b
+}
+
+func (b *book) addOffer(o *Offer) { b.offers = append(b.offers, o) }
+
+func (b *book) removeOffer(o *Offer) {
+	if i := slices.Index(b.offers, o); i >= 0 {
+		b.offers = slices.Delete(b.offers, i, i+1)
+	}
+}
+
+func (b *book) addListing(l *Listing) { b.resting = append(b.resting, l) }
+
+func (b *book) removeListing(l *Listing) {
+	if i := slices.Index(b.resting, l); i >= 0 {
+		b.resting = slices.Delete(b.resting, i, i+1)
+	}
+}
+
+func (ix *indexes) addDue(r *Receivable) {
+	it := dueItem{due: r.DueDate, n: idNumber(prefixReceivable, r.ID)}
+	i := sort.Search(len(ix.due), func(i int) bool {
+		d := ix.due[i]
+		return d.due > it.due || d.due == it.due && d.n > it.n
+	})
+	ix.due = slices.Insert(ix.due, i, it)
+}
+
+// popDue removes and returns the receivables due strictly before day, earliest first.
+func (ix *indexes) popDue(day Date) []string {
+	i := sort.Search(len(ix.due), func(i int) bool { return ix.due[i].due >= day })
+	out := make([]string, i)
+	for k, it := range ix.due[:i] {
+		out[k] = makeID(prefixReceivable, it.n)
+	}
+	ix.due = slices.Delete(ix.due, 0, i)
+	return out
+}

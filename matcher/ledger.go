@@ -1,0 +1,341 @@
+package matcher
+
+import (
+	"sort"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/scfx/scfx/merkle"
+)
+
+// Limits on one ledger outcome, matching what one transaction can carry
+// (DESIGN.md §4: Osaka caps a transaction at 2^24 gas; register ≈ 24.2k gas each).
+const (
+	MaxRegisterBatch = 500
+	MaxAnchorBatch   = 10_000
+)
+
+// Leaf is one entry of the pending-anchor queue: a confirmation, transfer or
+// assignment, numbered from 1 in the order the matcher accepted them.
+type Leaf struct {
+	Kind         byte        `json:"kind"`
+	ReceivableID string      `json:"receivable_id"`
+	MatchID      string      `json:"match_id,omitempty"`
+	Hash         common.Hash `json:"hash"`
+}
+
+// Batch is a run of leaves anchored under one Merkle root.
+type Batch struct {
+	Root   common.Hash `json:"root"`
+	First  uint64      `json:"first"`
+	Count  int         `json:"count"`
+	TxHash common.Hash `json:"tx_hash"`
+	Block  uint64      `json:"block"`
+	AtMs   int64       `json:"at_ms"`
+}
+
+// Registration is one fingerprint queued for, or answered by, the shared registry.
+type Registration struct {
+	Fingerprint  common.Hash `json:"fingerprint"`
+	Ref          common.Hash `json:"ref"`
+	ReceivableID string      `json:"receivable_id"`
+	Outcome      string      `json:"outcome,omitempty"`
+	ExistingRef  common.Hash `json:"existing_ref,omitempty"`
+}
+
+// refTag separates our registry refs from any other keccak256 use.
+const refTag = "scfx.ref.v1"
+
+// RegistryRef is the ref this platform registers a receivable's fingerprint under:
+// its platform id and receivable id, so another platform's claim on the same invoice
+// has another ref and shows up as a Duplicate.
+func RegistryRef(platform common.Hash, receivableID string) common.Hash {
+	return crypto.Keccak256Hash([]byte(refTag), platform.Bytes(), []byte(receivableID))
+}
+
+func (m *Matcher) setLedger(actor string, c *SetLedger) (Result, *Error) {
+	if err := requireSystem(actor); err != nil {
+		return Result{}, err
+	}
+	if c.ChainID == 0 {
+		return Result{}, fieldErr("chain_id", "must be positive")
+	}
+	reg, err := parseAddress("registry", c.Registry)
+	if err != nil {
+		return Result{}, err
+	}
+	pb, derr := hexutil.Decode(c.Platform)
+	if derr != nil || len(pb) != 32 {
+		return Result{}, fieldErr("platform", "must be 0x and 32 bytes of hex")
+	}
+	var anchorer common.Address
+	if c.Anchorer != "" {
+		if anchorer, err = parseAddress("anchorer", c.Anchorer); err != nil {
+			return Result{}, err
+		}
+	}
+	l := LedgerConfig{ChainID: c.ChainID, Registry: reg, Platform: common.BytesToHash(pb), Anchorer: anchorer}
+	if cur := m.s.Ledger; cur != nil {
+		// Signatures are bound to the domain and refs to the platform: neither may move
+		// once set. The anchorer's account may (a new lease holder, a rotated key).
+		if cur.ChainID != l.ChainID || cur.Registry != l.Registry || cur.Platform != l.Platform {
+			return Result{}, invalidState("the ledger is already set to chain %d, registry %s", cur.ChainID, cur.Registry.Hex())
+		}
+		l.Fence = cur.Fence
+	}
+	m.s.Ledger = &l
+	return Result{}, nil
+}
+
+func (m *Matcher) pushRegistration(r *Receivable) {
+	m.s.Regs = append(m.s.Regs, Registration{
+		Fingerprint: r.Fingerprint, Ref: RegistryRef(m.s.Ledger.Platform, r.ID), ReceivableID: r.ID,
+	})
+}
+
+func (m *Matcher) pushLeaf(r *Receivable, kind byte, hash common.Hash, matchID string) {
+	m.s.Leaves = append(m.s.Leaves, Leaf{Kind: kind, ReceivableID: r.ID, MatchID: matchID, Hash: hash})
+	r.Leaves = append(r.Leaves, uint64(len(m.s.Leaves)))
+}
+
+// checkFence refuses a ledger outcome from an anchorer whose lease was taken over
+// (DESIGN.md §3: a fencing token in distributed mode).
+func (m *Matcher) checkFence(fence uint64) *Error {
+	if m.s.Ledger == nil {
+		return errorf(CodeUnavailable, "the ledger is not configured yet")
+	}
+	if fence < m.s.Ledger.Fence {
+		return invalidState("fencing token %d is older than %d", fence, m.s.Ledger.Fence)
+	}
+	return nil
+}
+
+func (m *Matcher) recordRegistrations(actor string, c *RecordRegistrations) (Result, *Error) {
+	if err := requireSystem(actor); err != nil {
+		return Result{}, err
+	}
+	if err := m.checkFence(c.Fence); err != nil {
+		return Result{}, err
+	}
+	if c.First != m.s.RegsDone+1 {
+		return Result{}, invalidState("registrations from %d: the next unanswered is %d", c.First, m.s.RegsDone+1)
+	}
+	pending := uint64(len(m.s.Regs)) - m.s.RegsDone
+	if len(c.Results) == 0 || len(c.Results) > MaxRegisterBatch || uint64(len(c.Results)) > pending {
+		return Result{}, fieldErr("results", "must hold 1 to %d of the %d pending registrations", MaxRegisterBatch, pending)
+	}
+	type outcome struct {
+		dup      bool
+		existing common.Hash
+	}
+	outs := make([]outcome, len(c.Results))
+	for i, res := range c.Results {
+		reg := m.s.Regs[m.s.RegsDone+uint64(i)]
+		if res.Fingerprint != reg.Fingerprint.Hex() {
+			return Result{}, fieldErr("results", "result %d is for %s, the queue has %s", i, res.Fingerprint, reg.Fingerprint.Hex())
+		}
+		outs[i].dup = res.Duplicate
+		if res.Duplicate {
+			b, err := hexutil.Decode(res.ExistingRef)
+			if err != nil || len(b) != 32 {
+				return Result{}, fieldErr("existing_ref", "must be 0x and 32 bytes of hex")
+			}
+			outs[i].existing = common.BytesToHash(b)
+		}
+	}
+	m.s.Ledger.Fence = c.Fence
+	for i, o := range outs {
+		reg := &m.s.Regs[m.s.RegsDone+uint64(i)]
+		r := m.s.Receivables[reg.ReceivableID]
+		if o.dup {
+			reg.Outcome, reg.ExistingRef = RegDuplicate, o.existing
+			r.Registration = RegDuplicate
+			if r.Status == StatusConfirmed {
+				r.Status = StatusDuplicate
+			}
+			continue
+		}
+		reg.Outcome = RegClean
+		r.Registration = RegClean
+		m.evaluate(r)
+	}
+	m.s.RegsDone += uint64(len(outs))
+	return Result{}, nil
+}
+
+func (m *Matcher) recordAnchor(actor string, c *RecordAnchor) (Result, *Error) {
+	if err := requireSystem(actor); err != nil {
+		return Result{}, err
+	}
+	if err := m.checkFence(c.Fence); err != nil {
+		return Result{}, err
+	}
+	if c.FirstLeaf != m.s.Anchored+1 {
+		return Result{}, invalidState("anchor from leaf %d: the next unanchored is %d", c.FirstLeaf, m.s.Anchored+1)
+	}
+	pending := uint64(len(m.s.Leaves)) - m.s.Anchored
+	if c.Count <= 0 || c.Count > MaxAnchorBatch || uint64(c.Count) > pending {
+		return Result{}, fieldErr("count", "must be 1 to %d of the %d pending leaves", MaxAnchorBatch, pending)
+	}
+	tx, derr := hexutil.Decode(c.TxHash)
+	if derr != nil || len(tx) != 32 {
+		return Result{}, fieldErr("tx_hash", "must be 0x and 32 bytes of hex")
+	}
+	if c.Block == 0 {
+		return Result{}, fieldErr("block", "must be positive")
+	}
+	leaves := m.leafHashes(c.FirstLeaf, c.Count)
+	root := merkle.Root(leaves)
+	if c.Root != root.Hex() {
+		return Result{}, invalidState("root %s is not the root of leaves %d..%d (%s)", c.Root, c.FirstLeaf, c.FirstLeaf+uint64(c.Count)-1, root.Hex())
+	}
+	m.s.Ledger.Fence = c.Fence
+	m.s.Batches = append(m.s.Batches, Batch{Root: root, First: c.FirstLeaf, Count: c.Count, TxHash: common.BytesToHash(tx), Block: c.Block, AtMs: m.nowMs})
+	m.s.Anchored += uint64(c.Count)
+	for n := c.FirstLeaf; n <= m.s.Anchored; n++ {
+		if l := m.s.Leaves[n-1]; l.Kind != merkle.KindAssignment {
+			m.evaluate(m.s.Receivables[l.ReceivableID])
+		}
+	}
+	return Result{}, nil
+}
+
+func (m *Matcher) leafHashes(first uint64, count int) []common.Hash {
+	out := make([]common.Hash, count)
+	for i := range out {
+		out[i] = m.s.Leaves[first-1+uint64(i)].Hash
+	}
+	return out
+}
+
+// evaluate makes a confirmed receivable financeable once the ledger has caught up
+// with it (DESIGN.md §4): a tier-1 claim when its fingerprint registered clean and its
+// confirmation is anchored; a fragment when the transfer that made it is anchored.
+func (m *Matcher) evaluate(r *Receivable) {
+	if r.Status != StatusConfirmed || len(r.Leaves) == 0 || r.Leaves[0] > m.s.Anchored {
+		return
+	}
+	if r.Tier == 1 && r.Registration != RegClean {
+		return
+	}
+	if r.Tier > 1 {
+		if root := m.s.Receivables[r.RootID]; root.Status == StatusDuplicate {
+			return
+		}
+	}
+	r.Status = StatusFinanceable
+}
+
+// PendingRegistrations is the first unanswered registration's number and up to max
+// of the queue from there.
+func (m *Matcher) PendingRegistrations(max int) (uint64, []Registration) {
+	first := m.s.RegsDone + 1
+	n := uint64(len(m.s.Regs)) - m.s.RegsDone
+	if uint64(max) < n {
+		n = uint64(max)
+	}
+	return first, append([]Registration(nil), m.s.Regs[m.s.RegsDone:m.s.RegsDone+n]...)
+}
+
+// PendingLeaves is the first unanchored leaf's number and up to max leaf hashes from there.
+func (m *Matcher) PendingLeaves(max int) (uint64, []common.Hash) {
+	first := m.s.Anchored + 1
+	n := uint64(len(m.s.Leaves)) - m.s.Anchored
+	if uint64(max) < n {
+		n = uint64(max)
+	}
+	return first, m.leafHashes(first, int(n))
+}
+
+// PendingCounts is how many leaves and registrations wait for the chain.
+func (m *Matcher) PendingCounts() (leaves, regs int) {
+	return len(m.s.Leaves) - int(m.s.Anchored), len(m.s.Regs) - int(m.s.RegsDone)
+}
+
+// LeafProof is a leaf's inclusion proof in its anchored batch.
+type LeafProof struct {
+	Kind   byte          `json:"-"`
+	Leaf   common.Hash   `json:"leaf"`
+	Root   common.Hash   `json:"root"`
+	Proof  []common.Hash `json:"proof"`
+	TxHash common.Hash   `json:"tx_hash"`
+	Block  uint64        `json:"block_number"`
+}
+
+// Proof is the proof of receivable id's leaf of the given kind (the latest one, for
+// assignments). ok is false when there is no such leaf; an unanchored leaf is
+// invalid_state.
+func (m *Matcher) Proof(id string, kind byte) (LeafProof, *Error) {
+	r := m.s.Receivables[id]
+	if r == nil {
+		return LeafProof{}, notFound("receivable", id)
+	}
+	var n uint64
+	for _, ln := range r.Leaves {
+		if m.s.Leaves[ln-1].Kind == kind {
+			n = ln
+		}
+	}
+	if n == 0 {
+		return LeafProof{}, invalidState("receivable %s has no leaf of that kind", id)
+	}
+	if n > m.s.Anchored {
+		return LeafProof{}, invalidState("the leaf is not anchored yet")
+	}
+	b := m.batchOf(n)
+	leaves := m.leafHashes(b.First, b.Count)
+	return LeafProof{
+		Kind: kind, Leaf: leaves[n-b.First], Root: b.Root, Proof: merkle.Proof(leaves, int(n-b.First)),
+		TxHash: b.TxHash, Block: b.Block,
+	}, nil
+}
+
+// Anchor describes one of a receivable's leaves and, once anchored, its batch.
+type Anchor struct {
+	Kind     string       `json:"kind"`
+	Leaf     common.Hash  `json:"leaf"`
+	Root     *common.Hash `json:"root"`
+	TxHash   *common.Hash `json:"tx_hash"`
+	Block    uint64       `json:"block_number,omitempty"`
+	Anchored bool         `json:"anchored"`
+}
+
+// LeafKindName names a leaf kind as the API does.
+func LeafKindName(k byte) string {
+	switch k {
+	case merkle.KindConfirmation:
+		return "confirmation"
+	case merkle.KindTransfer:
+		return "transfer"
+	case merkle.KindAssignment:
+		return "assignment"
+	}
+	return "unknown"
+}
+
+// Anchors lists r's leaves with where they were anchored.
+func (m *Matcher) Anchors(r *Receivable) []Anchor {
+	out := make([]Anchor, 0, len(r.Leaves))
+	for _, n := range r.Leaves {
+		l := m.s.Leaves[n-1]
+		a := Anchor{Kind: LeafKindName(l.Kind), Leaf: l.Hash}
+		if n <= m.s.Anchored {
+			b := m.batchOf(n)
+			root, tx := b.Root, b.TxHash
+			a.Root, a.TxHash, a.Block, a.Anchored = &root, &tx, b.Block, true
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// batchOf is the batch that anchored leaf n (n <= Anchored).
+func (m *Matcher) batchOf(n uint64) Batch {
+	i := sort.Search(len(m.s.Batches), func(i int) bool {
+		b := m.s.Batches[i]
+		return b.First+uint64(b.Count) > n
+	})
+	return m.s.Batches[i]
+}

@@ -1,0 +1,109 @@
+package matcher
+
+// Settlement and maturity: the core pays (settle) or does not (Tick → overdue).
+
+func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
+	core, err := m.actor(actor, RoleCore)
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := m.visibleReceivable(actor, c.ReceivableID)
+	if err != nil {
+		return Result{}, err
+	}
+	if r.DebtorID != core.ID {
+		return Result{}, forbidden("only the debtor core settles a receivable")
+	}
+	if err := checkReference(c.Reference); err != nil {
+		return Result{}, err
+	}
+	if r.Tier != 1 {
+		return Result{}, invalidState("receivable %s is a fragment: settle its tier-1 receivable %s", r.ID, r.RootID)
+	}
+	switch r.Status {
+	case StatusPending, StatusDuplicate, StatusSettled:
+		return Result{}, invalidState("receivable %s is %s", r.ID, r.Status)
+	}
+	m.eachInTree(r, m.settleOne)
+	core.Settled++
+	return Result{Receivable: r.copy()}, nil
+}
+
+// eachInTree calls fn on r and every fragment split from it, parents first, in the
+// order the fragments were made.
+func (m *Matcher) eachInTree(r *Receivable, fn func(*Receivable)) {
+	fn(r)
+	for _, id := range r.Children {
+		m.eachInTree(m.s.Receivables[id], fn)
+	}
+}
+
+// settleOne closes one receivable of a paid invoice: a resting listing is cancelled,
+// an unfunded match cancelled and a funded or overdue one settled, each giving its
+// line back.
+func (m *Matcher) settleOne(r *Receivable) {
+	m.closeListing(r)
+	if mt := m.s.Matches[r.MatchID]; mt != nil {
+		o := m.s.Offers[mt.OfferID]
+		switch mt.Status {
+		case MatchMatched:
+			mt.Status = MatchCancelled
+			o.ReservedFen -= mt.AmountFen
+		case MatchFunded, MatchOverdue:
+			mt.Status = MatchSettled
+			o.UsedFen -= mt.AmountFen
+		}
+		assertLine(o)
+	}
+	r.Status = StatusSettled
+}
+
+func (m *Matcher) closeListing(r *Receivable) {
+	if l := m.s.Listings[r.ListingID]; l != nil && l.Status == ListingResting {
+		l.Status = ListingCancelled
+		m.ix.book(l.DebtorID).removeListing(l)
+	}
+}
+
+// tick moves time: every confirmed claim unpaid past its due date plus the grace
+// period goes overdue. A funded match keeps its line used until the core pays.
+func (m *Matcher) tick(actor string) (Result, *Error) {
+	if err := requireSystem(actor); err != nil {
+		return Result{}, err
+	}
+	today := m.Today()
+	for _, id := range m.ix.popDue(today - Date(m.cfg.OverdueGraceDays)) {
+		root := m.s.Receivables[id]
+		if !needsMaturity(root) {
+			continue
+		}
+		root.Matured = true
+		m.eachInTree(root, m.overdueOne)
+		m.s.Participants[root.DebtorID].Defaulted++
+	}
+	m.pruneIdem()
+	return Result{}, nil
+}
+
+func (m *Matcher) overdueOne(r *Receivable) {
+	m.closeListing(r)
+	if mt := m.s.Matches[r.MatchID]; mt != nil {
+		o := m.s.Offers[mt.OfferID]
+		switch mt.Status {
+		case MatchMatched:
+			mt.Status = MatchCancelled
+			o.ReservedFen -= mt.AmountFen
+		case MatchFunded:
+			mt.Status = MatchOverdue
+		}
+		assertLine(o)
+	}
+	if r.Status != StatusTransferred && r.Status != StatusSettled {
+		r.Status = StatusOverdue
+	}
+}
+
+// needsMaturity: a confirmed tier-1 claim that is still unpaid and not yet matured.
+func needsMaturity(r *Receivable) bool {
+	return r.Confirmation != nil && !r.Matured && r.Status != StatusSettled && r.Status != StatusDuplicate
+}

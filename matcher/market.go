@@ -1,0 +1,342 @@
+package matcher
+
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/scfx/scfx/merkle"
+)
+
+// Limits of the market (TigerBeetle: a limit on everything).
+const (
+	maxRateBps        = 10_000 // 100% a year: anything above is a typo, not a price
+	maxClusterFilters = 100
+	maxLiveOffersBook = 10_000 // per core: a new listing scans the book's live offers
+	daysPerYearBps    = 10_000 * 365
+)
+
+// Discount is amount × rate_bps × days / (10000 × 365), rounded down to the fen
+// (DESIGN.md §6). The product can pass 2^63, so it is computed in 128 bits.
+func Discount(amountFen, rateBps int64, days int) int64 {
+	if amountFen <= 0 || rateBps <= 0 || days <= 0 {
+		return 0
+	}
+	hi, lo := bits.Mul64(uint64(amountFen), uint64(rateBps)*uint64(days))
+	q, _ := bits.Div64(hi, lo, daysPerYearBps)
+	return int64(q)
+}
+
+// terms are what eligibility reads of a listing, as of now.
+type terms struct {
+	score     int
+	band      string
+	tenorDays int
+	clusterID string // the holder's valid cluster, "" if none
+	certRank  int    // the holder's valid certification
+}
+
+func (m *Matcher) termsOf(r *Receivable) terms {
+	in := m.inputs(r)
+	t := terms{score: in.total(), tenorDays: in.tenorDays}
+	t.band = Band(t.score)
+	t.certRank, _ = certRank(in.cert)
+	if in.clusterLevel != "" {
+		t.clusterID = m.s.Participants[r.HolderID].ClusterID
+	}
+	return t
+}
+
+// quote is o's rate for a listing with terms t and amount, or false when o may not
+// serve it (DESIGN.md §6 eligibility).
+func quote(o *Offer, t terms, amount int64) (int64, bool) {
+	rate, ok := o.Rates.Quote(t.band)
+	switch {
+	case !ok, t.score < o.MinScore, t.tenorDays > o.MaxTenorDays:
+		return 0, false
+	case amount > o.Available(), o.MinTicketFen > 0 && amount < o.MinTicketFen, o.MaxTicketFen > 0 && amount > o.MaxTicketFen:
+		return 0, false
+	}
+	if len(o.ClusterIDs) > 0 {
+		if _, found := slices.BinarySearch(o.ClusterIDs, t.clusterID); !found || t.clusterID == "" {
+			return 0, false
+		}
+	}
+	if min, _ := certRank(o.MinCertification); t.certRank < min {
+		return 0, false
+	}
+	return rate, true
+}
+
+func (m *Matcher) list(actor string, c *List) (Result, *Error) {
+	holder, err := m.actor(actor, RoleSME)
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := m.visibleReceivable(actor, c.ReceivableID)
+	if err != nil {
+		return Result{}, err
+	}
+	if r.HolderID != holder.ID {
+		return Result{}, forbidden("only the holder lists a receivable")
+	}
+	if c.MaxRateBps <= 0 || c.MaxRateBps > maxRateBps {
+		return Result{}, fieldErr("max_rate_bps", "must be between 1 and %d", maxRateBps)
+	}
+	if r.Status != StatusFinanceable {
+		return Result{}, invalidState("receivable %s is %s, not financeable", r.ID, r.Status)
+	}
+	t := m.termsOf(r)
+	if t.tenorDays < m.cfg.MinListTenorDays {
+		return Result{}, invalidState("receivable %s has %d days to run, a listing needs %d", r.ID, t.tenorDays, m.cfg.MinListTenorDays)
+	}
+	m.s.Counters.Listing++
+	l := &Listing{
+		ID: makeID(prefixListing, m.s.Counters.Listing), Seq: m.s.Counters.Listing,
+		ReceivableID: r.ID, HolderID: r.HolderID, DebtorID: r.DebtorID, AmountFen: r.RemainingFen,
+		MaxRateBps: c.MaxRateBps, Score: t.score, Band: t.band, TenorDays: t.tenorDays, Tier: r.Tier,
+		Status: ListingResting, CreatedMs: m.nowMs,
+	}
+	m.s.Listings[l.ID] = l
+	r.Status, r.ListingID = StatusListed, l.ID
+	res := Result{}
+	if o, rate := m.bestOffer(l, t); o != nil {
+		mt := m.makeMatch(l, o, rate, r)
+		res.Match = mt.copy()
+	} else {
+		m.ix.book(r.DebtorID).addListing(l)
+	}
+	res.Listing, res.Receivable = l.copy(), r.copy()
+	return res, nil
+}
+
+// bestOffer is the lowest eligible quote at or below the listing's maximum; ties go
+// to the older offer, which comes first in the book.
+func (m *Matcher) bestOffer(l *Listing, t terms) (*Offer, int64) {
+	var best *Offer
+	var bestRate int64
+	for _, o := range m.ix.book(l.DebtorID).offers {
+		rate, ok := quote(o, t, l.AmountFen)
+		if !ok || rate > l.MaxRateBps {
+			continue
+		}
+		if best == nil || rate < bestRate {
+			best, bestRate = o, rate
+		}
+	}
+	return best, bestRate
+}
+
+// makeMatch pairs l with o at rate: the line reserves the amount.
+func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable) *Match {
+	m.s.Counters.Match++
+	days := int(r.DueDate - m.Today())
+	discount := Discount(l.AmountFen, rate, days)
+	mt := &Match{
+		ID: makeID(prefixMatch, m.s.Counters.Match), ListingID: l.ID, ReceivableID: r.ID, OfferID: o.ID,
+		LenderID: o.LenderID, HolderID: l.HolderID, DebtorID: l.DebtorID, AmountFen: l.AmountFen,
+		RateBps: rate, Days: days, DiscountFen: discount, AdvanceFen: l.AmountFen - discount,
+		Status: MatchMatched, CreatedMs: m.nowMs,
+	}
+	m.s.Matches[mt.ID] = mt
+	o.ReservedFen += mt.AmountFen
+	assertLine(o)
+	l.Status, l.MatchID = ListingMatched, mt.ID
+	r.Status, r.MatchID = StatusMatched, mt.ID
+	if !slices.Contains(r.Lenders, o.LenderID) {
+		r.Lenders = append(r.Lenders, o.LenderID)
+		m.ix.addParty(o.LenderID, r)
+	}
+	m.ix.addMatch(mt)
+	return mt
+}
+
+// assertLine is the line invariant of DESIGN.md §7; breaking it is a bug.
+func assertLine(o *Offer) {
+	if o.UsedFen < 0 || o.ReservedFen < 0 || o.UsedFen+o.ReservedFen > o.LineFen {
+		panic("matcher: line invariant broken on offer " + o.ID)
+	}
+}
+
+func (m *Matcher) cancelListing(actor string, c *CancelListing) (Result, *Error) {
+	holder, err := m.actor(actor, RoleSME)
+	if err != nil {
+		return Result{}, err
+	}
+	l := m.s.Listings[c.ListingID]
+	if l == nil || l.HolderID != holder.ID {
+		return Result{}, notFound("listing", c.ListingID)
+	}
+	if l.Status != ListingResting {
+		return Result{}, invalidState("listing %s is %s, not resting", l.ID, l.Status)
+	}
+	r := m.s.Receivables[l.ReceivableID]
+	l.Status = ListingCancelled
+	r.Status, r.ListingID = StatusFinanceable, ""
+	m.ix.book(l.DebtorID).removeListing(l)
+	return Result{Listing: l.copy(), Receivable: r.copy()}, nil
+}
+
+func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
+	lender, err := m.actor(actor, RoleLender)
+	if err != nil {
+		return Result{}, err
+	}
+	o, err := m.checkOffer(c)
+	if err != nil {
+		return Result{}, err
+	}
+	b := m.ix.book(o.CoreID)
+	if len(b.offers) >= maxLiveOffersBook {
+		return Result{}, invalidState("core %s already has %d live offers", o.CoreID, maxLiveOffersBook)
+	}
+	m.s.Counters.Offer++
+	o.ID, o.Seq, o.LenderID, o.Status, o.CreatedMs = makeID(prefixOffer, m.s.Counters.Offer), m.s.Counters.Offer, lender.ID, OfferLive, m.nowMs
+	m.s.Offers[o.ID] = o
+	b.addOffer(o)
+	m.ix.addOffer(o)
+	matches := m.serveResting(o)
+	return Result{Offer: o.copy(), Matches: matches}, nil
+}
+
+// serveResting lets a new offer take resting listings, oldest first, while its line lasts.
+func (m *Matcher) serveResting(o *Offer) []Match {
+	var out []Match
+	b := m.ix.book(o.CoreID)
+	for i := 0; i < len(b.resting); {
+		l := b.resting[i]
+		r := m.s.Receivables[l.ReceivableID]
+		rate, ok := quote(o, m.termsOf(r), l.AmountFen)
+		if !ok || rate > l.MaxRateBps {
+			i++
+			continue
+		}
+		b.removeListing(l)
+		out = append(out, *m.makeMatch(l, o, rate, r))
+	}
+	return out
+}
+
+func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {
+	core := m.s.Participants[c.CoreID]
+	if core == nil || core.Role != RoleCore {
+		return nil, fieldErr("core_id", "must be a core enterprise")
+	}
+	if err := checkAmount("line_amount", c.LineAmount); err != nil {
+		return nil, err
+	}
+	if err := checkRates(c.RatesBps); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.MinScore < 0 || c.MinScore > maxScore:
+		return nil, fieldErr("min_score", "must be between 0 and %d", maxScore)
+	case c.MaxTenorDays < 1 || c.MaxTenorDays > m.cfg.MaxTermDays:
+		return nil, fieldErr("max_tenor_days", "must be between 1 and %d", m.cfg.MaxTermDays)
+	case c.MinTicket < 0 || c.MinTicket > c.LineAmount:
+		return nil, fieldErr("min_ticket", "must be between 0 and the line amount")
+	case c.MaxTicket < 0 || c.MaxTicket > c.LineAmount:
+		return nil, fieldErr("max_ticket", "must be between 0 and the line amount")
+	case c.MaxTicket > 0 && c.MinTicket > c.MaxTicket:
+		return nil, fieldErr("min_ticket", "must not exceed max_ticket")
+	case len(c.ClusterIDs) > maxClusterFilters:
+		return nil, fieldErr("cluster_ids", "at most %d clusters", maxClusterFilters)
+	}
+	clusters := slices.Clone(c.ClusterIDs)
+	slices.Sort(clusters)
+	for i, id := range clusters {
+		if m.s.Clusters[id] == nil {
+			return nil, fieldErr("cluster_ids", "no such cluster %q", id)
+		}
+		if i > 0 && clusters[i-1] == id {
+			return nil, fieldErr("cluster_ids", "cluster %q twice", id)
+		}
+	}
+	minCert := CertNone
+	if c.MinCertification != "" {
+		if _, ok := certRank(Certification(c.MinCertification)); !ok {
+			return nil, fieldErr("min_certification", "must be none, innovative, specialized or little_giant")
+		}
+		minCert = Certification(c.MinCertification)
+	}
+	if clusters == nil {
+		clusters = []string{}
+	}
+	return &Offer{
+		CoreID: core.ID, LineFen: c.LineAmount, Rates: c.RatesBps, MinScore: c.MinScore,
+		MaxTenorDays: c.MaxTenorDays, MinTicketFen: c.MinTicket, MaxTicketFen: c.MaxTicket,
+		ClusterIDs: clusters, MinCertification: minCert,
+	}, nil
+}
+
+func checkRates(r Rates) *Error {
+	if r.A <= 0 || r.A > maxRateBps {
+		return fieldErr("rates_bps.A", "is required, between 1 and %d", maxRateBps)
+	}
+	if r.B < 0 || r.B > maxRateBps {
+		return fieldErr("rates_bps.B", "must be between 1 and %d", maxRateBps)
+	}
+	if r.C < 0 || r.C > maxRateBps {
+		return fieldErr("rates_bps.C", "must be between 1 and %d", maxRateBps)
+	}
+	return nil
+}
+
+func (m *Matcher) cancelOffer(actor string, c *CancelOffer) (Result, *Error) {
+	lender, err := m.actor(actor, RoleLender)
+	if err != nil {
+		return Result{}, err
+	}
+	o := m.s.Offers[c.OfferID]
+	if o == nil || o.LenderID != lender.ID {
+		return Result{}, notFound("offer", c.OfferID)
+	}
+	if o.Status != OfferLive {
+		return Result{}, invalidState("offer %s is %s, not live", o.ID, o.Status)
+	}
+	o.Status = OfferCancelled
+	m.ix.book(o.CoreID).removeOffer(o)
+	return Result{Offer: o.copy()}, nil
+}
+
+func checkReference(ref string) *Error {
+	return checkText("reference", ref, maxReferenceLen)
+}
+
+func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
+	lender, err := m.actor(actor, RoleLender)
+	if err != nil {
+		return Result{}, err
+	}
+	mt := m.s.Matches[c.MatchID]
+	if mt == nil || mt.LenderID != lender.ID {
+		return Result{}, notFound("match", c.MatchID)
+	}
+	if err := checkReference(c.Reference); err != nil {
+		return Result{}, err
+	}
+	r := m.s.Receivables[mt.ReceivableID]
+	if mt.Status != MatchMatched {
+		return Result{}, invalidState("match %s is %s, not matched", mt.ID, mt.Status)
+	}
+	if r.DueDate <= m.Today() {
+		return Result{}, invalidState("receivable %s is past its due date", r.ID)
+	}
+	o := m.s.Offers[mt.OfferID]
+	o.ReservedFen -= mt.AmountFen
+	o.UsedFen += mt.AmountFen
+	assertLine(o)
+	mt.Status, mt.Reference, mt.FundedMs = MatchFunded, c.Reference, m.nowMs
+	r.Status, r.AssigneeID = StatusFunded, lender.ID
+	m.pushLeaf(r, merkle.KindAssignment, merkle.AssignmentLeaf(r.ID, mt.ID, lender.ID, mt.AmountFen, m.nowMs), mt.ID)
+	return Result{Match: mt.copy(), Receivable: r.copy(), NewLeaves: 1}, nil
+}
+
+func (o *Offer) copy() *Offer {
+	cp := *o
+	cp.ClusterIDs = slices.Clone(o.ClusterIDs)
+	return &cp
+}
+
+func (l *Listing) copy() *Listing { cp := *l; return &cp }
+
+func (mt *Match) copy() *Match { cp := *mt; return &cp }

@@ -1,0 +1,356 @@
+package matcher
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Config holds the rules that are parameters. Every replica must run with the same
+// Config: it is part of the state machine's definition, like its code.
+type Config struct {
+	MaxTermDays      int // payment term cap: due date at most this many days after issue (API.md: 365)
+	MinListTenorDays int // a listing needs at least this many days to run (API.md: 15)
+	OverdueGraceDays int // a claim is overdue this many days after its due date
+	IdemRetentionMs  int64
+	MaxIdemRecords   int
+}
+
+// Defaults of API.md and DESIGN.md.
+const (
+	DefaultMaxTermDays      = 365
+	DefaultMinListTenorDays = 15
+	DefaultOverdueGraceDays = 3
+	DefaultIdemRetentionMs  = 24 * 60 * 60 * 1000 // API.md: keys are kept at least 24 hours
+	DefaultMaxIdemRecords   = 1 << 20
+)
+
+// DefaultConfig is the configuration of API.md.
+func DefaultConfig() Config {
+	return Config{
+		MaxTermDays:      DefaultMaxTermDays,
+		MinListTenorDays: DefaultMinListTenorDays,
+		OverdueGraceDays: DefaultOverdueGraceDays,
+		IdemRetentionMs:  DefaultIdemRetentionMs,
+		MaxIdemRecords:   DefaultMaxIdemRecords,
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.MaxTermDays <= 0 {
+		c.MaxTermDays = d.MaxTermDays
+	}
+	if c.MinListTenorDays <= 0 {
+		c.MinListTenorDays = d.MinListTenorDays
+	}
+	if c.OverdueGraceDays < 0 {
+		c.OverdueGraceDays = d.OverdueGraceDays
+	}
+	if c.IdemRetentionMs <= 0 {
+		c.IdemRetentionMs = d.IdemRetentionMs
+	}
+	if c.MaxIdemRecords <= 0 {
+		c.MaxIdemRecords = d.MaxIdemRecords
+	}
+	return c
+}
+
+// Entry is a journal record handed to Apply: its sequence, its time and its command.
+type Entry struct {
+	Seq    uint64
+	TimeMs int64
+	Cmd    Command
+}
+
+// Result is what a command did: the objects it created or changed (copies), or the
+// error that refused it.
+type Result struct {
+	Seq         uint64       `json:"seq"`
+	Err         *Error       `json:"err,omitempty"`
+	Replayed    bool         `json:"replayed,omitempty"`
+	Cluster     *Cluster     `json:"cluster,omitempty"`
+	Participant *Participant `json:"participant,omitempty"`
+	Receivable  *Receivable  `json:"receivable,omitempty"`
+	Listing     *Listing     `json:"listing,omitempty"`
+	Match       *Match       `json:"match,omitempty"`
+	Offer       *Offer       `json:"offer,omitempty"`
+	Matches     []Match      `json:"matches,omitempty"`
+	// Anchor work the command created, so the node can wake the anchorer.
+	NewLeaves int `json:"new_leaves,omitempty"`
+	NewRegs   int `json:"new_regs,omitempty"`
+}
+
+// LedgerConfig is the chain this platform anchors on.
+type LedgerConfig struct {
+	ChainID  uint64         `json:"chain_id"`
+	Registry common.Address `json:"registry"`
+	Platform common.Hash    `json:"platform"`
+	Anchorer common.Address `json:"anchorer"`
+	Fence    uint64         `json:"fence"`
+}
+
+type counters struct {
+	Cluster     uint64 `json:"cluster"`
+	Participant uint64 `json:"participant"`
+	Receivable  uint64 `json:"receivable"`
+	Listing     uint64 `json:"listing"`
+	Offer       uint64 `json:"offer"`
+	Match       uint64 `json:"match"`
+}
+
+// state is everything that the state hash covers; indexes derived from it live in
+// Matcher and are rebuilt by Restore.
+type state struct {
+	Counters     counters                `json:"counters"`
+	Ledger       *LedgerConfig           `json:"ledger"`
+	Clusters     map[string]*Cluster     `json:"clusters"`
+	Participants map[string]*Participant `json:"participants"`
+	Receivables  map[string]*Receivable  `json:"receivables"`
+	Listings     map[string]*Listing     `json:"listings"`
+	Offers       map[string]*Offer       `json:"offers"`
+	Matches      map[string]*Match       `json:"matches"`
+	Fingerprints map[common.Hash]string  `json:"fingerprints"` // fingerprint → tier-1 receivable
+	USCCs        map[string]string       `json:"usccs"`        // USCC → participant
+	Salts        map[string]bool         `json:"salts"`        // holder|salt of accepted transfers
+	Leaves       []Leaf                  `json:"leaves"`
+	Anchored     uint64                  `json:"anchored"` // leaves 1..Anchored are anchored
+	Batches      []Batch                 `json:"batches"`
+	Regs         []Registration          `json:"regs"`
+	RegsDone     uint64                  `json:"regs_done"` // registrations 1..RegsDone answered
+	Idem         map[string]*idemRecord  `json:"idem"`
+	IdemOrder    []string                `json:"idem_order"`
+}
+
+type idemRecord struct {
+	Hash   string `json:"hash"`
+	AtMs   int64  `json:"at_ms"`
+	Result Result `json:"result"`
+}
+
+// Matcher is the deterministic state machine of scfx. It is not safe for concurrent
+// use: the node applies entries from one goroutine and serialises reads with a lock.
+type Matcher struct {
+	cfg        Config
+	appliedSeq uint64
+	nowMs      int64
+	s          state
+	ix         indexes
+}
+
+// New returns an empty matcher.
+func New(cfg Config) *Matcher {
+	m := &Matcher{cfg: cfg.withDefaults()}
+	m.s = state{
+		Clusters:     map[string]*Cluster{},
+		Participants: map[string]*Participant{},
+		Receivables:  map[string]*Receivable{},
+		Listings:     map[string]*Listing{},
+		Offers:       map[string]*Offer{},
+		Matches:      map[string]*Match{},
+		Fingerprints: map[common.Hash]string{},
+		USCCs:        map[string]string{},
+		Salts:        map[string]bool{},
+		Idem:         map[string]*idemRecord{},
+	}
+	m.ix = newIndexes()
+	return m
+}
+
+// Config is the matcher's configuration.
+func (m *Matcher) Config() Config { return m.cfg }
+
+// AppliedSeq is the sequence of the last entry applied.
+func (m *Matcher) AppliedSeq() uint64 { return m.appliedSeq }
+
+// NowMs is the time of the last entry applied: the matcher's only clock.
+func (m *Matcher) NowMs() int64 { return m.nowMs }
+
+// Today is the UTC day of the last entry applied.
+func (m *Matcher) Today() Date { return DayOf(m.nowMs) }
+
+// Ledger is the chain configuration, nil until SetLedger.
+func (m *Matcher) Ledger() *LedgerConfig {
+	if m.s.Ledger == nil {
+		return nil
+	}
+	l := *m.s.Ledger
+	return &l
+}
+
+// ApplyRaw decodes a journal record and applies it. A record that does not decode
+// still takes its sequence: it is applied as a rejected command.
+func (m *Matcher) ApplyRaw(seq uint64, timeMs int64, data []byte) Result {
+	cmd, err := DecodeCommand(data)
+	if err != nil {
+		m.advance(seq, timeMs)
+		return Result{Seq: seq, Err: asError(err)}
+	}
+	return m.Apply(Entry{Seq: seq, TimeMs: timeMs, Cmd: cmd})
+}
+
+func asError(err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	return &Error{Code: CodeValidation, Detail: err.Error()}
+}
+
+// advance moves the sequence and the clock. Entries must come in order: a gap or a
+// repeat means the caller lost its place in the journal, which is a bug.
+func (m *Matcher) advance(seq uint64, timeMs int64) {
+	if seq != m.appliedSeq+1 {
+		panic(fmt.Sprintf("matcher: applied %d, got entry %d", m.appliedSeq, seq))
+	}
+	m.appliedSeq = seq
+	if timeMs > m.nowMs {
+		m.nowMs = timeMs
+	}
+}
+
+// Apply applies one entry. A rejected command returns its error and changes nothing
+// but the applied sequence and the clock.
+func (m *Matcher) Apply(e Entry) Result {
+	m.advance(e.Seq, e.TimeMs)
+	c := &e.Cmd
+	var idemKey string
+	if c.IdemKey != "" {
+		idemKey = c.Actor + "\x00" + c.IdemKey
+		if rec, ok := m.s.Idem[idemKey]; ok {
+			if rec.Hash != c.IdemHash {
+				return Result{Seq: e.Seq, Err: errorf(CodeIdempotencyConflict, "idempotency key %q was used with another request", c.IdemKey)}
+			}
+			r := rec.Result
+			r.Replayed = true
+			r.Seq = e.Seq
+			return r
+		}
+	}
+	r, err := m.dispatch(c)
+	r.Seq = e.Seq
+	if err != nil {
+		return Result{Seq: e.Seq, Err: err}
+	}
+	if idemKey != "" {
+		m.remember(idemKey, c.IdemHash, r)
+	}
+	return r
+}
+
+func (m *Matcher) dispatch(c *Command) (Result, *Error) {
+	if !c.payloadOK() {
+		return Result{}, errorf(CodeValidation, "command %q: payload does not match kind", c.Kind)
+	}
+	switch c.Kind {
+	case KindCreateCluster:
+		return m.createCluster(c.Actor, c.CreateCluster)
+	case KindCreateParticipant:
+		return m.createParticipant(c.Actor, c.CreateParticipant)
+	case KindSubmitReceivable:
+		return m.submitReceivable(c.Actor, c.SubmitReceivable)
+	case KindConfirm:
+		return m.confirm(c.Actor, c.Confirm)
+	case KindTransfer:
+		return m.transfer(c.Actor, c.Transfer)
+	case KindList:
+		return m.list(c.Actor, c.List)
+	case KindCancelListing:
+		return m.cancelListing(c.Actor, c.CancelListing)
+	case KindPostOffer:
+		return m.postOffer(c.Actor, c.PostOffer)
+	case KindCancelOffer:
+		return m.cancelOffer(c.Actor, c.CancelOffer)
+	case KindFund:
+		return m.fund(c.Actor, c.Fund)
+	case KindSettle:
+		return m.settle(c.Actor, c.Settle)
+	case KindTick:
+		return m.tick(c.Actor)
+	case KindSetLedger:
+		return m.setLedger(c.Actor, c.SetLedger)
+	case KindRecordRegistrations:
+		return m.recordRegistrations(c.Actor, c.RecordRegistrations)
+	case KindRecordAnchor:
+		return m.recordAnchor(c.Actor, c.RecordAnchor)
+	}
+	return Result{}, errorf(CodeValidation, "unknown command kind %q", c.Kind)
+}
+
+// remember keeps a successful result under its idempotency key, bounded in count;
+// Tick drops records older than the retention.
+func (m *Matcher) remember(key, hash string, r Result) {
+	m.s.Idem[key] = &idemRecord{Hash: hash, AtMs: m.nowMs, Result: r}
+	m.s.IdemOrder = append(m.s.IdemOrder, key)
+	for len(m.s.IdemOrder) > m.cfg.MaxIdemRecords {
+		m.dropOldestIdem()
+	}
+}
+
+func (m *Matcher) dropOldestIdem() {
+	delete(m.s.Idem, m.s.IdemOrder[0])
+	m.s.IdemOrder = m.s.IdemOrder[1:]
+}
+
+func (m *Matcher) pruneIdem() {
+	for len(m.s.IdemOrder) > 0 {
+		rec := m.s.Idem[m.s.IdemOrder[0]]
+		if rec != nil && m.nowMs-rec.AtMs < m.cfg.IdemRetentionMs {
+			return
+		}
+		m.dropOldestIdem()
+	}
+}
+
+// Ids are a prefix and a counter: opaque to clients, ordered for cursors.
+const (
+	prefixCluster     = "clu_"
+	prefixParticipant = "par_"
+	prefixReceivable  = "rcv_"
+	prefixListing     = "lst_"
+	prefixOffer       = "off_"
+	prefixMatch       = "mat_"
+)
+
+func makeID(prefix string, n uint64) string { return prefix + strconv.FormatUint(n, 10) }
+
+// idNumber is the counter inside an id of the given prefix (0: not such an id).
+func idNumber(prefix, id string) uint64 {
+	if len(id) <= len(prefix) || id[:len(prefix)] != prefix {
+		return 0
+	}
+	n, err := strconv.ParseUint(id[len(prefix):], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// participant looks up an actor that must be a participant of the given role.
+func (m *Matcher) actor(actor string, role Role) (*Participant, *Error) {
+	if actor == ActorOperator || actor == ActorSystem {
+		return nil, forbidden("%s may not do this; a %s may", actor, role)
+	}
+	p := m.s.Participants[actor]
+	if p == nil {
+		return nil, errorf(CodeUnauthorized, "unknown actor %q", actor)
+	}
+	if p.Role != role {
+		return nil, forbidden("a %s may not do this; a %s may", p.Role, role)
+	}
+	return p, nil
+}
+
+func requireOperator(actor string) *Error {
+	if actor != ActorOperator {
+		return forbidden("only the operator may do this")
+	}
+	return nil
+}
+
+func requireSystem(actor string) *Error {
+	if actor != ActorSystem {
+		return forbidden("only the node's ledger and clock may do this")
+	}
+	return nil
+}

@@ -1,0 +1,322 @@
+package matcher
+
+import (
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Date is a calendar day in UTC, counted from 1970-01-01. Dates in the API are
+// "YYYY-MM-DD"; the matcher keeps them as day numbers so tenor is integer arithmetic.
+type Date int32
+
+const msPerDay = 24 * 60 * 60 * 1000
+
+// ParseDate reads "YYYY-MM-DD".
+func ParseDate(s string) (Date, bool) {
+	if len(s) != 10 {
+		return 0, false
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, false
+	}
+	return Date(t.Unix() / 86400), true
+}
+
+// DayOf is the UTC day of a Unix-millisecond instant.
+func DayOf(ms int64) Date {
+	d := ms / msPerDay
+	if ms < 0 && ms%msPerDay != 0 {
+		d--
+	}
+	return Date(d)
+}
+
+func (d Date) String() string {
+	return time.Unix(int64(d)*86400, 0).UTC().Format(time.DateOnly)
+}
+
+// Unix is the day's 00:00:00 UTC in Unix seconds (the EIP-712 dueDate).
+func (d Date) Unix() int64 { return int64(d) * 86400 }
+
+// MarshalText renders "YYYY-MM-DD"; a zero date is the empty string.
+func (d Date) MarshalText() ([]byte, error) {
+	if d == 0 {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText reads what MarshalText wrote.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = 0
+		return nil
+	}
+	v, ok := ParseDate(string(b))
+	if !ok {
+		return errorf(CodeValidation, "bad date %q", b)
+	}
+	*d = v
+	return nil
+}
+
+// Role is what a participant is on the platform.
+type Role string
+
+// Roles of DESIGN.md §2.
+const (
+	RoleSME    Role = "sme"
+	RoleCore   Role = "core"
+	RoleLender Role = "lender"
+)
+
+// Actors that are not participants.
+const (
+	ActorOperator = "operator" // the platform operator (admin token)
+	ActorSystem   = "system"   // the node itself: ticks and ledger outcomes
+)
+
+// Certification is an SME's rung on the 专精特新 ladder.
+type Certification string
+
+// The ladder of DESIGN.md §2, lowest first.
+const (
+	CertNone        Certification = "none"
+	CertInnovative  Certification = "innovative"   // 创新型中小企业
+	CertSpecialized Certification = "specialized"  // 专精特新中小企业
+	CertLittleGiant Certification = "little_giant" // 专精特新"小巨人"
+)
+
+// certRank orders the ladder; an unknown value has no rank.
+func certRank(c Certification) (int, bool) {
+	switch c {
+	case CertNone:
+		return 0, true
+	case CertInnovative:
+		return 1, true
+	case CertSpecialized:
+		return 2, true
+	case CertLittleGiant:
+		return 3, true
+	}
+	return 0, false
+}
+
+// ratings lists the core credit ratings of DESIGN.md §2, best first.
+var ratings = []string{"AAA", "AA+", "AA", "AA-", "A+", "A", "BBB"}
+
+func ratingRank(r string) (int, bool) {
+	for i, v := range ratings {
+		if v == r {
+			return len(ratings) - 1 - i, true
+		}
+	}
+	return 0, false
+}
+
+// Cluster levels.
+const (
+	LevelNational   = "national"
+	LevelProvincial = "provincial"
+)
+
+// Cluster is a certified SME industrial cluster (中小企业特色产业集群).
+type Cluster struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	CountyCode string `json:"county_code"`
+	Level      string `json:"level"`
+	Industry   string `json:"industry"`
+	ValidUntil Date   `json:"valid_until"`
+	CreatedMs  int64  `json:"created_ms"`
+}
+
+// Participant is an SME, a core enterprise or a lender.
+type Participant struct {
+	ID                      string         `json:"id"`
+	Name                    string         `json:"name"`
+	USCC                    string         `json:"uscc"`
+	Role                    Role           `json:"role"`
+	Address                 common.Address `json:"address"`
+	ClusterID               string         `json:"cluster_id,omitempty"`
+	Certification           Certification  `json:"certification,omitempty"`
+	CertificationValidUntil Date           `json:"certification_valid_until,omitempty"`
+	Rating                  string         `json:"rating,omitempty"`
+	TokenHash               string         `json:"token_hash"`
+	CreatedMs               int64          `json:"created_ms"`
+	// Settled and Defaulted count a core's confirmed invoices paid and gone overdue:
+	// the settlement history that scoring reads (DESIGN.md §5).
+	Settled   int `json:"settled"`
+	Defaulted int `json:"defaulted"`
+}
+
+// Status is a receivable's state (API.md).
+type Status string
+
+// Receivable statuses of API.md.
+const (
+	StatusPending     Status = "pending_confirmation"
+	StatusConfirmed   Status = "confirmed"
+	StatusFinanceable Status = "financeable"
+	StatusListed      Status = "listed"
+	StatusMatched     Status = "matched"
+	StatusFunded      Status = "funded"
+	StatusSettled     Status = "settled"
+	StatusOverdue     Status = "overdue"
+	StatusDuplicate   Status = "rejected_duplicate"
+	StatusTransferred Status = "transferred"
+)
+
+// Registration states of a tier-1 receivable's fingerprint on the shared registry.
+const (
+	RegNone      = ""          // not sent yet (unconfirmed)
+	RegPending   = "pending"   // queued for the registry
+	RegClean     = "clean"     // registered under our ref
+	RegDuplicate = "duplicate" // held under another ref: financed elsewhere
+)
+
+// Receivable is a claim on a core from one invoice, or a fragment split from one.
+type Receivable struct {
+	ID            string      `json:"id"`
+	ParentID      string      `json:"parent_id,omitempty"`
+	RootID        string      `json:"root_id"`
+	Tier          int         `json:"tier"`
+	CreditorID    string      `json:"creditor_id"`
+	HolderID      string      `json:"holder_id"`
+	AssigneeID    string      `json:"assignee_id,omitempty"`
+	DebtorID      string      `json:"debtor_id"`
+	InvoiceNumber string      `json:"invoice_number"`
+	Fingerprint   common.Hash `json:"fingerprint"`
+	AmountFen     int64       `json:"amount"`
+	RemainingFen  int64       `json:"remaining"`
+	Currency      string      `json:"currency"`
+	IssueDate     Date        `json:"issue_date"`
+	DueDate       Date        `json:"due_date"`
+	Status        Status      `json:"status"`
+	CreatedMs     int64       `json:"created_ms"`
+	Children      []string    `json:"children,omitempty"`
+	// Registration is the fingerprint's registry state (tier 1 only).
+	Registration string `json:"registration,omitempty"`
+	// Confirmation is the core's signature (tier 1); Transfer the holder's that made this fragment.
+	Confirmation *Signed `json:"confirmation,omitempty"`
+	Transfer     *Signed `json:"transfer,omitempty"`
+	// Leaves are this receivable's ledger leaves, by number (see Matcher.Leaf).
+	Leaves    []uint64 `json:"leaves,omitempty"`
+	// Matured is set on a tier-1 receivable once Tick found it unpaid past due.
+	Matured   bool     `json:"matured,omitempty"`
+	ListingID string   `json:"listing_id,omitempty"`
+	MatchID   string   `json:"match_id,omitempty"`
+	Lenders   []string `json:"lenders,omitempty"`
+}
+
+// Signed is an accepted EIP-712 signature.
+type Signed struct {
+	Signer    common.Address `json:"signer"`
+	Signature string         `json:"signature"`
+	Digest    common.Hash    `json:"digest"`
+	Salt      *common.Hash   `json:"salt,omitempty"`
+	To        string         `json:"to_id,omitempty"`
+	AtMs      int64          `json:"at_ms"`
+}
+
+// Rates is an offer's price per score band, in basis points a year; 0: band not priced.
+type Rates struct {
+	A int64 `json:"A"`
+	B int64 `json:"B,omitempty"`
+	C int64 `json:"C,omitempty"`
+}
+
+// Quote is the rate for a band; ok is false when the band is not priced.
+func (r Rates) Quote(band string) (int64, bool) {
+	var v int64
+	switch band {
+	case "A":
+		v = r.A
+	case "B":
+		v = r.B
+	case "C":
+		v = r.C
+	}
+	return v, v > 0
+}
+
+// Offer and listing statuses.
+const (
+	OfferLive        = "live"
+	OfferCancelled   = "cancelled"
+	ListingResting   = "resting"
+	ListingMatched   = "matched"
+	ListingCancelled = "cancelled"
+)
+
+// Offer is a lender's standing bid: a credit line on one core.
+type Offer struct {
+	ID               string        `json:"id"`
+	Seq              uint64        `json:"seq"`
+	LenderID         string        `json:"lender_id"`
+	CoreID           string        `json:"core_id"`
+	LineFen          int64         `json:"line_amount"`
+	Rates            Rates         `json:"rates_bps"`
+	MinScore         int           `json:"min_score"`
+	MaxTenorDays     int           `json:"max_tenor_days"`
+	MinTicketFen     int64         `json:"min_ticket"`
+	MaxTicketFen     int64         `json:"max_ticket"`
+	ClusterIDs       []string      `json:"cluster_ids"`
+	MinCertification Certification `json:"min_certification"`
+	UsedFen          int64         `json:"used"`
+	ReservedFen      int64         `json:"reserved"`
+	Status           string        `json:"status"`
+	CreatedMs        int64         `json:"created_ms"`
+}
+
+// Available is what the line can still lend.
+func (o *Offer) Available() int64 { return o.LineFen - o.UsedFen - o.ReservedFen }
+
+// Listing is a holder's request to finance a receivable's whole remaining amount.
+type Listing struct {
+	ID           string `json:"id"`
+	Seq          uint64 `json:"seq"`
+	ReceivableID string `json:"receivable_id"`
+	HolderID     string `json:"holder_id"`
+	DebtorID     string `json:"debtor_id"`
+	AmountFen    int64  `json:"amount"`
+	MaxRateBps   int64  `json:"max_rate_bps"`
+	Score        int    `json:"score"`
+	Band         string `json:"band"`
+	TenorDays    int    `json:"tenor_days"`
+	Tier         int    `json:"tier"`
+	Status       string `json:"status"`
+	MatchID      string `json:"match_id,omitempty"`
+	CreatedMs    int64  `json:"created_ms"`
+}
+
+// Match statuses.
+const (
+	MatchMatched   = "matched"
+	MatchFunded    = "funded"
+	MatchSettled   = "settled"
+	MatchOverdue   = "overdue"
+	MatchCancelled = "cancelled"
+)
+
+// Match is a listing paired with an offer at the offer's quote.
+type Match struct {
+	ID           string `json:"id"`
+	ListingID    string `json:"listing_id"`
+	ReceivableID string `json:"receivable_id"`
+	OfferID      string `json:"offer_id"`
+	LenderID     string `json:"lender_id"`
+	HolderID     string `json:"holder_id"`
+	DebtorID     string `json:"debtor_id"`
+	AmountFen    int64  `json:"amount"`
+	RateBps      int64  `json:"rate_bps"`
+	Days         int    `json:"days"`
+	DiscountFen  int64  `json:"discount"`
+	AdvanceFen   int64  `json:"advance"`
+	Status       string `json:"status"`
+	Reference    string `json:"reference,omitempty"`
+	CreatedMs    int64  `json:"created_ms"`
+	FundedMs     int64  `json:"funded_ms,omitempty"`
+}
