@@ -105,7 +105,7 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 	} else {
 		m.ix.book(r.DebtorID).addListing(l)
 	}
-	res.Listing, res.Receivable = l.copy(), r.copy()
+	res.Listing = l.copy()
 	return res, nil
 }
 

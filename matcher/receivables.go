@@ -140,6 +140,11 @@ func parseSignature(s string) ([]byte, *Error) {
 	if err != nil || len(b) != signatureLen {
 		return nil, fieldErr("signature", "must be 0x and 65 bytes of hex")
 	}
+	// One signature has two spellings (v 0/1 or 27/28); keep one so that its leaf,
+	// which hashes the bytes, is the same whichever a wallet sent.
+	if b[64] < 27 {
+		b[64] += 27
+	}
 	return b, nil
 }
 

@@ -1,0 +1,390 @@
+package matcher
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// The simulation of STYLE.md (TigerBeetle): a seed drives random valid and invalid
+// commands over many participants; after every step the invariants of DESIGN.md §7
+// hold and a rejected command changes nothing; at the end, replaying the journal
+// from empty and from a mid-run snapshot gives the same StateHash.
+var (
+	simSeed  = flag.Uint64("sim.seed", 0, "simulation seed (0: from the clock)")
+	simSteps = flag.Int("sim.steps", 3000, "simulation steps per run")
+	simRuns  = flag.Int("sim.runs", 2, "simulation runs (each with its own seed)")
+)
+
+type recorded struct {
+	timeMs int64
+	data   []byte
+}
+
+type sim struct {
+	*world
+	rng     *rand.Rand
+	log     []recorded
+	smes    []string
+	cores   []string
+	lenders []string
+	clus    []string
+	rejects map[Code]int
+	oks     map[Kind]int
+	lastGen Command
+}
+
+func TestSimulation(t *testing.T) {
+	for run := 0; run < *simRuns; run++ {
+		seed := *simSeed
+		if seed == 0 {
+			seed = uint64(time.Now().UnixNano()) + uint64(run)
+		}
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			runSimulation(t, seed, *simSteps)
+		})
+		if *simSeed != 0 {
+			return
+		}
+	}
+}
+
+func runSimulation(t *testing.T, seed uint64, steps int) {
+	t.Logf("simulation seed %d (rerun: go test ./matcher -run TestSimulation -sim.seed=%d)", seed, seed)
+	s := &sim{world: newWorld(t), rng: rand.New(rand.NewPCG(seed, seed^0x5cf)), rejects: map[Code]int{}, oks: map[Kind]int{}}
+	// The world's own setup entry is part of the journal too.
+	s.record(w0Entry(s.world))
+	s.populate()
+	var snap []byte
+	var snapAt int
+	for i := 0; i < steps; i++ {
+		c := s.next()
+		before := s.m.StateHash()
+		r := s.step(c)
+		if r.Err != nil {
+			s.rejects[r.Err.Code]++
+			if after := s.m.StateHash(); after != before {
+				t.Fatalf("seed %d step %d: rejected %s (%v) changed the state", seed, i, c.Kind, r.Err)
+			}
+		} else {
+			s.oks[c.Kind]++
+		}
+		if err := s.m.CheckInvariants(); err != nil {
+			t.Fatalf("seed %d step %d after %s: %v", seed, i, c.Kind, err)
+		}
+		if i == steps/2 {
+			var err error
+			if snap, err = s.m.Snapshot(); err != nil {
+				t.Fatal(err)
+			}
+			snapAt = len(s.log)
+		}
+	}
+	t.Logf("accepted %v; rejected %v", s.oks, s.rejects)
+	if s.oks[KindFund] == 0 || s.oks[KindTransfer] == 0 || s.oks[KindSettle] == 0 {
+		t.Fatalf("seed %d: the simulation never reached funding, transfers or settlement: %v", seed, s.oks)
+	}
+	want := s.m.StateHash()
+	if got := replay(t, New(DefaultConfig()), s.log, 0); got != want {
+		t.Fatalf("seed %d: replay from empty gives %x, want %x", seed, got, want)
+	}
+	m, err := Restore(DefaultConfig(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := replay(t, m, s.log, snapAt); got != want {
+		t.Fatalf("seed %d: replay from the snapshot at entry %d gives %x, want %x", seed, snapAt, got, want)
+	}
+}
+
+func w0Entry(w *world) recorded {
+	b, _ := EncodeCommand(Command{Kind: KindSetLedger, Actor: ActorSystem, SetLedger: &SetLedger{
+		ChainID: w.m.Ledger().ChainID, Registry: w.m.Ledger().Registry.Hex(), Platform: w.m.Ledger().Platform.Hex(),
+	}})
+	return recorded{timeMs: t0, data: b}
+}
+
+func (s *sim) record(r recorded) { s.log = append(s.log, r) }
+
+// step applies c through its journal encoding, as the node does.
+func (s *sim) step(c Command) Result {
+	b, err := EncodeCommand(c)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	s.record(recorded{timeMs: s.nowMs, data: b})
+	s.seq++
+	return s.m.ApplyRaw(s.seq, s.nowMs, b)
+}
+
+func replay(t *testing.T, m *Matcher, log []recorded, from int) [32]byte {
+	t.Helper()
+	for i := from; i < len(log); i++ {
+		m.ApplyRaw(uint64(i+1), log[i].timeMs, log[i].data)
+	}
+	if err := m.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+	return m.StateHash()
+}
+
+func (s *sim) populate() {
+	for _, lvl := range []string{LevelNational, LevelProvincial, LevelNational} {
+		s.clus = append(s.clus, s.viaLog(func() string { return s.cluster(lvl) }))
+	}
+	for _, rating := range []string{"AAA", "AA", "A+", "BBB"} {
+		s.cores = append(s.cores, s.viaLog(func() string { return s.core(rating) }))
+	}
+	certs := []string{"none", "innovative", "specialized", "little_giant"}
+	for i := 0; i < 12; i++ {
+		cl := ""
+		if i%4 != 3 {
+			cl = s.clus[i%len(s.clus)]
+		}
+		s.smes = append(s.smes, s.viaLog(func() string { return s.sme(cl, certs[i%len(certs)]) }))
+	}
+	for i := 0; i < 4; i++ {
+		s.lenders = append(s.lenders, s.viaLog(s.lender))
+	}
+}
+
+// viaLog runs a world helper and records the entries it applied.
+func (s *sim) viaLog(f func() string) string {
+	start := s.seq
+	id := f()
+	if s.seq != start+1 {
+		s.tb.Fatalf("setup helper applied %d entries", s.seq-start)
+	}
+	s.record(recorded{timeMs: s.nowMs, data: s.lastCmd})
+	return id
+}
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+// idsWhere lists receivable ids in a status, in id order (never map order).
+func (s *sim) idsWhere(pred func(*Receivable) bool) []string {
+	var out []string
+	for _, id := range sortedIDs(prefixReceivable, s.m.s.Receivables) {
+		if pred(s.m.s.Receivables[id]) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (s *sim) anyActor() string {
+	all := slices.Concat(s.smes, s.cores, s.lenders, []string{ActorOperator, ActorSystem, "par_999"})
+	return pick(s.rng, all)
+}
+
+// next draws one command: mostly ones that can succeed, some that must fail.
+func (s *sim) next() Command {
+	var c Command
+	switch k := s.rng.IntN(100); {
+	case k < 14:
+		c = s.genSubmit()
+	case k < 24:
+		c = s.genConfirm()
+	case k < 34:
+		c = s.genLedger()
+	case k < 44:
+		c = s.genTransfer()
+	case k < 56:
+		c = s.genList()
+	case k < 60:
+		c = s.genCancelListing()
+	case k < 68:
+		c = s.genOffer()
+	case k < 71:
+		c = s.genCancelOffer()
+	case k < 80:
+		c = s.genFund()
+	case k < 86:
+		c = s.genSettle()
+	case k < 92:
+		if s.rng.IntN(3) == 0 {
+			s.advanceDays(s.rng.IntN(20))
+		}
+		c = Command{Kind: KindTick, Actor: ActorSystem}
+	default:
+		c = s.genRepeat()
+	}
+	if s.rng.IntN(25) == 0 { // the wrong party tries it
+		c.Actor = s.anyActor()
+	}
+	if s.rng.IntN(10) == 0 {
+		c.IdemKey, c.IdemHash = fmt.Sprint("k", s.rng.IntN(20)), fmt.Sprint(s.rng.IntN(2))
+	}
+	s.lastGen = c
+	return c
+}
+
+func (s *sim) genSubmit() Command {
+	sme := pick(s.rng, s.smes)
+	amount := []int64{1, 100_00, 5_000_000_00, 1e15, 0, 1e15 + 1}[s.rng.IntN(6)]
+	if s.rng.IntN(2) == 0 {
+		amount = 1 + s.rng.Int64N(50_000_000_00)
+	}
+	due := []int{30, 60, 90, 120, 200, 365, 366, 0, -3}[s.rng.IntN(9)]
+	c := s.submitCmd(pick(s.rng, append(s.cores, s.smes[0])), amount, due)
+	c.Actor = sme
+	return c
+}
+
+func (s *sim) genConfirm() Command {
+	ids := s.idsWhere(func(r *Receivable) bool { return r.Status == StatusPending })
+	if len(ids) == 0 {
+		return s.genSubmit()
+	}
+	id := pick(s.rng, ids)
+	c := s.confirmCmd(id)
+	c.Actor = s.m.s.Receivables[id].DebtorID
+	if s.rng.IntN(10) == 0 { // signed by the wrong key
+		c.Confirm.Signature = s.sign(s.smes[0], crypto.Keccak256Hash([]byte(id)))
+	}
+	return c
+}
+
+func (s *sim) genLedger() Command {
+	if first, regs := s.m.PendingRegistrations(MaxRegisterBatch); len(regs) > 0 && s.rng.IntN(2) == 0 {
+		n := 1 + s.rng.IntN(len(regs))
+		res := make([]RegResult, n)
+		for i := range res {
+			res[i] = RegResult{Fingerprint: regs[i].Fingerprint.Hex()}
+			if s.rng.IntN(15) == 0 {
+				res[i].Duplicate, res[i].ExistingRef = true, common.HexToHash("0x0bad").Hex()
+			}
+		}
+		if s.rng.IntN(10) == 0 {
+			first-- // a replayed outcome
+		}
+		return Command{Kind: KindRecordRegistrations, Actor: ActorSystem, RecordRegistrations: &RecordRegistrations{First: first, Results: res}}
+	}
+	first, leaves := s.m.PendingLeaves(MaxAnchorBatch)
+	if len(leaves) == 0 {
+		return Command{Kind: KindTick, Actor: ActorSystem}
+	}
+	c := s.anchorCmd(first, leaves[:1+s.rng.IntN(len(leaves))])
+	c.Actor = ActorSystem
+	if s.rng.IntN(10) == 0 {
+		c.RecordAnchor.Root = common.HexToHash("0x1234").Hex() // a wrong root
+	}
+	return c
+}
+
+func (s *sim) genTransfer() Command {
+	ids := s.idsWhere(func(r *Receivable) bool { return r.Status == StatusFinanceable })
+	if len(ids) == 0 {
+		return s.genLedger()
+	}
+	id := pick(s.rng, ids)
+	r := s.m.s.Receivables[id]
+	amount := 1 + s.rng.Int64N(r.RemainingFen+r.RemainingFen/5+1)
+	if s.rng.IntN(4) == 0 {
+		amount = r.RemainingFen
+	}
+	c := s.transferCmd(id, pick(s.rng, s.smes), amount, salt(s.rng.IntN(400)))
+	c.Actor = r.HolderID
+	return c
+}
+
+func (s *sim) genList() Command {
+	ids := s.idsWhere(func(r *Receivable) bool { return r.Status == StatusFinanceable })
+	if len(ids) == 0 {
+		return s.genTransfer()
+	}
+	id := pick(s.rng, ids)
+	c := listCmd(id, []int64{300, 450, 600, 1200, 0}[s.rng.IntN(5)])
+	c.Actor = s.m.s.Receivables[id].HolderID
+	return c
+}
+
+func (s *sim) genCancelListing() Command {
+	var ids []string
+	for _, id := range sortedIDs(prefixListing, s.m.s.Listings) {
+		if s.m.s.Listings[id].Status == ListingResting || s.rng.IntN(8) == 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return s.genList()
+	}
+	l := s.m.s.Listings[pick(s.rng, ids)]
+	return Command{Kind: KindCancelListing, Actor: l.HolderID, CancelListing: &CancelListing{ListingID: l.ID}}
+}
+
+func (s *sim) genOffer() Command {
+	c := s.offerCmd(pick(s.rng, s.cores), []int64{1e6, 5e9, 2e11, 0}[s.rng.IntN(4)], 300+s.rng.Int64N(300), 0, 0)
+	c.Actor = pick(s.rng, s.lenders)
+	p := c.PostOffer
+	if s.rng.IntN(2) == 0 {
+		p.RatesBps.B = p.RatesBps.A + s.rng.Int64N(200)
+	}
+	if s.rng.IntN(3) == 0 {
+		p.RatesBps.C = p.RatesBps.A + 200 + s.rng.Int64N(300)
+	}
+	if s.rng.IntN(4) == 0 {
+		p.MinScore = 500 + s.rng.IntN(400)
+	}
+	if s.rng.IntN(4) == 0 {
+		p.MaxTenorDays = 30 + s.rng.IntN(200)
+	}
+	if s.rng.IntN(4) == 0 {
+		p.ClusterIDs = []string{pick(s.rng, s.clus)}
+	}
+	if s.rng.IntN(4) == 0 {
+		p.MinCertification = pick(s.rng, []string{"innovative", "specialized", "little_giant", "bogus"})
+	}
+	if s.rng.IntN(5) == 0 {
+		p.MaxTicket = 1 + s.rng.Int64N(1e9)
+	}
+	return c
+}
+
+func (s *sim) genCancelOffer() Command {
+	ids := sortedIDs(prefixOffer, s.m.s.Offers)
+	if len(ids) == 0 {
+		return s.genOffer()
+	}
+	o := s.m.s.Offers[pick(s.rng, ids)]
+	return Command{Kind: KindCancelOffer, Actor: o.LenderID, CancelOffer: &CancelOffer{OfferID: o.ID}}
+}
+
+func (s *sim) genFund() Command {
+	var ids []string
+	for _, id := range sortedIDs(prefixMatch, s.m.s.Matches) {
+		if s.m.s.Matches[id].Status == MatchMatched || s.rng.IntN(10) == 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return s.genList()
+	}
+	mt := s.m.s.Matches[pick(s.rng, ids)]
+	return Command{Kind: KindFund, Actor: mt.LenderID, Fund: &Fund{MatchID: mt.ID, Reference: "CNAPS-" + mt.ID}}
+}
+
+func (s *sim) genSettle() Command {
+	ids := s.idsWhere(func(r *Receivable) bool {
+		return r.Status != StatusPending && r.Status != StatusSettled && (r.Tier == 1 || s.rng.IntN(10) == 0)
+	})
+	if len(ids) == 0 {
+		return s.genConfirm()
+	}
+	r := s.m.s.Receivables[pick(s.rng, ids)]
+	return Command{Kind: KindSettle, Actor: r.DebtorID, Settle: &Settle{ReceivableID: r.ID, Reference: "PAY-" + r.ID}}
+}
+
+// genRepeat re-sends the last drawn command: a client retry, a double submit.
+func (s *sim) genRepeat() Command {
+	if s.lastGen.Kind == "" {
+		return s.genSubmit()
+	}
+	return s.lastGen
+}
