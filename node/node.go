@@ -1,0 +1,376 @@
+// Package node joins the journal and the matcher: Submit appends a command, waits
+// until this node has applied it, and returns the matcher's result. One goroutine
+// applies the journal in order; readers share a read lock; snapshots are taken every
+// N entries and at a clean shutdown, and a start is the latest snapshot plus a replay
+// of the journal after it (DESIGN.md §3).
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/matcher"
+)
+
+// Defaults of Config.
+const (
+	DefaultSnapshotEvery = 10_000
+	DefaultApplyBatch    = 1024
+	DefaultMaxInFlight   = 16_384
+	readRetryMax         = 2 * time.Second
+)
+
+// Config configures a node.
+type Config struct {
+	Journal       journal.Journal // the node closes it on Close
+	SnapshotDir   string
+	SnapshotEvery uint64 // take a snapshot after this many entries (DefaultSnapshotEvery)
+	Matcher       matcher.Config
+	ApplyBatch    int           // entries read and applied under one lock (DefaultApplyBatch)
+	MaxInFlight   int           // Submits waiting at once; more get ErrOverloaded (DefaultMaxInFlight)
+	TickEvery     time.Duration // submit a Tick this often; 0: never (the anchoring node ticks)
+	Logger        *slog.Logger
+}
+
+var (
+	// ErrClosed: the node is shutting down.
+	ErrClosed = errors.New("node: closed")
+	// ErrOverloaded: too many Submits are in flight; retry later.
+	ErrOverloaded = errors.New("node: too many commands in flight")
+	// ErrUnavailable wraps a journal failure: the command was not appended.
+	ErrUnavailable = errors.New("node: journal unavailable")
+)
+
+// Node is one replica of the state machine.
+type Node struct {
+	cfg    Config
+	j      journal.Journal
+	log    *slog.Logger
+	origin string
+
+	mu sync.RWMutex
+	m  *matcher.Matcher
+
+	wmu     sync.Mutex
+	waiters map[uint64]chan matcher.Result
+	ticket  uint64
+	slots   chan struct{}
+
+	snapSeq   atomic.Uint64
+	snapMu    sync.Mutex // one snapshot write at a time
+	lastSnap  uint64     // applier-owned: seq of the last snapshot started
+	notify    chan struct{}
+	ctx       context.Context
+	cancel    context.CancelFunc
+	done      chan struct{}
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open restores the newest valid snapshot, replays the journal after it, and starts
+// applying. It returns once the journal as it stood at Open is applied.
+func Open(ctx context.Context, cfg Config) (*Node, error) {
+	if cfg.Journal == nil || cfg.SnapshotDir == "" {
+		return nil, errors.New("node: a journal and a snapshot directory are required")
+	}
+	if cfg.SnapshotEvery == 0 {
+		cfg.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if cfg.ApplyBatch <= 0 {
+		cfg.ApplyBatch = DefaultApplyBatch
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.SnapshotDir, 0o700); err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	m, err := loadLatest(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	n := &Node{
+		cfg: cfg, j: cfg.Journal, log: cfg.Logger, origin: hex.EncodeToString(rnd[:]), m: m,
+		waiters: map[uint64]chan matcher.Result{}, slots: make(chan struct{}, cfg.MaxInFlight),
+		notify: make(chan struct{}, 1), done: make(chan struct{}),
+	}
+	n.snapSeq.Store(m.AppliedSeq())
+	n.lastSnap = m.AppliedSeq()
+	if err := n.catchUp(ctx, cfg.Journal.LastSeq()); err != nil {
+		return nil, err
+	}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	go n.run()
+	if cfg.TickEvery > 0 {
+		n.wg.Add(1)
+		go n.tickLoop()
+	}
+	return n, nil
+}
+
+// loadLatest restores the newest snapshot that reads back whole; none: empty state.
+func loadLatest(cfg Config) (*matcher.Matcher, error) {
+	if err := removeTemps(cfg.SnapshotDir); err != nil {
+		return nil, err
+	}
+	seqs, err := listSnapshots(cfg.SnapshotDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, seq := range seqs {
+		body, err := readSnapshot(cfg.SnapshotDir, seq)
+		if err == nil {
+			var m *matcher.Matcher
+			if m, err = matcher.Restore(cfg.Matcher, body); err == nil {
+				cfg.Logger.Info("restored snapshot", "seq", seq)
+				return m, nil
+			}
+		}
+		cfg.Logger.Warn("skipping snapshot", "seq", seq, "err", err)
+	}
+	return matcher.New(cfg.Matcher), nil
+}
+
+// catchUp applies the journal up to seq before the node serves anything.
+func (n *Node) catchUp(ctx context.Context, seq uint64) error {
+	for n.m.AppliedSeq() < seq {
+		es, err := n.j.Read(ctx, n.m.AppliedSeq()+1, n.cfg.ApplyBatch)
+		if err != nil {
+			return fmt.Errorf("node: replay from %d: %w", n.m.AppliedSeq()+1, err)
+		}
+		n.applyBatch(es)
+	}
+	return nil
+}
+
+// run is the applier: the one goroutine that changes the matcher.
+func (n *Node) run() {
+	defer close(n.done)
+	backoff := 10 * time.Millisecond
+	for {
+		es, err := n.j.Read(n.ctx, n.m.AppliedSeq()+1, n.cfg.ApplyBatch)
+		if err != nil {
+			if n.ctx.Err() != nil {
+				return
+			}
+			n.log.Error("journal read failed", "from", n.m.AppliedSeq()+1, "err", err)
+			select {
+			case <-time.After(backoff):
+			case <-n.ctx.Done():
+				return
+			}
+			backoff = min(2*backoff, readRetryMax)
+			continue
+		}
+		backoff = 10 * time.Millisecond
+		n.applyBatch(es)
+		if n.m.AppliedSeq()-n.lastSnap >= n.cfg.SnapshotEvery {
+			n.snapshotAsync()
+		}
+	}
+}
+
+type delivery struct {
+	ticket uint64
+	res    matcher.Result
+}
+
+// applyBatch applies entries under one write lock, then hands results to waiters.
+func (n *Node) applyBatch(es []journal.Entry) {
+	var out []delivery
+	leaves := false
+	n.mu.Lock()
+	for _, e := range es {
+		if e.Seq != n.m.AppliedSeq()+1 {
+			continue // a read that overlapped one already applied
+		}
+		origin, ticket, cmd, err := decodeEnvelope(e.Data)
+		if err != nil {
+			cmd, origin = e.Data, ""
+		}
+		res := n.m.ApplyRaw(e.Seq, e.TimeMs, cmd)
+		leaves = leaves || res.NewLeaves > 0 || res.NewRegs > 0
+		if origin == n.origin {
+			out = append(out, delivery{ticket, res})
+		}
+	}
+	n.mu.Unlock()
+	if leaves {
+		select {
+		case n.notify <- struct{}{}:
+		default:
+		}
+	}
+	if len(out) == 0 {
+		return
+	}
+	n.wmu.Lock()
+	for _, d := range out {
+		if ch, ok := n.waiters[d.ticket]; ok {
+			ch <- d.res
+			delete(n.waiters, d.ticket)
+		}
+	}
+	n.wmu.Unlock()
+}
+
+// Submit appends cmd to the journal, waits until this node has applied it and
+// returns the matcher's result (a rejected command is a result with Err set). An
+// error means the outcome is not known here: ErrUnavailable (not appended),
+// ErrOverloaded (not appended), or the context ended (it may yet be applied).
+func (n *Node) Submit(ctx context.Context, cmd matcher.Command) (matcher.Result, error) {
+	body, err := matcher.EncodeCommand(cmd)
+	if err != nil {
+		return matcher.Result{}, fmt.Errorf("node: encode command: %w", err)
+	}
+	select {
+	case n.slots <- struct{}{}:
+		defer func() { <-n.slots }()
+	default:
+		return matcher.Result{}, ErrOverloaded
+	}
+	ch := make(chan matcher.Result, 1)
+	n.wmu.Lock()
+	n.ticket++
+	ticket := n.ticket
+	n.waiters[ticket] = ch
+	n.wmu.Unlock()
+	forget := func() {
+		n.wmu.Lock()
+		delete(n.waiters, ticket)
+		n.wmu.Unlock()
+	}
+	if _, err := n.j.Append(ctx, encodeEnvelope(n.origin, ticket, body)); err != nil {
+		forget()
+		if ctx.Err() != nil {
+			return matcher.Result{}, ctx.Err()
+		}
+		return matcher.Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	select {
+	case r := <-ch:
+		return r, nil
+	case <-ctx.Done():
+		forget()
+		return matcher.Result{}, ctx.Err()
+	case <-n.done:
+		forget()
+		return matcher.Result{}, ErrClosed
+	}
+}
+
+// View runs fn with the matcher under the read lock. fn must not keep the matcher
+// or anything it returns by pointer past the call, nor call Submit.
+func (n *Node) View(fn func(m *matcher.Matcher)) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	fn(n.m)
+}
+
+// Changed signals (coalesced) when applied entries queued ledger work.
+func (n *Node) Changed() <-chan struct{} { return n.notify }
+
+// SnapshotSeq is the sequence of the newest snapshot on disk.
+func (n *Node) SnapshotSeq() uint64 { return n.snapSeq.Load() }
+
+// InFlight is how many Submits wait for their entries to be applied.
+func (n *Node) InFlight() int { return len(n.slots) }
+
+// Journal is the node's journal.
+func (n *Node) Journal() journal.Journal { return n.j }
+
+// snapshotAsync encodes the state now (the applier is the only writer, so no lock is
+// needed to read it here) and writes the file in the background, one at a time.
+func (n *Node) snapshotAsync() {
+	if !n.snapMu.TryLock() {
+		return
+	}
+	seq := n.m.AppliedSeq()
+	body, err := n.m.Snapshot()
+	if err != nil {
+		n.snapMu.Unlock()
+		n.log.Error("snapshot encode failed", "err", err)
+		return
+	}
+	n.lastSnap = seq
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		defer n.snapMu.Unlock()
+		if err := writeSnapshot(n.cfg.SnapshotDir, seq, body); err != nil {
+			n.log.Error("snapshot write failed", "seq", seq, "err", err)
+			return
+		}
+		n.snapSeq.Store(seq)
+	}()
+}
+
+// Snapshot writes a snapshot of the state as applied now and waits for it.
+func (n *Node) Snapshot() error {
+	n.snapMu.Lock()
+	defer n.snapMu.Unlock()
+	n.mu.RLock()
+	seq := n.m.AppliedSeq()
+	body, err := n.m.Snapshot()
+	n.mu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("node: snapshot: %w", err)
+	}
+	if seq <= n.snapSeq.Load() {
+		return nil
+	}
+	if err := writeSnapshot(n.cfg.SnapshotDir, seq, body); err != nil {
+		return err
+	}
+	n.snapSeq.Store(seq)
+	return nil
+}
+
+func (n *Node) tickLoop() {
+	defer n.wg.Done()
+	t := time.NewTicker(n.cfg.TickEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(n.ctx, n.cfg.TickEvery)
+			if _, err := n.Submit(ctx, matcher.Command{Kind: matcher.KindTick, Actor: matcher.ActorSystem}); err != nil && n.ctx.Err() == nil {
+				n.log.Warn("tick failed", "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// Close stops applying, waits for background work, writes a final snapshot and
+// closes the journal. Submits still waiting get ErrClosed.
+func (n *Node) Close() error {
+	n.closeOnce.Do(func() {
+		n.cancel()
+		<-n.done
+		n.wg.Wait()
+		err := n.Snapshot()
+		if cerr := n.j.Close(); err == nil {
+			err = cerr
+		}
+		n.closeErr = err
+	})
+	return n.closeErr
+}

@@ -1,0 +1,186 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/uscc"
+)
+
+func openNode(t testing.TB, dir string, every uint64) *Node {
+	t.Helper()
+	j, err := journal.OpenFile(filepath.Join(dir, "journal"), journal.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Open(context.Background(), Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots"), SnapshotEvery: every})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func clusterCmd(i int) matcher.Command {
+	return matcher.Command{Kind: matcher.KindCreateCluster, Actor: matcher.ActorOperator, CreateCluster: &matcher.CreateCluster{
+		Name: fmt.Sprintf("常州智能装备产业集群 %d", i), CountyCode: "320400", Level: "national", Industry: "通用和专用设备制造", ValidUntil: "2099-12-31",
+	}}
+}
+
+func participantCmd(i int) matcher.Command {
+	code, _ := uscc.Make('9', '1', "320400", fmt.Sprintf("MA%07d", i))
+	return matcher.Command{Kind: matcher.KindCreateParticipant, Actor: matcher.ActorOperator, CreateParticipant: &matcher.CreateParticipant{
+		Name: fmt.Sprintf("银行 %d", i), USCC: code, Role: "lender", TokenHash: fmt.Sprintf("%064x", i+1),
+	}}
+}
+
+func hashOf(n *Node) (h [32]byte, seq uint64) {
+	n.View(func(m *matcher.Matcher) { h, seq = m.StateHash(), m.AppliedSeq() })
+	return
+}
+
+func TestSubmitReturnsTheMatchersResult(t *testing.T) {
+	n := openNode(t, t.TempDir(), 0)
+	defer n.Close()
+	r, err := n.Submit(context.Background(), clusterCmd(1))
+	if err != nil || r.Err != nil || r.Cluster == nil {
+		t.Fatalf("Submit(cluster) = %+v, %v; want a cluster", r, err)
+	}
+	bad := clusterCmd(2)
+	bad.CreateCluster.CountyCode = "12"
+	r, err = n.Submit(context.Background(), bad)
+	if err != nil || r.Err == nil || r.Err.Code != matcher.CodeValidation {
+		t.Fatalf("Submit(bad county) = %+v, %v; want validation_failed", r.Err, err)
+	}
+	if _, seq := hashOf(n); seq != 2 {
+		t.Fatalf("applied %d entries, want 2 (a rejected command takes its place in the journal)", seq)
+	}
+}
+
+func TestConcurrentSubmitsEachGetTheirOwnResult(t *testing.T) {
+	n := openNode(t, t.TempDir(), 0)
+	defer n.Close()
+	const workers, each = 64, 20
+	var wg sync.WaitGroup
+	ids := make(chan string, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				k := w*each + i
+				r, err := n.Submit(context.Background(), participantCmd(k))
+				if err != nil || r.Err != nil {
+					t.Errorf("Submit(%d) = %v, %v", k, r.Err, err)
+					return
+				}
+				if want := fmt.Sprintf("%064x", k+1); r.Participant.TokenHash != want {
+					t.Errorf("Submit(%d) got the result of another command (%s)", k, r.Participant.TokenHash)
+				}
+				ids <- r.Participant.ID
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Fatalf("id %s returned twice", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != workers*each {
+		t.Fatalf("%d results, want %d", len(seen), workers*each)
+	}
+}
+
+func TestRestartRestoresSnapshotAndReplaysTheRest(t *testing.T) {
+	dir := t.TempDir()
+	n := openNode(t, dir, 10)
+	for i := 0; i < 35; i++ {
+		if _, err := n.Submit(context.Background(), participantCmd(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Snapshots every 10 entries are written in the background.
+	deadline := time.Now().Add(5 * time.Second)
+	for n.SnapshotSeq() < 30 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := n.SnapshotSeq(); got < 30 {
+		t.Fatalf("SnapshotSeq() = %d after 35 entries every 10, want >= 30", got)
+	}
+	want, _ := hashOf(n)
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n = openNode(t, dir, 10)
+	if got, seq := hashOf(n); got != want || seq != 35 {
+		t.Fatalf("after restart: hash %x seq %d, want %x 35", got, seq, want)
+	}
+	if n.SnapshotSeq() != 35 {
+		t.Fatalf("clean shutdown left snapshot %d, want 35", n.SnapshotSeq())
+	}
+	n.Close()
+	// Without snapshots, a replay from empty gives the same state.
+	if err := os.RemoveAll(filepath.Join(dir, "snapshots")); err != nil {
+		t.Fatal(err)
+	}
+	n = openNode(t, dir, 10)
+	defer n.Close()
+	if got, _ := hashOf(n); got != want {
+		t.Fatalf("replay from empty: hash %x, want %x", got, want)
+	}
+}
+
+func TestCorruptSnapshotFallsBackToAnOlderOne(t *testing.T) {
+	dir := t.TempDir()
+	n := openNode(t, dir, 5)
+	for i := 0; i < 12; i++ {
+		n.Submit(context.Background(), participantCmd(i))
+	}
+	want, _ := hashOf(n)
+	n.Close()
+	snaps := filepath.Join(dir, "snapshots")
+	seqs, _ := listSnapshots(snaps)
+	if len(seqs) == 0 {
+		t.Fatal("no snapshot written")
+	}
+	path := filepath.Join(snaps, snapshotName(seqs[0]))
+	b, _ := os.ReadFile(path)
+	b[len(b)-3] ^= 0xff
+	os.WriteFile(path, b, 0o600)
+	n = openNode(t, dir, 5)
+	defer n.Close()
+	if got, seq := hashOf(n); got != want || seq != 12 {
+		t.Fatalf("with the newest snapshot corrupt: hash %x seq %d, want %x 12", got, seq, want)
+	}
+}
+
+func TestSubmitAfterCloseFails(t *testing.T) {
+	n := openNode(t, t.TempDir(), 0)
+	n.Close()
+	if _, err := n.Submit(context.Background(), clusterCmd(1)); err == nil {
+		t.Fatal("Submit after Close succeeded")
+	}
+}
+
+func TestEnvelopeRoundTrip(t *testing.T) {
+	b := encodeEnvelope("abc", 42, []byte(`{"kind":"tick"}`))
+	o, tk, cmd, err := decodeEnvelope(b)
+	if err != nil || o != "abc" || tk != 42 || string(cmd) != `{"kind":"tick"}` {
+		t.Fatalf("decodeEnvelope = %q %d %q %v", o, tk, cmd, err)
+	}
+	for _, bad := range [][]byte{nil, {9}, {1, 200}, {1, 3, 'a'}} {
+		if _, _, _, err := decodeEnvelope(bad); err == nil {
+			t.Fatalf("decodeEnvelope(%v) accepted", bad)
+		}
+	}
+}
