@@ -1,0 +1,53 @@
+# scfx — build, test, check, bench. `make test` and `make check` fetch what they need
+# (linters from the Go module proxy, redis-server via apt-get, geth built from the
+# go-ethereum module) into .cache/ by themselves.
+GO        ?= go
+CACHE     := $(CURDIR)/.cache
+BIN       := $(CACHE)/bin
+STATICCHECK_VERSION := v0.8.2
+FUZZTIME  ?= 10s
+PKGS      := ./...
+
+.PHONY: build test check fmt vet lint race fuzz bench contracts contracts-check tools
+
+build:
+	$(GO) build -o bin/scfx ./cmd/scfx
+
+## test: every test of every package (starts its own Redis and geth where a test needs them)
+test: tools
+	PATH="$(BIN):$$PATH" $(GO) test -count=1 -timeout 45m $(PKGS)
+
+## check: formatting, vet, staticcheck, race tests, contract drift, brief fuzzing
+check: fmt vet lint race contracts-check fuzz
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+lint: $(BIN)/staticcheck
+	$(BIN)/staticcheck $(PKGS)
+
+race: tools
+	PATH="$(BIN):$$PATH" $(GO) test -race -count=1 -timeout 45m -short $(PKGS)
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./uscc
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCommand$$' -fuzztime $(FUZZTIME) ./matcher
+	$(GO) test -run '^$$' -fuzz '^FuzzOpenFile$$' -fuzztime $(FUZZTIME) ./journal
+
+## bench: the benchmarks of docs/benchmarks.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s -count 3 ./matcher ./journal ./node
+
+contracts:
+	bash contracts/build.sh
+
+contracts-check:
+	bash contracts/check.sh
+
+tools: $(BIN)/staticcheck
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
