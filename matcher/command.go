@@ -26,6 +26,7 @@ const (
 	KindSetLedger           Kind = "set_ledger"
 	KindRecordRegistrations Kind = "record_registrations"
 	KindRecordAnchor        Kind = "record_anchor"
+	KindCutBatch            Kind = "cut_batch"
 )
 
 // maxCommandBytes bounds one encoded command; the API's body limit is 1 MiB and a
@@ -56,6 +57,7 @@ type Command struct {
 	SetLedger           *SetLedger           `json:"set_ledger,omitempty"`
 	RecordRegistrations *RecordRegistrations `json:"record_registrations,omitempty"`
 	RecordAnchor        *RecordAnchor        `json:"record_anchor,omitempty"`
+	CutBatch            *CutBatch            `json:"cut_batch,omitempty"`
 }
 
 // CreateCluster certifies a cluster (operator).
@@ -184,6 +186,16 @@ type RecordAnchor struct {
 	Fence     uint64 `json:"fence"`
 }
 
+// CutBatch fixes the next batch of leaves to anchor before its transaction is sent,
+// so that an anchorer restarted after a crash — or another replica that took over
+// the lease — finds the same batch, recomputes the same root and looks for it on
+// chain instead of sending another.
+type CutBatch struct {
+	FirstLeaf uint64 `json:"first_leaf"`
+	Count     int    `json:"count"`
+	Fence     uint64 `json:"fence"`
+}
+
 // payloadOK reports whether exactly the payload of c.Kind is set.
 func (c *Command) payloadOK() bool {
 	set := 0
@@ -191,7 +203,7 @@ func (c *Command) payloadOK() bool {
 		c.CreateCluster != nil, c.CreateParticipant != nil, c.SubmitReceivable != nil,
 		c.Confirm != nil, c.Transfer != nil, c.List != nil, c.CancelListing != nil,
 		c.PostOffer != nil, c.CancelOffer != nil, c.Fund != nil, c.Settle != nil,
-		c.SetLedger != nil, c.RecordRegistrations != nil, c.RecordAnchor != nil,
+		c.SetLedger != nil, c.RecordRegistrations != nil, c.RecordAnchor != nil, c.CutBatch != nil,
 	} {
 		if p {
 			set++
@@ -235,6 +247,8 @@ func (c *Command) payloadOK() bool {
 		return c.RecordRegistrations != nil
 	case KindRecordAnchor:
 		return c.RecordAnchor != nil
+	case KindCutBatch:
+		return c.CutBatch != nil
 	}
 	return false
 }

@@ -1,11 +1,11 @@
 package matcher
 
 import (
+	"encoding/binary"
 	"sort"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/scfx/scfx/merkle"
 )
@@ -45,14 +45,54 @@ type Registration struct {
 	ExistingRef  common.Hash `json:"existing_ref,omitempty"`
 }
 
-// refTag separates our registry refs from any other keccak256 use.
-const refTag = "scfx.ref.v1"
-
 // RegistryRef is the ref this platform registers a receivable's fingerprint under:
-// its platform id and receivable id, so another platform's claim on the same invoice
-// has another ref and shows up as a Duplicate.
+// the first 8 bytes of the platform id, then zeros, then the receivable's number
+// (big-endian, last 8 bytes). Another platform's claim on the same invoice has another
+// ref and shows up as a Duplicate. The zero bytes are deliberate: calldata costs 4 gas
+// per zero byte and 16 per other byte, and the ref is sent once per invoice — a random
+// 32-byte ref would cost about 280 gas more on every registration (DESIGN.md §4's
+// floor is 22,100 gas).
 func RegistryRef(platform common.Hash, receivableID string) common.Hash {
-	return crypto.Keccak256Hash([]byte(refTag), platform.Bytes(), []byte(receivableID))
+	var ref common.Hash
+	copy(ref[:8], platform[:8])
+	binary.BigEndian.PutUint64(ref[24:], idNumber(prefixReceivable, receivableID))
+	return ref
+}
+
+// Cut is a batch of leaves fixed for anchoring (see CutBatch).
+type Cut struct {
+	First uint64 `json:"first"`
+	Count int    `json:"count"`
+}
+
+func (m *Matcher) cutBatch(actor string, c *CutBatch) (Result, *Error) {
+	if err := requireSystem(actor); err != nil {
+		return Result{}, err
+	}
+	if err := m.checkFence(c.Fence); err != nil {
+		return Result{}, err
+	}
+	if m.s.Cut != nil {
+		return Result{}, invalidState("leaves %d..%d are already cut and not yet anchored", m.s.Cut.First, m.s.Cut.First+uint64(m.s.Cut.Count)-1)
+	}
+	if c.FirstLeaf != m.s.Anchored+1 {
+		return Result{}, invalidState("cut from leaf %d: the next unanchored is %d", c.FirstLeaf, m.s.Anchored+1)
+	}
+	pending := uint64(len(m.s.Leaves)) - m.s.Anchored
+	if c.Count <= 0 || c.Count > MaxAnchorBatch || uint64(c.Count) > pending {
+		return Result{}, fieldErr("count", "must be 1 to %d of the %d pending leaves", MaxAnchorBatch, pending)
+	}
+	m.s.Ledger.Fence = c.Fence
+	m.s.Cut = &Cut{First: c.FirstLeaf, Count: c.Count}
+	return Result{}, nil
+}
+
+// PendingCut is the batch cut for anchoring and its leaves; ok is false if none is cut.
+func (m *Matcher) PendingCut() (first uint64, leaves []common.Hash, ok bool) {
+	if m.s.Cut == nil {
+		return 0, nil, false
+	}
+	return m.s.Cut.First, m.leafHashes(m.s.Cut.First, m.s.Cut.Count), true
 }
 
 func (m *Matcher) setLedger(actor string, c *SetLedger) (Result, *Error) {
@@ -186,6 +226,9 @@ func (m *Matcher) recordAnchor(actor string, c *RecordAnchor) (Result, *Error) {
 	if c.Block == 0 {
 		return Result{}, fieldErr("block", "must be positive")
 	}
+	if cut := m.s.Cut; cut != nil && (cut.First != c.FirstLeaf || cut.Count != c.Count) {
+		return Result{}, invalidState("leaves %d..%d are cut: record that batch", cut.First, cut.First+uint64(cut.Count)-1)
+	}
 	leaves := m.leafHashes(c.FirstLeaf, c.Count)
 	root := merkle.Root(leaves)
 	if c.Root != root.Hex() {
@@ -194,6 +237,7 @@ func (m *Matcher) recordAnchor(actor string, c *RecordAnchor) (Result, *Error) {
 	m.s.Ledger.Fence = c.Fence
 	m.s.Batches = append(m.s.Batches, Batch{Root: root, First: c.FirstLeaf, Count: c.Count, TxHash: common.BytesToHash(tx), Block: c.Block, AtMs: m.nowMs})
 	m.s.Anchored += uint64(c.Count)
+	m.s.Cut = nil
 	for n := c.FirstLeaf; n <= m.s.Anchored; n++ {
 		if l := m.s.Leaves[n-1]; l.Kind != merkle.KindAssignment {
 			m.evaluate(m.s.Receivables[l.ReceivableID])

@@ -116,6 +116,7 @@ type state struct {
 	Salts        map[string]bool         `json:"salts"`        // holder|salt of accepted transfers
 	Leaves       []Leaf                  `json:"leaves"`
 	Anchored     uint64                  `json:"anchored"` // leaves 1..Anchored are anchored
+	Cut          *Cut                    `json:"cut,omitempty"` // the batch being anchored, if cut
 	Batches      []Batch                 `json:"batches"`
 	Regs         []Registration          `json:"regs"`
 	RegsDone     uint64                  `json:"regs_done"` // registrations 1..RegsDone answered
@@ -273,6 +274,8 @@ func (m *Matcher) dispatch(c *Command) (Result, *Error) {
 		return m.recordRegistrations(c.Actor, c.RecordRegistrations)
 	case KindRecordAnchor:
 		return m.recordAnchor(c.Actor, c.RecordAnchor)
+	case KindCutBatch:
+		return m.cutBatch(c.Actor, c.CutBatch)
 	}
 	return Result{}, errorf(CodeValidation, "unknown command kind %q", c.Kind)
 }

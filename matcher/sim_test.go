@@ -270,7 +270,13 @@ func (s *sim) genLedger() Command {
 	if len(leaves) == 0 {
 		return Command{Kind: KindTick, Actor: ActorSystem}
 	}
-	c := s.anchorCmd(first, leaves[:1+s.rng.IntN(len(leaves))])
+	leaves = leaves[:1+s.rng.IntN(len(leaves))]
+	if cf, cut, ok := s.m.PendingCut(); ok && s.rng.IntN(5) != 0 {
+		first, leaves = cf, cut // the anchorer finishes the batch it cut
+	} else if s.rng.IntN(2) == 0 {
+		return Command{Kind: KindCutBatch, Actor: ActorSystem, CutBatch: &CutBatch{FirstLeaf: first, Count: len(leaves)}}
+	}
+	c := s.anchorCmd(first, leaves)
 	c.Actor = ActorSystem
 	if s.rng.IntN(10) == 0 {
 		c.RecordAnchor.Root = common.HexToHash("0x1234").Hex() // a wrong root
