@@ -268,3 +268,26 @@ func (m *Matcher) Book(core string, limit int) (BookView, bool) {
 	}
 	return v, true
 }
+
+// Stats are counters for metrics and GET /v1/node.
+type Stats struct {
+	AppliedSeq    uint64
+	Clusters      uint64
+	Participants  uint64
+	Receivables   uint64
+	Listings      uint64
+	Offers        uint64
+	Matches       uint64
+	PendingLeaves int
+	PendingRegs   int
+}
+
+// Stats reads the counters.
+func (m *Matcher) Stats() Stats {
+	c := m.s.Counters
+	leaves, regs := m.PendingCounts()
+	return Stats{
+		AppliedSeq: m.appliedSeq, Clusters: c.Cluster, Participants: c.Participant, Receivables: c.Receivable,
+		Listings: c.Listing, Offers: c.Offer, Matches: c.Match, PendingLeaves: leaves, PendingRegs: regs,
+	}
+}

@@ -65,6 +65,7 @@ type Node struct {
 	ticket  uint64
 	slots   chan struct{}
 
+	appendObs atomic.Pointer[func(time.Duration)]
 	snapSeq   atomic.Uint64
 	snapMu    sync.Mutex // one snapshot write at a time
 	lastSnap  uint64     // applier-owned: seq of the last snapshot started
@@ -255,7 +256,12 @@ func (n *Node) Submit(ctx context.Context, cmd matcher.Command) (matcher.Result,
 		delete(n.waiters, ticket)
 		n.wmu.Unlock()
 	}
-	if _, err := n.j.Append(ctx, encodeEnvelope(n.origin, ticket, body)); err != nil {
+	start := time.Now()
+	_, err = n.j.Append(ctx, encodeEnvelope(n.origin, ticket, body))
+	if obs := n.appendObs.Load(); obs != nil {
+		(*obs)(time.Since(start))
+	}
+	if err != nil {
 		forget()
 		if ctx.Err() != nil {
 			return matcher.Result{}, ctx.Err()
@@ -281,6 +287,9 @@ func (n *Node) View(fn func(m *matcher.Matcher)) {
 	defer n.mu.RUnlock()
 	fn(n.m)
 }
+
+// SetAppendObserver has f called with the latency of every journal append (metrics).
+func (n *Node) SetAppendObserver(f func(time.Duration)) { n.appendObs.Store(&f) }
 
 // Changed signals (coalesced) when applied entries queued ledger work.
 func (n *Node) Changed() <-chan struct{} { return n.notify }

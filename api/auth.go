@@ -1,0 +1,142 @@
+package api
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"github.com/scfx/scfx/matcher"
+)
+
+// The caller, set by authenticate.
+const (
+	ctxActor = "scfx.actor"
+	ctxRole  = "scfx.role"
+)
+
+// roleOperator is the operator's role in handlers (participants have matcher roles).
+const roleOperator = "operator"
+
+// HashToken is how tokens are kept: only the SHA-256, hex.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// NewToken is 32 random bytes, base64url: a participant's bearer token.
+func NewToken() string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("api: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// derivedToken is the token for a participant created with an Idempotency-Key: an
+// HMAC of the key under the operator's token, so a retry returns the same token (its
+// hash is what the state machine kept) without the token ever being stored.
+func derivedToken(adminToken, idemKey, reqHash string) string {
+	mac := hmac.New(sha256.New, []byte(adminToken))
+	mac.Write([]byte("scfx.participant-token.v1\x00" + idemKey + "\x00" + reqHash))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// authenticate resolves the bearer token to the operator or a participant and
+// applies the per-token rate limit.
+func (s *Server) authenticate(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" || len(token) > 256 {
+		c.Header("WWW-Authenticate", `Bearer realm="scfx"`)
+		fail(c, errf(matcher.CodeUnauthorized, "a bearer token is required"))
+		return
+	}
+	sum := sha256.Sum256([]byte(token))
+	actor, role := "", ""
+	if subtle.ConstantTimeCompare(sum[:], s.adminHash[:]) == 1 {
+		actor, role = matcher.ActorOperator, roleOperator
+	} else {
+		hash := hex.EncodeToString(sum[:])
+		s.n.View(func(m *matcher.Matcher) {
+			if p := m.ParticipantByToken(hash); p != nil && subtle.ConstantTimeCompare([]byte(p.TokenHash), []byte(hash)) == 1 {
+				actor, role = p.ID, string(p.Role)
+			}
+		})
+	}
+	if actor == "" {
+		c.Header("WWW-Authenticate", `Bearer realm="scfx", error="invalid_token"`)
+		fail(c, errf(matcher.CodeUnauthorized, "the bearer token is not valid"))
+		return
+	}
+	if wait, ok := s.limits.allow(actor); !ok {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		fail(c, errf(matcher.CodeRateLimited, "too many requests for this token"))
+		return
+	}
+	c.Set(ctxActor, actor)
+	c.Set(ctxRole, role)
+	c.Next()
+}
+
+func actorOf(c *gin.Context) string { return c.GetString(ctxActor) }
+func roleOf(c *gin.Context) string  { return c.GetString(ctxRole) }
+
+// requireRole refuses callers of other roles with 403.
+func requireRole(c *gin.Context, roles ...string) bool {
+	r := roleOf(c)
+	for _, want := range roles {
+		if r == want {
+			return true
+		}
+	}
+	fail(c, errf(matcher.CodeForbidden, "a "+r+" may not do this"))
+	return false
+}
+
+// limiter is a token bucket per caller, bounded in how many callers it remembers.
+type limiter struct {
+	mu      sync.Mutex
+	perSec  rate.Limit
+	burst   int
+	buckets map[string]*rate.Limiter
+}
+
+// maxBuckets bounds the limiter's memory; when full it starts over (every caller
+// gets a fresh, full bucket — generous, never wrong).
+const maxBuckets = 100_000
+
+func newLimiter(perSec float64, burst int) *limiter {
+	return &limiter{perSec: rate.Limit(perSec), burst: burst, buckets: map[string]*rate.Limiter{}}
+}
+
+// allow takes one token for key, or says how long until one is available.
+func (l *limiter) allow(key string) (time.Duration, bool) {
+	l.mu.Lock()
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= maxBuckets {
+			l.buckets = map[string]*rate.Limiter{}
+		}
+		b = rate.NewLimiter(l.perSec, l.burst)
+		l.buckets[key] = b
+	}
+	l.mu.Unlock()
+	now := time.Now()
+	r := b.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, false
+	}
+	return 0, true
+}

@@ -1,0 +1,165 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scfx/scfx/matcher"
+)
+
+type listingRequest struct {
+	MaxRateBps int64 `json:"max_rate_bps"`
+}
+
+type listingResponse struct {
+	Listing listingView `json:"listing"`
+	Match   *matchView  `json:"match"`
+}
+
+func (s *Server) list(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleSME)) {
+		return
+	}
+	var in listingRequest
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindList, List: &matcher.List{ReceivableID: c.Param("id"), MaxRateBps: in.MaxRateBps}}
+	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
+		out := listingResponse{Listing: viewListing(r.Listing)}
+		if r.Match != nil {
+			mv := viewMatch(r.Match)
+			out.Match = &mv
+		}
+		return out
+	})
+}
+
+func (s *Server) cancelListing(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleSME)) {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindCancelListing, CancelListing: &matcher.CancelListing{ListingID: c.Param("id")}}
+	req, ok := deleteRequest(c)
+	if !ok {
+		return
+	}
+	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewListing(r.Listing) })
+}
+
+// deleteRequest takes the Idempotency-Key of a DELETE, which has no body.
+func deleteRequest(c *gin.Context) (request, bool) {
+	key, e := idempotencyKey(c)
+	if e != nil {
+		fail(c, e)
+		return request{}, false
+	}
+	return request{idemKey: key, hash: requestHash(c, nil)}, true
+}
+
+func (s *Server) getListing(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		l, e := m.Listing(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		return viewListing(l), nil
+	})
+}
+
+func (s *Server) postOffer(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleLender)) {
+		return
+	}
+	var in matcher.PostOffer
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	s.submit(c, req, matcher.Command{Kind: matcher.KindPostOffer, PostOffer: &in}, http.StatusCreated,
+		func(_ *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, r.Matches) })
+}
+
+func (s *Server) cancelOffer(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleLender)) {
+		return
+	}
+	req, ok := deleteRequest(c)
+	if !ok {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindCancelOffer, CancelOffer: &matcher.CancelOffer{OfferID: c.Param("id")}}
+	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, nil) })
+}
+
+func (s *Server) getOffer(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		o, e := m.Offer(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		return viewOffer(o, nil), nil
+	})
+}
+
+func (s *Server) listOffers(c *gin.Context) {
+	cursor, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		return viewPage(m.Offers(actorOf(c), cursor, limit), func(o *matcher.Offer) offerView { return viewOffer(o, nil) }), nil
+	})
+}
+
+func (s *Server) getMatch(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		mt, e := m.Match(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		return viewMatch(mt), nil
+	})
+}
+
+func (s *Server) listMatches(c *gin.Context) {
+	cursor, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		return viewPage(m.Matches(actorOf(c), cursor, limit), func(mt *matcher.Match) matchView { return viewMatch(mt) }), nil
+	})
+}
+
+func (s *Server) fund(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleLender)) {
+		return
+	}
+	var in referenceRequest
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindFund, Fund: &matcher.Fund{MatchID: c.Param("id"), Reference: in.Reference}}
+	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewMatch(r.Match) })
+}
+
+func (s *Server) book(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleLender), roleOperator) {
+		return
+	}
+	_, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		b, found := m.Book(c.Param("core_id"), limit)
+		if !found {
+			return nil, errf(matcher.CodeNotFound, "no such core enterprise")
+		}
+		return b, nil
+	})
+}

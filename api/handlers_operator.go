@@ -1,0 +1,124 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scfx/scfx/matcher"
+)
+
+func (s *Server) createCluster(c *gin.Context) {
+	if !requireRole(c, roleOperator) {
+		return
+	}
+	var in matcher.CreateCluster
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	s.submit(c, req, matcher.Command{Kind: matcher.KindCreateCluster, CreateCluster: &in}, http.StatusCreated,
+		func(_ *matcher.Matcher, r matcher.Result) any { return viewCluster(r.Cluster) })
+}
+
+func (s *Server) getCluster(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		cl, ok := m.Cluster(c.Param("id"))
+		if !ok {
+			return nil, errf(matcher.CodeNotFound, "cluster not found")
+		}
+		return viewCluster(cl), nil
+	})
+}
+
+func (s *Server) listClusters(c *gin.Context) {
+	cursor, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		return viewPage(m.Clusters(cursor, limit), func(cl matcher.Cluster) clusterView { return viewCluster(&cl) }), nil
+	})
+}
+
+// participantRequest is POST /v1/participants: the matcher's payload without the
+// token hash, which the server makes.
+type participantRequest struct {
+	Name                    string `json:"name"`
+	USCC                    string `json:"uscc"`
+	Role                    string `json:"role"`
+	Address                 string `json:"address"`
+	ClusterID               string `json:"cluster_id"`
+	Certification           string `json:"certification"`
+	CertificationValidUntil string `json:"certification_valid_until"`
+	Rating                  string `json:"rating"`
+}
+
+func (s *Server) createParticipant(c *gin.Context) {
+	if !requireRole(c, roleOperator) {
+		return
+	}
+	var in participantRequest
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	token := NewToken()
+	if req.idemKey != "" {
+		token = derivedToken(s.cfg.AdminToken, req.idemKey, req.hash)
+	}
+	cmd := matcher.Command{Kind: matcher.KindCreateParticipant, CreateParticipant: &matcher.CreateParticipant{
+		Name: in.Name, USCC: in.USCC, Role: in.Role, Address: in.Address, ClusterID: in.ClusterID,
+		Certification: in.Certification, CertificationValidUntil: in.CertificationValidUntil, Rating: in.Rating,
+		TokenHash: HashToken(token),
+	}}
+	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
+		v := viewParticipant(r.Participant)
+		if r.Participant.TokenHash == HashToken(token) {
+			v.Token = token // returned once, never stored
+		}
+		return v
+	})
+}
+
+func (s *Server) getParticipant(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		p, e := m.Participant(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		return viewParticipant(p), nil
+	})
+}
+
+func (s *Server) listParticipants(c *gin.Context) {
+	cursor, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		return viewPage(m.Participants(actorOf(c), cursor, limit), func(p matcher.Participant) participantView { return viewParticipant(&p) }), nil
+	})
+}
+
+type nodeView struct {
+	NodeID      string `json:"node_id"`
+	Journal     string `json:"journal"`
+	AppliedSeq  uint64 `json:"applied_seq"`
+	StateHash   string `json:"state_hash"`
+	Anchorer    bool   `json:"anchorer"`
+	SnapshotSeq uint64 `json:"snapshot_seq"`
+}
+
+func (s *Server) nodeInfo(c *gin.Context) {
+	if !requireRole(c, roleOperator) {
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		h := m.StateHash()
+		return nodeView{
+			NodeID: s.cfg.NodeID, Journal: s.cfg.JournalKind, AppliedSeq: m.AppliedSeq(),
+			StateHash: hexLower(h[:]), Anchorer: s.cfg.IsAnchorer(), SnapshotSeq: s.n.SnapshotSeq(),
+		}, nil
+	})
+}

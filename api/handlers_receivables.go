@@ -1,0 +1,220 @@
+package api
+
+import (
+	"encoding/hex"
+	"net/http"
+	"strconv"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/gin-gonic/gin"
+
+	"github.com/scfx/scfx/eip712"
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/merkle"
+)
+
+func hexLower(b []byte) string { return hex.EncodeToString(b) }
+
+func (s *Server) renderReceivable(m *matcher.Matcher, r matcher.Result) any {
+	return viewReceivable(m, r.Receivable)
+}
+
+func (s *Server) submitReceivable(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleSME)) {
+		return
+	}
+	var in matcher.SubmitReceivable
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	s.submit(c, req, matcher.Command{Kind: matcher.KindSubmitReceivable, SubmitReceivable: &in}, http.StatusCreated, s.renderReceivable)
+}
+
+func (s *Server) getReceivable(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		r, e := m.Receivable(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		return viewReceivable(m, r), nil
+	})
+}
+
+var statuses = map[string]bool{}
+
+func init() {
+	for _, st := range []matcher.Status{matcher.StatusPending, matcher.StatusConfirmed, matcher.StatusFinanceable,
+		matcher.StatusListed, matcher.StatusMatched, matcher.StatusFunded, matcher.StatusSettled, matcher.StatusOverdue,
+		matcher.StatusDuplicate, matcher.StatusTransferred} {
+		statuses[string(st)] = true
+	}
+}
+
+func (s *Server) listReceivables(c *gin.Context) {
+	cursor, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	status := c.Query("status")
+	if status != "" && !statuses[status] {
+		fail(c, fieldError("status", "is not a receivable status"))
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		p := m.Receivables(actorOf(c), matcher.Status(status), cursor, limit)
+		return viewPage(p, func(r *matcher.Receivable) receivableView { return viewReceivable(m, r) }), nil
+	})
+}
+
+func domainOf(m *matcher.Matcher) (eip712.Domain, *matcher.Error) {
+	l := m.Ledger()
+	if l == nil {
+		return eip712.Domain{}, errf(matcher.CodeUnavailable, "the ledger is not configured yet")
+	}
+	return eip712.Domain{ChainID: l.ChainID, VerifyingContract: l.Registry}, nil
+}
+
+func (s *Server) confirmationTypedData(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		r, e := m.Receivable(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		d, e := domainOf(m)
+		if e != nil {
+			return nil, e
+		}
+		return eip712.ToJSON(eip712.ConfirmationTypedData(d, m.ConfirmationOf(r))), nil
+	})
+}
+
+type confirmRequest struct {
+	Signature string `json:"signature"`
+}
+
+func (s *Server) confirm(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleCore)) {
+		return
+	}
+	var in confirmRequest
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindConfirm, Confirm: &matcher.Confirm{ReceivableID: c.Param("id"), Signature: in.Signature}}
+	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
+}
+
+type transferRequest struct {
+	ToID      string `json:"to_id"`
+	Amount    int64  `json:"amount"`
+	Salt      string `json:"salt"`
+	Signature string `json:"signature"`
+}
+
+func (s *Server) transfer(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleSME)) {
+		return
+	}
+	var in transferRequest
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindTransfer, Transfer: &matcher.Transfer{
+		ReceivableID: c.Param("id"), ToID: in.ToID, Amount: in.Amount, Salt: in.Salt, Signature: in.Signature,
+	}}
+	s.submit(c, req, cmd, http.StatusCreated, s.renderReceivable)
+}
+
+func (s *Server) transferTypedData(c *gin.Context) {
+	amount, err := strconv.ParseInt(c.Query("amount"), 10, 64)
+	if err != nil || amount <= 0 {
+		fail(c, fieldError("amount", "must be a positive integer number of fen"))
+		return
+	}
+	sb, err := hexutil.Decode(c.Query("salt"))
+	if err != nil || len(sb) != 32 {
+		fail(c, fieldError("salt", "must be 0x and 32 bytes of hex"))
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		r, e := m.Receivable(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		to, e := m.Participant(matcher.ActorOperator, c.Query("to_id"))
+		if e != nil || to.Role != matcher.RoleSME {
+			return nil, fieldError("to_id", "must be an SME")
+		}
+		d, e := domainOf(m)
+		if e != nil {
+			return nil, e
+		}
+		return eip712.ToJSON(eip712.TransferTypedData(d, m.TransferOf(r, to, amount, common.BytesToHash(sb)))), nil
+	})
+}
+
+type referenceRequest struct {
+	Reference string `json:"reference"`
+}
+
+func (s *Server) settle(c *gin.Context) {
+	if !requireRole(c, string(matcher.RoleCore)) {
+		return
+	}
+	var in referenceRequest
+	req, ok := decode(c, &in)
+	if !ok {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindSettle, Settle: &matcher.Settle{ReceivableID: c.Param("id"), Reference: in.Reference}}
+	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
+}
+
+type proofView struct {
+	Kind            string        `json:"kind"`
+	Leaf            common.Hash   `json:"leaf"`
+	Root            common.Hash   `json:"root"`
+	Proof           []common.Hash `json:"proof"`
+	TxHash          common.Hash   `json:"tx_hash"`
+	BlockNumber     uint64        `json:"block_number"`
+	RegistryAddress string        `json:"registry_address"`
+	ChainID         uint64        `json:"chain_id"`
+}
+
+var leafKinds = map[string]byte{
+	"":             merkle.KindConfirmation,
+	"confirmation": merkle.KindConfirmation,
+	"transfer":     merkle.KindTransfer,
+	"assignment":   merkle.KindAssignment,
+}
+
+func (s *Server) proof(c *gin.Context) {
+	kind, ok := leafKinds[c.Query("kind")]
+	if !ok {
+		fail(c, fieldError("kind", "must be confirmation, transfer or assignment"))
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		r, e := m.Receivable(actorOf(c), c.Param("id"))
+		if e != nil {
+			return nil, e
+		}
+		p, e := m.Proof(r.ID, kind)
+		if e != nil {
+			return nil, e
+		}
+		l := m.Ledger()
+		proof := p.Proof
+		if proof == nil {
+			proof = []common.Hash{}
+		}
+		return proofView{
+			Kind: matcher.LeafKindName(kind), Leaf: p.Leaf, Root: p.Root, Proof: proof, TxHash: p.TxHash,
+			BlockNumber: p.Block, RegistryAddress: l.Registry.Hex(), ChainID: l.ChainID,
+		}, nil
+	})
+}

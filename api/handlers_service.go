@@ -1,0 +1,74 @@
+package api
+
+import (
+	"context"
+	_ "embed"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scfx/scfx/matcher"
+)
+
+func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+// readyz: the journal and the ledger are reachable.
+func (s *Server) readyz(c *gin.Context) {
+	if s.cfg.Ready != nil {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.cfg.Ready(ctx); err != nil {
+			fail(c, errf(matcher.CodeUnavailable, "not ready: "+err.Error()))
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+type ledgerView struct {
+	ChainID         uint64 `json:"chain_id"`
+	RegistryAddress string `json:"registry_address"`
+	AnchorerAddress string `json:"anchorer_address"`
+	HeadBlock       uint64 `json:"head_block"`
+	PendingLeaves   int    `json:"pending_leaves"`
+}
+
+func (s *Server) ledger(c *gin.Context) {
+	var v ledgerView
+	var configured bool
+	s.n.View(func(m *matcher.Matcher) {
+		if l := m.Ledger(); l != nil {
+			configured = true
+			v.ChainID, v.RegistryAddress, v.AnchorerAddress = l.ChainID, l.Registry.Hex(), l.Anchorer.Hex()
+		}
+		v.PendingLeaves, _ = m.PendingCounts()
+	})
+	if !configured {
+		fail(c, errf(matcher.CodeUnavailable, "the ledger is not configured yet"))
+		return
+	}
+	if s.cfg.Ledger != nil {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		info, err := s.cfg.Ledger.Info(ctx)
+		if err != nil {
+			fail(c, errf(matcher.CodeUnavailable, "the ledger is unreachable: "+err.Error()))
+			return
+		}
+		v.HeadBlock = info.HeadBlock
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+//go:embed openapi.json
+var openapiJSON []byte
+
+func (s *Server) openapi(c *gin.Context) { c.Data(http.StatusOK, "application/json", openapiJSON) }
+
+//go:embed console.html
+var consoleHTML []byte
+
+func (s *Server) console(c *gin.Context) {
+	c.Data(http.StatusOK, "text/html; charset=utf-8", consoleHTML)
+}

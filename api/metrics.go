@@ -1,0 +1,86 @@
+package api
+
+import (
+	"crypto/subtle"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/node"
+)
+
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry, n *node.Node) *metrics {
+	m := &metrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scfx_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "scfx_http_request_duration_seconds", Help: "HTTP request latency by route and status code.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route", "code"}),
+	}
+	reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	stat := func(f func(matcher.Stats) float64) func() float64 {
+		return func() float64 {
+			var v float64
+			n.View(func(mm *matcher.Matcher) { v = f(mm.Stats()) })
+			return v
+		}
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "scfx_apply_queue_depth", Help: "Submits waiting for their entries to be applied."},
+			func() float64 { return float64(n.InFlight()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "scfx_matches_total", Help: "Matches made."},
+			stat(func(s matcher.Stats) float64 { return float64(s.Matches) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "scfx_leaves_pending_anchor", Help: "Ledger leaves waiting for an anchor."},
+			stat(func(s matcher.Stats) float64 { return float64(s.PendingLeaves) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "scfx_registrations_pending", Help: "Fingerprints waiting for the registry."},
+			stat(func(s matcher.Stats) float64 { return float64(s.PendingRegs) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "scfx_applied_seq", Help: "Last journal entry applied."},
+			stat(func(s matcher.Stats) float64 { return float64(s.AppliedSeq) })),
+	)
+	appendLatency := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "scfx_journal_append_seconds", Help: "Journal append latency, fsync (or Redis round trip) included.",
+		Buckets: []float64{.0001, .0005, .001, .002, .005, .01, .02, .05, .1, .5},
+	})
+	reg.MustRegister(appendLatency)
+	n.SetAppendObserver(func(d time.Duration) { appendLatency.Observe(d.Seconds()) })
+	return m
+}
+
+// middleware counts and times every request by its route pattern (never the raw
+// path, so ids do not explode the label set).
+func (m *metrics) middleware(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	code := strconv.Itoa(c.Writer.Status())
+	m.requests.WithLabelValues(route, code).Inc()
+	m.latency.WithLabelValues(route, code).Observe(time.Since(start).Seconds())
+}
+
+func (s *Server) serveMetrics(c *gin.Context) {
+	if s.cfg.MetricsToken != "" {
+		want := "Bearer " + s.cfg.MetricsToken
+		if subtle.ConstantTimeCompare([]byte(c.GetHeader("Authorization")), []byte(want)) != 1 {
+			fail(c, errf(matcher.CodeUnauthorized, "/metrics needs the metrics token"))
+			return
+		}
+	}
+	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(c.Writer, c.Request)
+}

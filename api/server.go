@@ -1,0 +1,168 @@
+// Package api is scfx's HTTP interface (API.md) on Gin: routing, authentication,
+// strict decoding, problem+json errors, idempotency keys, rate limits, metrics and
+// the OpenAPI document. It builds commands and submits them to the node; every rule
+// is checked again by the matcher.
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/scfx/scfx/node"
+)
+
+// LedgerInfo is what GET /v1/ledger reports of the chain.
+type LedgerInfo struct {
+	ChainID         uint64
+	Registry        common.Address
+	Anchorer        common.Address
+	HeadBlock       uint64
+	ConfirmationsOK bool
+}
+
+// Ledger is the chain as the API sees it: the embedded chain or an RPC node.
+type Ledger interface {
+	Info(ctx context.Context) (LedgerInfo, error)
+}
+
+// Config configures a Server.
+type Config struct {
+	Node           *node.Node
+	Ledger         Ledger // nil: GET /v1/ledger reports what the matcher knows
+	AdminToken     string // the operator's bearer token
+	NodeID         string
+	JournalKind    string      // "file" or "redis"
+	IsAnchorer     func() bool // whether this replica runs the anchorer
+	Ready          func(ctx context.Context) error
+	RatePerSecond  float64 // per token; 0: DefaultRatePerSecond
+	RateBurst      int
+	MetricsToken   string // if set, /metrics needs it as a bearer token
+	RequestTimeout time.Duration
+	Logger         *slog.Logger
+	Registry       *prometheus.Registry // nil: a new one
+}
+
+// Defaults.
+const (
+	DefaultRatePerSecond  = 500
+	DefaultRateBurst      = 1000
+	DefaultRequestTimeout = 10 * time.Second
+)
+
+// Server is the HTTP handler of one node.
+type Server struct {
+	cfg       Config
+	n         *node.Node
+	adminHash [32]byte
+	limits    *limiter
+	metrics   *metrics
+	engine    *gin.Engine
+	log       *slog.Logger
+}
+
+// New builds the router.
+func New(cfg Config) *Server {
+	if cfg.RatePerSecond <= 0 {
+		cfg.RatePerSecond = DefaultRatePerSecond
+	}
+	if cfg.RateBurst <= 0 {
+		cfg.RateBurst = DefaultRateBurst
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.JournalKind == "" {
+		cfg.JournalKind = "file"
+	}
+	if cfg.IsAnchorer == nil {
+		cfg.IsAnchorer = func() bool { return true }
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{
+		cfg: cfg, n: cfg.Node, adminHash: sha256.Sum256([]byte(cfg.AdminToken)),
+		limits: newLimiter(cfg.RatePerSecond, cfg.RateBurst), log: cfg.Logger,
+	}
+	s.metrics = newMetrics(cfg.Registry, cfg.Node)
+	s.engine = s.routes()
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Engine exposes the router (tests compare it with the OpenAPI document).
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+func (s *Server) routes() *gin.Engine {
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.Use(s.recoverer, s.metrics.middleware)
+	e.NoRoute(func(c *gin.Context) { fail(c, errf("not_found", "no such endpoint")) })
+	e.NoMethod(func(c *gin.Context) { fail(c, errf("not_found", "no such method on this endpoint")) })
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.serveMetrics)
+	e.GET("/openapi.json", s.openapi)
+	e.GET("/", s.console)
+
+	v := e.Group("/v1", s.authenticate)
+	v.POST("/clusters", s.createCluster)
+	v.GET("/clusters", s.listClusters)
+	v.GET("/clusters/:id", s.getCluster)
+	v.POST("/participants", s.createParticipant)
+	v.GET("/participants", s.listParticipants)
+	v.GET("/participants/:id", s.getParticipant)
+
+	v.POST("/receivables", s.submitReceivable)
+	v.GET("/receivables", s.listReceivables)
+	v.GET("/receivables/:id", s.getReceivable)
+	v.GET("/receivables/:id/typed-data", s.confirmationTypedData)
+	v.POST("/receivables/:id/confirm", s.confirm)
+	v.POST("/receivables/:id/transfers", s.transfer)
+	v.GET("/receivables/:id/transfers/typed-data", s.transferTypedData)
+	v.POST("/receivables/:id/listings", s.list)
+	v.POST("/receivables/:id/settle", s.settle)
+	v.GET("/receivables/:id/proof", s.proof)
+	v.DELETE("/listings/:id", s.cancelListing)
+	v.GET("/listings/:id", s.getListing)
+
+	v.POST("/offers", s.postOffer)
+	v.GET("/offers", s.listOffers)
+	v.GET("/offers/:id", s.getOffer)
+	v.DELETE("/offers/:id", s.cancelOffer)
+	v.GET("/matches", s.listMatches)
+	v.GET("/matches/:id", s.getMatch)
+	v.POST("/matches/:id/fund", s.fund)
+	v.GET("/books/:core_id", s.book)
+
+	v.GET("/ledger", s.ledger)
+	v.GET("/node", s.nodeInfo)
+	return e
+}
+
+// recoverer turns a panic in a handler into a 500 problem; it never hides one.
+func (s *Server) recoverer(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("handler panic", "path", c.Request.URL.Path, "panic", v)
+			p := Problem{Type: problemTypeBase + "internal", Title: "Internal error", Status: 500, Detail: "internal error", Code: "internal"}
+			c.Header("Content-Type", "application/problem+json")
+			c.AbortWithStatusJSON(500, p)
+		}
+	}()
+	c.Next()
+}

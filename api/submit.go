@@ -1,0 +1,120 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/node"
+)
+
+const maxIdemKeyLen = 255
+
+// idempotencyKey reads and checks the Idempotency-Key header ("" when absent).
+func idempotencyKey(c *gin.Context) (string, *matcher.Error) {
+	k := c.GetHeader("Idempotency-Key")
+	if len(k) > maxIdemKeyLen {
+		return "", fieldError("Idempotency-Key", "must be at most 255 characters")
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return "", fieldError("Idempotency-Key", "must be printable ASCII without spaces")
+		}
+	}
+	return k, nil
+}
+
+// request is a decoded POST: its body, idempotency key and request hash.
+type request struct {
+	body    []byte
+	idemKey string
+	hash    string
+}
+
+// decode reads a POST body strictly into v; on failure it has written the problem.
+func decode(c *gin.Context, v any) (request, bool) {
+	key, e := idempotencyKey(c)
+	if e != nil {
+		fail(c, e)
+		return request{}, false
+	}
+	b, e := readBody(c)
+	if e == nil {
+		e = decodeStrict(b, v)
+	}
+	if e != nil {
+		fail(c, e)
+		return request{}, false
+	}
+	return request{body: b, idemKey: key, hash: requestHash(c, b)}, true
+}
+
+// submit runs cmd as the caller through the node and answers with status and the
+// body render builds (under the read lock), or with the problem the matcher found.
+func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status int, render func(m *matcher.Matcher, r matcher.Result) any) {
+	cmd.Actor = actorOf(c)
+	if req.idemKey != "" {
+		cmd.IdemKey, cmd.IdemHash = req.idemKey, req.hash
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	res, err := s.n.Submit(ctx, cmd)
+	switch {
+	case errors.Is(err, node.ErrOverloaded):
+		c.Header("Retry-After", "1")
+		fail(c, errf(matcher.CodeUnavailable, "the node is overloaded; nothing was changed, retry"))
+		return
+	case errors.Is(err, node.ErrUnavailable), errors.Is(err, node.ErrClosed):
+		fail(c, errf(matcher.CodeUnavailable, "the journal is unavailable; nothing was changed"))
+		return
+	case err != nil:
+		// The entry may have been appended: with an Idempotency-Key a retry is safe.
+		s.log.Warn("submit outcome unknown", "kind", cmd.Kind, "err", err)
+		fail(c, errf(matcher.CodeUnavailable, "timed out waiting for the journal; retry with the same Idempotency-Key"))
+		return
+	case res.Err != nil:
+		fail(c, res.Err)
+		return
+	}
+	if res.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	var body any
+	s.n.View(func(m *matcher.Matcher) { body = render(m, res) })
+	c.JSON(status, body)
+}
+
+// listParams reads ?limit= and ?cursor=.
+func listParams(c *gin.Context) (uint64, int, bool) {
+	limit := matcher.DefaultPageLimit
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fail(c, fieldError("limit", "must be an integer from 1 to 500"))
+			return 0, 0, false
+		}
+		limit = min(n, matcher.MaxPageLimit)
+	}
+	cursor, e := matcher.ParseCursor(c.Query("cursor"))
+	if e != nil {
+		fail(c, e)
+		return 0, 0, false
+	}
+	return cursor, limit, true
+}
+
+// view answers a read: f runs under the read lock and returns the body or a problem.
+func (s *Server) view(c *gin.Context, f func(m *matcher.Matcher) (any, *matcher.Error)) {
+	var body any
+	var e *matcher.Error
+	s.n.View(func(m *matcher.Matcher) { body, e = f(m) })
+	if e != nil {
+		fail(c, e)
+		return
+	}
+	c.JSON(http.StatusOK, body)
+}

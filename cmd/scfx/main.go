@@ -1,0 +1,33 @@
+// Command scfx is the supply-chain finance exchange: one binary that serves the API
+// with everything embedded (serve), signs and verifies (keygen, sign, verify), and
+// exercises a running server (demo, bench).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	root := &cobra.Command{
+		Use:           "scfx",
+		Short:         "scfx — a supply-chain finance exchange (去中心化供应链融资)",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(serveCmd(), keygenCmd(), signCmd())
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "scfx:", err)
+		os.Exit(1)
+	}
+}
+
+// envOr is a flag's default: its SCFX_* variable when set.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}

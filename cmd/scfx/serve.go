@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scfx/scfx/api"
+	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/node"
+)
+
+// serveConfig is DESIGN.md §8: every flag has an SCFX_* variable.
+type serveConfig struct {
+	Addr            string
+	DataDir         string
+	RedisURL        string
+	EthRPC          string
+	EthKeyFile      string
+	RegistryAddress string
+	AdminTokenFile  string
+	AnchorMaxBatch  int
+	AnchorMaxDelay  time.Duration
+	NodeID          string
+	MetricsToken    string
+	RatePerSecond   float64
+	SnapshotEvery   uint64
+	TickEvery       time.Duration
+	ShutdownTimeout time.Duration
+}
+
+func durationEnv(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func intEnv(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func serveCmd() *cobra.Command {
+	var cfg serveConfig
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run scfx: API, journal, matcher and ledger (embedded chain by default)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), cfg)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Addr, "addr", envOr("SCFX_ADDR", "127.0.0.1:8080"), "listen address (SCFX_ADDR)")
+	f.StringVar(&cfg.DataDir, "data-dir", envOr("SCFX_DATA_DIR", "./data"), "data directory (SCFX_DATA_DIR)")
+	f.StringVar(&cfg.RedisURL, "redis-url", envOr("SCFX_REDIS_URL", ""), "Redis journal, redis://host:port/db; unset: file journal (SCFX_REDIS_URL)")
+	f.StringVar(&cfg.EthRPC, "eth-rpc", envOr("SCFX_ETH_RPC", ""), "Ethereum JSON-RPC URL; unset: embedded chain (SCFX_ETH_RPC)")
+	f.StringVar(&cfg.EthKeyFile, "eth-key-file", envOr("SCFX_ETH_KEY_FILE", ""), "hex secp256k1 key of the account that sends registry transactions (SCFX_ETH_KEY_FILE)")
+	f.StringVar(&cfg.RegistryAddress, "registry-address", envOr("SCFX_REGISTRY_ADDRESS", ""), "ScfxRegistry address; unset: deploy on first start (SCFX_REGISTRY_ADDRESS)")
+	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", envOr("SCFX_ADMIN_TOKEN_FILE", ""), "operator token file; default <data-dir>/admin.token (SCFX_ADMIN_TOKEN_FILE); SCFX_ADMIN_TOKEN overrides")
+	f.IntVar(&cfg.AnchorMaxBatch, "anchor-max-batch", intEnv("SCFX_ANCHOR_MAX_BATCH", 1000), "leaves per anchor transaction (SCFX_ANCHOR_MAX_BATCH)")
+	f.DurationVar(&cfg.AnchorMaxDelay, "anchor-max-delay", durationEnv("SCFX_ANCHOR_MAX_DELAY", time.Second), "longest a leaf waits for its batch (SCFX_ANCHOR_MAX_DELAY)")
+	f.StringVar(&cfg.NodeID, "node-id", envOr("SCFX_NODE_ID", ""), "replica name; default host name and data dir (SCFX_NODE_ID)")
+	f.StringVar(&cfg.MetricsToken, "metrics-token", envOr("SCFX_METRICS_TOKEN", ""), "bearer token for /metrics; unset: open (SCFX_METRICS_TOKEN)")
+	f.Float64Var(&cfg.RatePerSecond, "rate-limit", float64(intEnv("SCFX_RATE_LIMIT", api.DefaultRatePerSecond)), "requests per second per token (SCFX_RATE_LIMIT)")
+	f.Uint64Var(&cfg.SnapshotEvery, "snapshot-every", uint64(intEnv("SCFX_SNAPSHOT_EVERY", node.DefaultSnapshotEvery)), "snapshot after this many entries (SCFX_SNAPSHOT_EVERY)")
+	f.DurationVar(&cfg.TickEvery, "tick-every", durationEnv("SCFX_TICK_EVERY", time.Minute), "how often time moves maturities forward (SCFX_TICK_EVERY)")
+	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", durationEnv("SCFX_SHUTDOWN_TIMEOUT", 15*time.Second), "drain time on SIGINT/SIGTERM (SCFX_SHUTDOWN_TIMEOUT)")
+	return cmd
+}
+
+// adminToken is SCFX_ADMIN_TOKEN, or the token file, made on first start (0600).
+func adminToken(cfg serveConfig) (string, error) {
+	if t := os.Getenv("SCFX_ADMIN_TOKEN"); t != "" {
+		return t, nil
+	}
+	path := cfg.AdminTokenFile
+	if path == "" {
+		path = filepath.Join(cfg.DataDir, "admin.token")
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		t := strings.TrimSpace(string(b))
+		if t == "" {
+			return "", fmt.Errorf("admin token file %s is empty", path)
+		}
+		return t, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("read admin token: %w", err)
+	}
+	t := api.NewToken()
+	if err := os.WriteFile(path, []byte(t+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write admin token: %w", err)
+	}
+	return t, nil
+}
+
+func serve(ctx context.Context, cfg serveConfig) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return err
+	}
+	if cfg.NodeID == "" {
+		host, _ := os.Hostname()
+		abs, _ := filepath.Abs(cfg.DataDir)
+		cfg.NodeID = host + ":" + abs
+	}
+	token, err := adminToken(cfg)
+	if err != nil {
+		return err
+	}
+	j, err := journal.OpenFile(filepath.Join(cfg.DataDir, "journal"), journal.FileOptions{})
+	if err != nil {
+		return err
+	}
+	n, err := node.Open(ctx, node.Config{
+		Journal: j, SnapshotDir: filepath.Join(cfg.DataDir, "snapshots"), SnapshotEvery: cfg.SnapshotEvery,
+		Matcher: matcher.DefaultConfig(), TickEvery: cfg.TickEvery, Logger: log,
+	})
+	if err != nil {
+		j.Close()
+		return err
+	}
+	srv := api.New(api.Config{
+		Node: n, AdminToken: token, NodeID: cfg.NodeID, JournalKind: "file", RatePerSecond: cfg.RatePerSecond,
+		MetricsToken: cfg.MetricsToken, Logger: log,
+	})
+	return run(ctx, cfg, log, srv, n)
+}
+
+// run serves until SIGINT/SIGTERM, then stops accepting, drains, snapshots and returns nil.
+func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler, n *node.Node) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		n.Close()
+		return err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("scfx serving", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "node_id", cfg.NodeID)
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down: draining requests")
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	if cerr := n.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	log.Info("stopped", "snapshot_seq", n.SnapshotSeq(), "err", err)
+	return err
+}
