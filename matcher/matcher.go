@@ -115,7 +115,7 @@ type state struct {
 	USCCs        map[string]string       `json:"usccs"`        // USCC → participant
 	Salts        map[string]bool         `json:"salts"`        // holder|salt of accepted transfers
 	Leaves       []Leaf                  `json:"leaves"`
-	Anchored     uint64                  `json:"anchored"` // leaves 1..Anchored are anchored
+	Anchored     uint64                  `json:"anchored"`      // leaves 1..Anchored are anchored
 	Cut          *Cut                    `json:"cut,omitempty"` // the batch being anchored, if cut
 	Batches      []Batch                 `json:"batches"`
 	Regs         []Registration          `json:"regs"`

@@ -10,15 +10,15 @@ import (
 
 // Rules of API.md "SME and core enterprise".
 const (
-	maxAmountFen       = 1_000_000_000_000_000 // 10^15 fen
-	invoiceNumberMin   = 8
-	invoiceNumberMax   = 20
-	currencyCNY        = "CNY"
-	maxTier            = 10   // a chain deeper than this is not a supply chain we can price
-	maxChildren        = 1000 // fragments split from one receivable
-	issueDateLeadDays  = 1    // an invoice dated tomorrow (UTC) is today in Beijing
-	signatureLen       = 65
-	saltLen            = 32
+	maxAmountFen      = 1_000_000_000_000_000 // 10^15 fen
+	invoiceNumberMin  = 8
+	invoiceNumberMax  = 20
+	currencyCNY       = "CNY"
+	maxTier           = 10   // a chain deeper than this is not a supply chain we can price
+	maxChildren       = 1000 // fragments split from one receivable
+	issueDateLeadDays = 1    // an invoice dated tomorrow (UTC) is today in Beijing
+	signatureLen      = 65
+	saltLen           = 32
 )
 
 func validInvoiceNumber(s string) bool {

@@ -203,7 +203,7 @@ type Receivable struct {
 	Confirmation *Signed `json:"confirmation,omitempty"`
 	Transfer     *Signed `json:"transfer,omitempty"`
 	// Leaves are this receivable's ledger leaves, by number (see Matcher.Leaf).
-	Leaves    []uint64 `json:"leaves,omitempty"`
+	Leaves []uint64 `json:"leaves,omitempty"`
 	// Matured is set on a tier-1 receivable once Tick found it unpaid past due.
 	Matured   bool     `json:"matured,omitempty"`
 	ListingID string   `json:"listing_id,omitempty"`
