@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 )
 
 // Kind names a command.
@@ -270,7 +271,9 @@ func DecodeCommand(b []byte) (Command, error) {
 	if err := dec.Decode(&c); err != nil {
 		return Command{}, errorf(CodeValidation, "decode command: %v", err)
 	}
-	if dec.More() {
+	// Not dec.More(): it reports false before a stray '}' or ']', which would let
+	// `{...}}` through. Only the end of the input may follow the command.
+	if _, err := dec.Token(); err != io.EOF {
 		return Command{}, errorf(CodeValidation, "decode command: trailing data")
 	}
 	if c.Actor == "" {

@@ -259,3 +259,148 @@ func (w *world) wantCode(r Result, code Code, before [32]byte) {
 		w.tb.Fatalf("rejected command (%s) changed the state", code)
 	}
 }
+
+// ---- Helpers added for the rule tests (rules_test.go, market_test.go, score_test.go,
+// query_test.go, fuzz_test.go). ----
+
+// newWorldConfig is newWorld with a matcher built from cfg.
+func newWorldConfig(tb testing.TB, cfg Config) *world {
+	tb.Helper()
+	w := &world{tb: tb, m: New(cfg), nowMs: t0, keys: map[string]*ecdsa.PrivateKey{}}
+	w.must(w.sys(Command{Kind: KindSetLedger, SetLedger: &SetLedger{
+		ChainID: 1337, Registry: "0x00000000000000000000000000000000005cf0c5",
+		Platform: "0x" + hex.EncodeToString(make([]byte, 31)) + "01",
+	}}))
+	return w
+}
+
+// hash is the state hash, taken before a command that must be refused.
+func (w *world) hash() [32]byte { return w.m.StateHash() }
+
+// rcv is the live receivable, for assertions.
+func (w *world) rcv(id string) *Receivable { return w.m.s.Receivables[id] }
+
+// checkInvariants fails the test when DESIGN.md §7 no longer holds.
+func (w *world) checkInvariants() {
+	w.tb.Helper()
+	if err := w.m.CheckInvariants(); err != nil {
+		w.tb.Fatalf("CheckInvariants() = %v", err)
+	}
+}
+
+// participantCmd is a valid, unapplied CreateParticipant of role with a fresh key.
+func (w *world) participantCmd(role Role) (CreateParticipant, *ecdsa.PrivateKey) {
+	w.tb.Helper()
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		w.tb.Fatal(err)
+	}
+	u := w.nextUSCC()
+	c := CreateParticipant{Name: "企业 " + u, USCC: u, Role: string(role), TokenHash: tokenHash(u)}
+	if role != RoleLender {
+		c.Address = crypto.PubkeyToAddress(key.PublicKey).Hex()
+	}
+	if role == RoleCore {
+		c.Rating = "AA"
+	}
+	return c, key
+}
+
+// addParticipant applies c (made by participantCmd) and keeps key for signing.
+func (w *world) addParticipant(c CreateParticipant, key *ecdsa.PrivateKey) string {
+	w.tb.Helper()
+	r := w.must(w.op(Command{Kind: KindCreateParticipant, CreateParticipant: &c}))
+	w.keys[r.Participant.ID] = key
+	return r.Participant.ID
+}
+
+// clusterUntil certifies a cluster valid for days more days.
+func (w *world) clusterUntil(level string, days int) string {
+	w.tb.Helper()
+	return w.must(w.op(Command{Kind: KindCreateCluster, CreateCluster: &CreateCluster{
+		Name: "集群", CountyCode: "330206", Level: level, Industry: "制造", ValidUntil: w.date(days),
+	}})).Cluster.ID
+}
+
+// smeCert onboards an SME whose certification is valid for validDays more days.
+func (w *world) smeCert(clusterID string, cert Certification, validDays int) string {
+	w.tb.Helper()
+	return w.participant(CreateParticipant{Role: "sme", ClusterID: clusterID, Certification: string(cert),
+		CertificationValidUntil: w.date(validDays)})
+}
+
+// register answers every pending registration (duplicates for dups) without anchoring.
+func (w *world) register(dups ...common.Hash) {
+	w.tb.Helper()
+	first, regs := w.m.PendingRegistrations(MaxRegisterBatch)
+	if len(regs) == 0 {
+		return
+	}
+	res := make([]RegResult, len(regs))
+	for i, r := range regs {
+		res[i] = RegResult{Fingerprint: r.Fingerprint.Hex()}
+		for _, d := range dups {
+			if d == r.Fingerprint {
+				res[i].Duplicate, res[i].ExistingRef = true, common.HexToHash("0xbeef").Hex()
+			}
+		}
+	}
+	w.must(w.sys(Command{Kind: KindRecordRegistrations, RecordRegistrations: &RecordRegistrations{First: first, Results: res}}))
+}
+
+func (w *world) tick() Result { return w.sys(Command{Kind: KindTick}) }
+
+// list lists id at maxRate as its holder and returns the result.
+func (w *world) list(id string, maxRate int64) Result {
+	w.tb.Helper()
+	return w.must(w.as(w.rcv(id).HolderID, listCmd(id, maxRate)))
+}
+
+func fundCmd(matchID string) Command {
+	return Command{Kind: KindFund, Fund: &Fund{MatchID: matchID, Reference: "SWIFT-0001"}}
+}
+
+func settleCmd(id string) Command {
+	return Command{Kind: KindSettle, Settle: &Settle{ReceivableID: id, Reference: "PAY-0001"}}
+}
+
+// fund funds a match as its lender.
+func (w *world) fund(matchID string) Result {
+	w.tb.Helper()
+	return w.must(w.as(w.m.s.Matches[matchID].LenderID, fundCmd(matchID)))
+}
+
+// offerWith posts an offer on core, rates for every band, changed by mut.
+func (w *world) offerWith(lender, core string, line, rate int64, mut func(*PostOffer)) Result {
+	w.tb.Helper()
+	c := w.offerCmd(core, line, rate, rate, rate)
+	if mut != nil {
+		mut(c.PostOffer)
+	}
+	return w.must(w.as(lender, c))
+}
+
+// detParticipant onboards a participant whose key derives from seed, so two worlds
+// fed the same steps reach the same state (go-ethereum signs deterministically, RFC 6979).
+func (w *world) detParticipant(c CreateParticipant, seed string) string {
+	w.tb.Helper()
+	key, err := crypto.ToECDSA(crypto.Keccak256([]byte("scfx-test-key|" + seed)))
+	if err != nil {
+		w.tb.Fatal(err)
+	}
+	c.USCC = w.nextUSCC()
+	c.TokenHash = tokenHash(c.USCC)
+	c.Name = "企业 " + seed
+	if c.Role != string(RoleLender) {
+		c.Address = crypto.PubkeyToAddress(key.PublicKey).Hex()
+	}
+	return w.addParticipant(c, key)
+}
+
+// passDays moves the world's clock and applies a Tick, so that the matcher's own clock
+// (the time of its last entry) moves too.
+func (w *world) passDays(d int) {
+	w.tb.Helper()
+	w.advanceDays(d)
+	w.must(w.tick())
+}

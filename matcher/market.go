@@ -51,7 +51,10 @@ func (m *Matcher) termsOf(r *Receivable) terms {
 func quote(o *Offer, t terms, amount int64) (int64, bool) {
 	rate, ok := o.Rates.Quote(t.band)
 	switch {
-	case !ok, t.score < o.MinScore, t.tenorDays > o.MaxTenorDays:
+	// A resting listing can outlive its due date (Tick takes it off only after the
+	// grace period): a claim at or past maturity has no tenor to finance, and fund
+	// would refuse the match, leaving the line reserved for nothing.
+	case !ok, t.score < o.MinScore, t.tenorDays > o.MaxTenorDays, t.tenorDays < 1:
 		return 0, false
 	case amount > o.Available(), o.MinTicketFen > 0 && amount < o.MinTicketFen, o.MaxTicketFen > 0 && amount > o.MaxTicketFen:
 		return 0, false
