@@ -17,13 +17,13 @@ func benchBook(b *testing.B, n int) (*world, []string) {
 		l := w.lender()
 		w.offer(l, core, 1e15, 300+int64(i*7%97), 400+int64(i%50), 600)
 	}
-	tmpl := w.m.s.Receivables[w.financeable(sme, core, 1_000_000_00, 120)]
+	tmpl := w.m.s.Receivables.get(w.financeable(sme, core, 1_000_000_00, 120))
 	ids := make([]string, n)
 	for i := range ids {
 		w.m.s.Counters.Receivable++
 		r := tmpl.copy()
 		r.ID = makeID(prefixReceivable, w.m.s.Counters.Receivable)
-		w.m.s.Receivables[r.ID] = r
+		w.m.s.Receivables.put(r.ID, r)
 		w.m.ix.addReceivable(r)
 		ids[i] = r.ID
 	}
@@ -37,7 +37,7 @@ func BenchmarkApplyListMatch(b *testing.B) {
 	cmds := make([]Command, b.N)
 	for i := range cmds {
 		cmds[i] = listCmd(ids[i], 1000)
-		cmds[i].Actor = w.m.s.Receivables[ids[i]].HolderID
+		cmds[i].Actor = w.m.s.Receivables.get(ids[i]).HolderID
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -58,7 +58,7 @@ func BenchmarkApplyRawListMatch(b *testing.B) {
 	raw := make([][]byte, b.N)
 	for i := range raw {
 		c := listCmd(ids[i], 1000)
-		c.Actor = w.m.s.Receivables[ids[i]].HolderID
+		c.Actor = w.m.s.Receivables.get(ids[i]).HolderID
 		raw[i], _ = EncodeCommand(c)
 	}
 	b.ReportAllocs()

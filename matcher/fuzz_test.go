@@ -328,7 +328,7 @@ func TestDesign7_SnapshotRestoreAnywhere(t *testing.T) {
 	}
 	ref, ids := run(t, -1)
 	want := ref.hash()
-	if d := ref.m.s.Participants[ids["core"]]; d.Defaulted != 1 || d.Settled != 1 {
+	if d := ref.m.s.Participants.get(ids["core"]); d.Defaulted != 1 || d.Settled != 1 {
 		t.Fatalf("core defaulted %d settled %d, want 1 and 1", d.Defaulted, d.Settled)
 	}
 	if ref.rcv(ids["r2"]).Status != StatusOverdue || len(ref.m.s.Idem) != 0 {
@@ -337,7 +337,7 @@ func TestDesign7_SnapshotRestoreAnywhere(t *testing.T) {
 	for k := 0; k <= len(steps); k++ {
 		t.Run(fmt.Sprintf("restore before step %d", k), func(t *testing.T) {
 			w, ids := run(t, k)
-			if d := w.m.s.Participants[ids["core"]].Defaulted; d != 1 {
+			if d := w.m.s.Participants.get(ids["core"]).Defaulted; d != 1 {
 				t.Fatalf("restored before step %d: core defaulted %d times, want 1", k, d)
 			}
 			if w.hash() != want {

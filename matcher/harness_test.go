@@ -158,21 +158,21 @@ func (w *world) sign(signer string, digest common.Hash) string {
 }
 
 func (w *world) confirmCmd(id string) Command {
-	r := w.m.s.Receivables[id]
+	r := w.m.s.Receivables.get(id)
 	digest := eip712.ConfirmationDigest(w.domain(), w.m.ConfirmationOf(r))
 	return Command{Kind: KindConfirm, Confirm: &Confirm{ReceivableID: id, Signature: w.sign(r.DebtorID, digest)}}
 }
 
 func (w *world) confirm(id string) {
 	w.tb.Helper()
-	w.must(w.as(w.m.s.Receivables[id].DebtorID, w.confirmCmd(id)))
+	w.must(w.as(w.m.s.Receivables.get(id).DebtorID, w.confirmCmd(id)))
 }
 
 func salt(n int) common.Hash { return crypto.Keccak256Hash([]byte(fmt.Sprint("salt", n))) }
 
 func (w *world) transferCmd(parent, to string, amount int64, s common.Hash) Command {
-	r := w.m.s.Receivables[parent]
-	msg := w.m.TransferOf(r, w.m.s.Participants[to], amount, s)
+	r := w.m.s.Receivables.get(parent)
+	msg := w.m.TransferOf(r, w.m.s.Participants.get(to), amount, s)
 	return Command{Kind: KindTransfer, Transfer: &Transfer{
 		ReceivableID: parent, ToID: to, Amount: amount, Salt: s.Hex(),
 		Signature: w.sign(r.HolderID, eip712.TransferDigest(w.domain(), msg)),
@@ -182,7 +182,7 @@ func (w *world) transferCmd(parent, to string, amount int64, s common.Hash) Comm
 func (w *world) transfer(parent, to string, amount int64) string {
 	w.tb.Helper()
 	w.n++
-	holder := w.m.s.Receivables[parent].HolderID
+	holder := w.m.s.Receivables.get(parent).HolderID
 	return w.must(w.as(holder, w.transferCmd(parent, to, amount, salt(w.n)))).Receivable.ID
 }
 
@@ -225,7 +225,7 @@ func (w *world) financeable(sme, core string, amount int64, dueDays int) string 
 	id := w.receivable(sme, core, amount, dueDays)
 	w.confirm(id)
 	w.settleLedger()
-	if st := w.m.s.Receivables[id].Status; st != StatusFinanceable {
+	if st := w.m.s.Receivables.get(id).Status; st != StatusFinanceable {
 		w.tb.Fatalf("receivable %s is %s, want financeable", id, st)
 	}
 	return id
@@ -278,7 +278,7 @@ func newWorldConfig(tb testing.TB, cfg Config) *world {
 func (w *world) hash() [32]byte { return w.m.StateHash() }
 
 // rcv is the live receivable, for assertions.
-func (w *world) rcv(id string) *Receivable { return w.m.s.Receivables[id] }
+func (w *world) rcv(id string) *Receivable { return w.m.s.Receivables.get(id) }
 
 // checkInvariants fails the test when DESIGN.md §7 no longer holds.
 func (w *world) checkInvariants() {
@@ -367,7 +367,7 @@ func settleCmd(id string) Command {
 // fund funds a match as its lender.
 func (w *world) fund(matchID string) Result {
 	w.tb.Helper()
-	return w.must(w.as(w.m.s.Matches[matchID].LenderID, fundCmd(matchID)))
+	return w.must(w.as(w.m.s.Matches.get(matchID).LenderID, fundCmd(matchID)))
 }
 
 // offerWith posts an offer on core, rates for every band, changed by mut.
@@ -403,4 +403,13 @@ func (w *world) passDays(d int) {
 	w.tb.Helper()
 	w.advanceDays(d)
 	w.must(w.tick())
+}
+
+// byID is a table as a map, for tests that check sets of ids.
+func (t *table[T]) byID() map[string]*T {
+	out := make(map[string]*T, len(t.rows))
+	for i, r := range t.rows {
+		out[makeID(t.prefix, uint64(i+1))] = r
+	}
+	return out
 }

@@ -47,6 +47,9 @@ func (ix *indexes) addParticipant(p *Participant) {
 
 // insertSorted adds n to an ascending list (usually at the end).
 func insertSorted(list []uint64, n uint64) []uint64 {
+	if len(list) == 0 || list[len(list)-1] < n {
+		return append(list, n) // the common case: the newest object
+	}
 	i, found := slices.BinarySearch(list, n)
 	if found {
 		return list

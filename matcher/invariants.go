@@ -17,8 +17,8 @@ func (m *Matcher) CheckInvariants() error {
 
 func (m *Matcher) checkReceivables() error {
 	active := map[string]string{} // receivable → its live match
-	for _, id := range sortedIDs(prefixMatch, m.s.Matches) {
-		mt := m.s.Matches[id]
+	for _, id := range m.s.Matches.ids() {
+		mt := m.s.Matches.get(id)
 		if mt.Status == MatchMatched || mt.Status == MatchFunded || mt.Status == MatchOverdue {
 			if prev, dup := active[mt.ReceivableID]; dup {
 				return fmt.Errorf("receivable %s is matched twice: %s and %s", mt.ReceivableID, prev, mt.ID)
@@ -29,11 +29,11 @@ func (m *Matcher) checkReceivables() error {
 			return fmt.Errorf("match %s: discount %d + advance %d != amount %d", mt.ID, mt.DiscountFen, mt.AdvanceFen, mt.AmountFen)
 		}
 	}
-	for _, id := range sortedIDs(prefixReceivable, m.s.Receivables) {
-		r := m.s.Receivables[id]
+	for _, id := range m.s.Receivables.ids() {
+		r := m.s.Receivables.get(id)
 		sum := r.RemainingFen
 		for _, c := range r.Children {
-			ch := m.s.Receivables[c]
+			ch := m.s.Receivables.get(c)
 			if ch.Fingerprint != r.Fingerprint || ch.RootID != r.RootID || ch.Tier != r.Tier+1 || ch.DebtorID != r.DebtorID || ch.DueDate != r.DueDate {
 				return fmt.Errorf("fragment %s does not follow its parent %s", c, r.ID)
 			}
@@ -57,7 +57,7 @@ func (m *Matcher) checkStatus(r *Receivable, live string) error {
 	var want string
 	switch r.Status {
 	case StatusListed:
-		if l := m.s.Listings[r.ListingID]; l == nil || l.Status != ListingResting || l.AmountFen != r.RemainingFen {
+		if l := m.s.Listings.get(r.ListingID); l == nil || l.Status != ListingResting || l.AmountFen != r.RemainingFen {
 			return fmt.Errorf("receivable %s is listed without a resting listing of its remaining amount", r.ID)
 		}
 	case StatusMatched:
@@ -66,7 +66,7 @@ func (m *Matcher) checkStatus(r *Receivable, live string) error {
 		want = MatchFunded
 	}
 	if want != "" {
-		mt := m.s.Matches[live]
+		mt := m.s.Matches.get(live)
 		if mt == nil || mt.Status != want || mt.ID != r.MatchID {
 			return fmt.Errorf("receivable %s is %s, its live match is %q", r.ID, r.Status, live)
 		}
@@ -76,7 +76,7 @@ func (m *Matcher) checkStatus(r *Receivable, live string) error {
 
 func (m *Matcher) checkLines() error {
 	reserved, used := map[string]int64{}, map[string]int64{}
-	for _, mt := range m.s.Matches {
+	for _, mt := range m.s.Matches.rows {
 		switch mt.Status {
 		case MatchMatched:
 			reserved[mt.OfferID] += mt.AmountFen
@@ -84,8 +84,8 @@ func (m *Matcher) checkLines() error {
 			used[mt.OfferID] += mt.AmountFen
 		}
 	}
-	for _, id := range sortedIDs(prefixOffer, m.s.Offers) {
-		o := m.s.Offers[id]
+	for _, id := range m.s.Offers.ids() {
+		o := m.s.Offers.get(id)
 		if o.UsedFen < 0 || o.ReservedFen < 0 || o.UsedFen+o.ReservedFen > o.LineFen {
 			return fmt.Errorf("offer %s: used %d + reserved %d > line %d", o.ID, o.UsedFen, o.ReservedFen, o.LineFen)
 		}
@@ -98,7 +98,7 @@ func (m *Matcher) checkLines() error {
 
 func (m *Matcher) checkBooks() error {
 	resting := 0
-	for _, l := range m.s.Listings {
+	for _, l := range m.s.Listings.rows {
 		if l.Status == ListingResting {
 			resting++
 		}

@@ -188,7 +188,7 @@ func (m *Matcher) recordRegistrations(actor string, c *RecordRegistrations) (Res
 	m.s.Ledger.Fence = c.Fence
 	for i, o := range outs {
 		reg := &m.s.Regs[m.s.RegsDone+uint64(i)]
-		r := m.s.Receivables[reg.ReceivableID]
+		r := m.s.Receivables.get(reg.ReceivableID)
 		if o.dup {
 			reg.Outcome, reg.ExistingRef = RegDuplicate, o.existing
 			r.Registration = RegDuplicate
@@ -240,7 +240,7 @@ func (m *Matcher) recordAnchor(actor string, c *RecordAnchor) (Result, *Error) {
 	m.s.Cut = nil
 	for n := c.FirstLeaf; n <= m.s.Anchored; n++ {
 		if l := m.s.Leaves[n-1]; l.Kind != merkle.KindAssignment {
-			m.evaluate(m.s.Receivables[l.ReceivableID])
+			m.evaluate(m.s.Receivables.get(l.ReceivableID))
 		}
 	}
 	return Result{}, nil
@@ -265,7 +265,7 @@ func (m *Matcher) evaluate(r *Receivable) {
 		return
 	}
 	if r.Tier > 1 {
-		if root := m.s.Receivables[r.RootID]; root.Status == StatusDuplicate {
+		if root := m.s.Receivables.get(r.RootID); root.Status == StatusDuplicate {
 			return
 		}
 	}
@@ -312,7 +312,7 @@ type LeafProof struct {
 // assignments). ok is false when there is no such leaf; an unanchored leaf is
 // invalid_state.
 func (m *Matcher) Proof(id string, kind byte) (LeafProof, *Error) {
-	r := m.s.Receivables[id]
+	r := m.s.Receivables.get(id)
 	if r == nil {
 		return LeafProof{}, notFound("receivable", id)
 	}

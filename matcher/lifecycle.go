@@ -34,7 +34,7 @@ func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
 func (m *Matcher) eachInTree(r *Receivable, fn func(*Receivable)) {
 	fn(r)
 	for _, id := range r.Children {
-		m.eachInTree(m.s.Receivables[id], fn)
+		m.eachInTree(m.s.Receivables.get(id), fn)
 	}
 }
 
@@ -43,8 +43,8 @@ func (m *Matcher) eachInTree(r *Receivable, fn func(*Receivable)) {
 // line back.
 func (m *Matcher) settleOne(r *Receivable) {
 	m.closeListing(r)
-	if mt := m.s.Matches[r.MatchID]; mt != nil {
-		o := m.s.Offers[mt.OfferID]
+	if mt := m.s.Matches.get(r.MatchID); mt != nil {
+		o := m.s.Offers.get(mt.OfferID)
 		switch mt.Status {
 		case MatchMatched:
 			mt.Status = MatchCancelled
@@ -59,7 +59,7 @@ func (m *Matcher) settleOne(r *Receivable) {
 }
 
 func (m *Matcher) closeListing(r *Receivable) {
-	if l := m.s.Listings[r.ListingID]; l != nil && l.Status == ListingResting {
+	if l := m.s.Listings.get(r.ListingID); l != nil && l.Status == ListingResting {
 		l.Status = ListingCancelled
 		m.ix.book(l.DebtorID).removeListing(l)
 	}
@@ -73,13 +73,13 @@ func (m *Matcher) tick(actor string) (Result, *Error) {
 	}
 	today := m.Today()
 	for _, id := range m.ix.popDue(today - Date(m.cfg.OverdueGraceDays)) {
-		root := m.s.Receivables[id]
+		root := m.s.Receivables.get(id)
 		if !needsMaturity(root) {
 			continue
 		}
 		root.Matured = true
 		m.eachInTree(root, m.overdueOne)
-		m.s.Participants[root.DebtorID].Defaulted++
+		m.s.Participants.get(root.DebtorID).Defaulted++
 	}
 	m.pruneIdem()
 	return Result{}, nil
@@ -87,8 +87,8 @@ func (m *Matcher) tick(actor string) (Result, *Error) {
 
 func (m *Matcher) overdueOne(r *Receivable) {
 	m.closeListing(r)
-	if mt := m.s.Matches[r.MatchID]; mt != nil {
-		o := m.s.Offers[mt.OfferID]
+	if mt := m.s.Matches.get(r.MatchID); mt != nil {
+		o := m.s.Offers.get(mt.OfferID)
 		switch mt.Status {
 		case MatchMatched:
 			mt.Status = MatchCancelled

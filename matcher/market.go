@@ -41,7 +41,7 @@ func (m *Matcher) termsOf(r *Receivable) terms {
 	t.band = Band(t.score)
 	t.certRank, _ = certRank(in.cert)
 	if in.clusterLevel != "" {
-		t.clusterID = m.s.Participants[r.HolderID].ClusterID
+		t.clusterID = m.s.Participants.get(r.HolderID).ClusterID
 	}
 	return t
 }
@@ -99,7 +99,7 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 		MaxRateBps: c.MaxRateBps, Score: t.score, Band: t.band, TenorDays: t.tenorDays, Tier: r.Tier,
 		Status: ListingResting, CreatedMs: m.nowMs,
 	}
-	m.s.Listings[l.ID] = l
+	m.s.Listings.put(l.ID, l)
 	r.Status, r.ListingID = StatusListed, l.ID
 	res := Result{}
 	if o, rate := m.bestOffer(l, t); o != nil {
@@ -140,7 +140,7 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable) *Ma
 		RateBps: rate, Days: days, DiscountFen: discount, AdvanceFen: l.AmountFen - discount,
 		Status: MatchMatched, CreatedMs: m.nowMs,
 	}
-	m.s.Matches[mt.ID] = mt
+	m.s.Matches.put(mt.ID, mt)
 	o.ReservedFen += mt.AmountFen
 	assertLine(o)
 	l.Status, l.MatchID = ListingMatched, mt.ID
@@ -165,14 +165,14 @@ func (m *Matcher) cancelListing(actor string, c *CancelListing) (Result, *Error)
 	if err != nil {
 		return Result{}, err
 	}
-	l := m.s.Listings[c.ListingID]
+	l := m.s.Listings.get(c.ListingID)
 	if l == nil || l.HolderID != holder.ID {
 		return Result{}, notFound("listing", c.ListingID)
 	}
 	if l.Status != ListingResting {
 		return Result{}, invalidState("listing %s is %s, not resting", l.ID, l.Status)
 	}
-	r := m.s.Receivables[l.ReceivableID]
+	r := m.s.Receivables.get(l.ReceivableID)
 	l.Status = ListingCancelled
 	r.Status, r.ListingID = StatusFinanceable, ""
 	m.ix.book(l.DebtorID).removeListing(l)
@@ -194,7 +194,7 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 	}
 	m.s.Counters.Offer++
 	o.ID, o.Seq, o.LenderID, o.Status, o.CreatedMs = makeID(prefixOffer, m.s.Counters.Offer), m.s.Counters.Offer, lender.ID, OfferLive, m.nowMs
-	m.s.Offers[o.ID] = o
+	m.s.Offers.put(o.ID, o)
 	b.addOffer(o)
 	m.ix.addOffer(o)
 	matches := m.serveResting(o)
@@ -207,7 +207,7 @@ func (m *Matcher) serveResting(o *Offer) []Match {
 	b := m.ix.book(o.CoreID)
 	for i := 0; i < len(b.resting); {
 		l := b.resting[i]
-		r := m.s.Receivables[l.ReceivableID]
+		r := m.s.Receivables.get(l.ReceivableID)
 		rate, ok := quote(o, m.termsOf(r), l.AmountFen)
 		if !ok || rate > l.MaxRateBps {
 			i++
@@ -220,7 +220,7 @@ func (m *Matcher) serveResting(o *Offer) []Match {
 }
 
 func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {
-	core := m.s.Participants[c.CoreID]
+	core := m.s.Participants.get(c.CoreID)
 	if core == nil || core.Role != RoleCore {
 		return nil, fieldErr("core_id", "must be a core enterprise")
 	}
@@ -247,7 +247,7 @@ func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {
 	clusters := slices.Clone(c.ClusterIDs)
 	slices.Sort(clusters)
 	for i, id := range clusters {
-		if m.s.Clusters[id] == nil {
+		if m.s.Clusters.get(id) == nil {
 			return nil, fieldErr("cluster_ids", "no such cluster %q", id)
 		}
 		if i > 0 && clusters[i-1] == id {
@@ -289,7 +289,7 @@ func (m *Matcher) cancelOffer(actor string, c *CancelOffer) (Result, *Error) {
 	if err != nil {
 		return Result{}, err
 	}
-	o := m.s.Offers[c.OfferID]
+	o := m.s.Offers.get(c.OfferID)
 	if o == nil || o.LenderID != lender.ID {
 		return Result{}, notFound("offer", c.OfferID)
 	}
@@ -310,21 +310,21 @@ func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
 	if err != nil {
 		return Result{}, err
 	}
-	mt := m.s.Matches[c.MatchID]
+	mt := m.s.Matches.get(c.MatchID)
 	if mt == nil || mt.LenderID != lender.ID {
 		return Result{}, notFound("match", c.MatchID)
 	}
 	if err := checkReference(c.Reference); err != nil {
 		return Result{}, err
 	}
-	r := m.s.Receivables[mt.ReceivableID]
+	r := m.s.Receivables.get(mt.ReceivableID)
 	if mt.Status != MatchMatched {
 		return Result{}, invalidState("match %s is %s, not matched", mt.ID, mt.Status)
 	}
 	if r.DueDate <= m.Today() {
 		return Result{}, invalidState("receivable %s is past its due date", r.ID)
 	}
-	o := m.s.Offers[mt.OfferID]
+	o := m.s.Offers.get(mt.OfferID)
 	o.ReservedFen -= mt.AmountFen
 	o.UsedFen += mt.AmountFen
 	assertLine(o)

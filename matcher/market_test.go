@@ -172,7 +172,7 @@ func TestDesign6_LowestQuoteAtOrBelowMaxRate_TiesToOlder(t *testing.T) {
 		t.Fatalf("match %+v, want the older of the 400 bps offers %s", mt, o400)
 	}
 	checkMatch(t, w, mt, 400) // the offer's quote, not the listing's 10,000
-	if o := w.m.s.Offers[o400]; o.ReservedFen != mt.AmountFen || o.Available() != o.LineFen-mt.AmountFen {
+	if o := w.m.s.Offers.get(o400); o.ReservedFen != mt.AmountFen || o.Available() != o.LineFen-mt.AmountFen {
 		t.Fatalf("offer reserved %d available %d after a match of %d", o.ReservedFen, o.Available(), mt.AmountFen)
 	}
 	if rc := w.rcv(id); len(rc.Lenders) != 1 || rc.Lenders[0] != l2 || rc.MatchID != mt.ID {
@@ -377,7 +377,7 @@ func TestAPI_CancelOfferAndFund(t *testing.T) {
 	w.wantCode(w.as(l2, cancel), CodeNotFound, w.hash()) // another lender's offer
 	w.wantCode(w.as(a, cancel), CodeForbidden, w.hash())
 	w.must(w.as(l1, cancel))
-	off := w.m.s.Offers[o]
+	off := w.m.s.Offers.get(o)
 	if off.Status != OfferCancelled || off.ReservedFen != 1_000_000 || off.UsedFen != 0 {
 		t.Fatalf("cancelled offer %+v, want reserved 1000000 kept", off)
 	}

@@ -105,12 +105,12 @@ type counters struct {
 type state struct {
 	Counters     counters                `json:"counters"`
 	Ledger       *LedgerConfig           `json:"ledger"`
-	Clusters     map[string]*Cluster     `json:"clusters"`
-	Participants map[string]*Participant `json:"participants"`
-	Receivables  map[string]*Receivable  `json:"receivables"`
-	Listings     map[string]*Listing     `json:"listings"`
-	Offers       map[string]*Offer       `json:"offers"`
-	Matches      map[string]*Match       `json:"matches"`
+	Clusters     table[Cluster]          `json:"clusters"`
+	Participants table[Participant]      `json:"participants"`
+	Receivables  table[Receivable]       `json:"receivables"`
+	Listings     table[Listing]          `json:"listings"`
+	Offers       table[Offer]            `json:"offers"`
+	Matches      table[Match]            `json:"matches"`
 	Fingerprints map[common.Hash]string  `json:"fingerprints"` // fingerprint → tier-1 receivable
 	USCCs        map[string]string       `json:"usccs"`        // USCC → participant
 	Salts        map[string]bool         `json:"salts"`        // holder|salt of accepted transfers
@@ -144,12 +144,12 @@ type Matcher struct {
 func New(cfg Config) *Matcher {
 	m := &Matcher{cfg: cfg.withDefaults()}
 	m.s = state{
-		Clusters:     map[string]*Cluster{},
-		Participants: map[string]*Participant{},
-		Receivables:  map[string]*Receivable{},
-		Listings:     map[string]*Listing{},
-		Offers:       map[string]*Offer{},
-		Matches:      map[string]*Match{},
+		Clusters:     newTable[Cluster](prefixCluster),
+		Participants: newTable[Participant](prefixParticipant),
+		Receivables:  newTable[Receivable](prefixReceivable),
+		Listings:     newTable[Listing](prefixListing),
+		Offers:       newTable[Offer](prefixOffer),
+		Matches:      newTable[Match](prefixMatch),
 		Fingerprints: map[common.Hash]string{},
 		USCCs:        map[string]string{},
 		Salts:        map[string]bool{},
@@ -334,7 +334,7 @@ func (m *Matcher) actor(actor string, role Role) (*Participant, *Error) {
 	if actor == ActorOperator || actor == ActorSystem {
 		return nil, forbidden("%s may not do this; a %s may", actor, role)
 	}
-	p := m.s.Participants[actor]
+	p := m.s.Participants.get(actor)
 	if p == nil {
 		return nil, errorf(CodeUnauthorized, "unknown actor %q", actor)
 	}

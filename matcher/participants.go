@@ -89,7 +89,7 @@ func (m *Matcher) createCluster(actor string, c *CreateCluster) (Result, *Error)
 		ID: makeID(prefixCluster, m.s.Counters.Cluster), Name: c.Name, CountyCode: c.CountyCode,
 		Level: c.Level, Industry: c.Industry, ValidUntil: until, CreatedMs: m.nowMs,
 	}
-	m.s.Clusters[cl.ID] = cl
+	m.s.Clusters.put(cl.ID, cl)
 	cp := *cl
 	return Result{Cluster: &cp}, nil
 }
@@ -105,7 +105,7 @@ func (m *Matcher) createParticipant(actor string, c *CreateParticipant) (Result,
 	m.s.Counters.Participant++
 	p.ID = makeID(prefixParticipant, m.s.Counters.Participant)
 	p.CreatedMs = m.nowMs
-	m.s.Participants[p.ID] = p
+	m.s.Participants.put(p.ID, p)
 	m.s.USCCs[p.USCC] = p.ID
 	m.ix.addParticipant(p)
 	cp := *p
@@ -178,7 +178,7 @@ func (m *Matcher) checkSMEFields(p *Participant, c *CreateParticipant) *Error {
 		return nil
 	}
 	if c.ClusterID != "" {
-		if m.s.Clusters[c.ClusterID] == nil {
+		if m.s.Clusters.get(c.ClusterID) == nil {
 			return fieldErr("cluster_id", "no such cluster")
 		}
 		p.ClusterID = c.ClusterID
@@ -219,6 +219,6 @@ func (m *Matcher) ParticipantByToken(tokenHash string) *Participant {
 	if !ok {
 		return nil
 	}
-	cp := *m.s.Participants[id]
+	cp := *m.s.Participants.get(id)
 	return &cp
 }

@@ -85,7 +85,7 @@ func paginate[T any](scope []uint64, all bool, total, cursor uint64, limit int, 
 
 // Cluster returns a cluster by id.
 func (m *Matcher) Cluster(id string) (*Cluster, bool) {
-	c := m.s.Clusters[id]
+	c := m.s.Clusters.get(id)
 	if c == nil {
 		return nil, false
 	}
@@ -96,7 +96,7 @@ func (m *Matcher) Cluster(id string) (*Cluster, bool) {
 // Clusters lists clusters (anyone may read the public cluster register).
 func (m *Matcher) Clusters(cursor uint64, limit int) Page[Cluster] {
 	return paginate(nil, true, m.s.Counters.Cluster, cursor, limit, func(n uint64) (Cluster, bool) {
-		c := m.s.Clusters[makeID(prefixCluster, n)]
+		c := m.s.Clusters.get(makeID(prefixCluster, n))
 		if c == nil {
 			return Cluster{}, false
 		}
@@ -106,7 +106,7 @@ func (m *Matcher) Clusters(cursor uint64, limit int) Page[Cluster] {
 
 // Participant is a participant as actor sees it: the operator sees all, others themselves.
 func (m *Matcher) Participant(actor, id string) (*Participant, *Error) {
-	p := m.s.Participants[id]
+	p := m.s.Participants.get(id)
 	if p == nil || (actor != ActorOperator && actor != id) {
 		return nil, notFound("participant", id)
 	}
@@ -117,7 +117,7 @@ func (m *Matcher) Participant(actor, id string) (*Participant, *Error) {
 // Participants lists the participants actor may see.
 func (m *Matcher) Participants(actor string, cursor uint64, limit int) Page[Participant] {
 	get := func(n uint64) (Participant, bool) {
-		p := m.s.Participants[makeID(prefixParticipant, n)]
+		p := m.s.Participants.get(makeID(prefixParticipant, n))
 		if p == nil {
 			return Participant{}, false
 		}
@@ -127,7 +127,7 @@ func (m *Matcher) Participants(actor string, cursor uint64, limit int) Page[Part
 		return paginate(nil, true, m.s.Counters.Participant, cursor, limit, get)
 	}
 	n := idNumber(prefixParticipant, actor)
-	if m.s.Participants[actor] == nil {
+	if m.s.Participants.get(actor) == nil {
 		return Page[Participant]{Items: []Participant{}}
 	}
 	return paginate([]uint64{n}, false, 0, cursor, limit, get)
@@ -145,7 +145,7 @@ func (m *Matcher) Receivable(actor, id string) (*Receivable, *Error) {
 // Receivables lists what actor is party to, optionally of one status.
 func (m *Matcher) Receivables(actor string, status Status, cursor uint64, limit int) Page[*Receivable] {
 	get := func(n uint64) (*Receivable, bool) {
-		r := m.s.Receivables[makeID(prefixReceivable, n)]
+		r := m.s.Receivables.get(makeID(prefixReceivable, n))
 		if r == nil || (status != "" && r.Status != status) {
 			return nil, false
 		}
@@ -159,7 +159,7 @@ func (m *Matcher) Receivables(actor string, status Status, cursor uint64, limit 
 
 // Listing is a listing its holder (or the operator) may see.
 func (m *Matcher) Listing(actor, id string) (*Listing, *Error) {
-	l := m.s.Listings[id]
+	l := m.s.Listings.get(id)
 	if l == nil || (actor != ActorOperator && actor != l.HolderID) {
 		return nil, notFound("listing", id)
 	}
@@ -168,7 +168,7 @@ func (m *Matcher) Listing(actor, id string) (*Listing, *Error) {
 
 // Offer is an offer its lender (or the operator) may see.
 func (m *Matcher) Offer(actor, id string) (*Offer, *Error) {
-	o := m.s.Offers[id]
+	o := m.s.Offers.get(id)
 	if o == nil || (actor != ActorOperator && actor != o.LenderID) {
 		return nil, notFound("offer", id)
 	}
@@ -178,7 +178,7 @@ func (m *Matcher) Offer(actor, id string) (*Offer, *Error) {
 // Offers lists a lender's offers (the operator: all).
 func (m *Matcher) Offers(actor string, cursor uint64, limit int) Page[*Offer] {
 	get := func(n uint64) (*Offer, bool) {
-		o := m.s.Offers[makeID(prefixOffer, n)]
+		o := m.s.Offers.get(makeID(prefixOffer, n))
 		if o == nil {
 			return nil, false
 		}
@@ -192,7 +192,7 @@ func (m *Matcher) Offers(actor string, cursor uint64, limit int) Page[*Offer] {
 
 // Match is a match its lender, holder or debtor (or the operator) may see.
 func (m *Matcher) Match(actor, id string) (*Match, *Error) {
-	mt := m.s.Matches[id]
+	mt := m.s.Matches.get(id)
 	if mt == nil || (actor != ActorOperator && actor != mt.LenderID && actor != mt.HolderID && actor != mt.DebtorID) {
 		return nil, notFound("match", id)
 	}
@@ -202,7 +202,7 @@ func (m *Matcher) Match(actor, id string) (*Match, *Error) {
 // Matches lists the matches actor is party to.
 func (m *Matcher) Matches(actor string, cursor uint64, limit int) Page[*Match] {
 	get := func(n uint64) (*Match, bool) {
-		mt := m.s.Matches[makeID(prefixMatch, n)]
+		mt := m.s.Matches.get(makeID(prefixMatch, n))
 		if mt == nil {
 			return nil, false
 		}
@@ -239,14 +239,14 @@ type BookView struct {
 
 // Book is core's anonymised book, at most limit listings; ok is false if core is not a core.
 func (m *Matcher) Book(core string, limit int) (BookView, bool) {
-	if p := m.s.Participants[core]; p == nil || p.Role != RoleCore {
+	if p := m.s.Participants.get(core); p == nil || p.Role != RoleCore {
 		return BookView{}, false
 	}
 	b := m.ix.book(core)
 	v := BookView{CoreID: core, Listings: []BookListing{}, Quotes: []BookQuote{}}
 	today := m.Today()
 	for _, l := range b.resting[:min(len(b.resting), clampLimit(limit))] {
-		r := m.s.Receivables[l.ReceivableID]
+		r := m.s.Receivables.get(l.ReceivableID)
 		v.Listings = append(v.Listings, BookListing{Band: l.Band, AmountFen: l.AmountFen, TenorDays: int(r.DueDate - today), Tier: l.Tier})
 	}
 	for _, band := range []string{"A", "B", "C"} {

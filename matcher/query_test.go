@@ -228,7 +228,7 @@ func TestAPI_ProofVerifiesForEachKind(t *testing.T) {
 			leaf common.Hash
 		}{f, merkle.KindTransfer, merkle.TransferLeaf(f, r.ParentID, r.Transfer.Digest, sigOf(r.Transfer))})
 	}
-	m := w.m.s.Matches[mt.ID]
+	m := w.m.s.Matches.get(mt.ID)
 	cases = append(cases, struct {
 		id   string
 		kind byte
@@ -345,35 +345,35 @@ func TestAPI_ListsPaginateAndScope(t *testing.T) {
 	actors := append(append(append([]string{ActorOperator}, smes...), cores...), lenders...)
 	for _, actor := range actors {
 		wantR, wantM, wantO, wantP := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
-		for id, r := range w.m.s.Receivables {
+		for id, r := range w.m.s.Receivables.byID() {
 			if w.m.isParty(actor, r) {
 				wantR[id] = true
 			} else if _, err := w.m.Receivable(actor, id); err == nil || err.Code != CodeNotFound {
 				t.Fatalf("Receivable(%s, %s) = %v, want not_found for a non-party", actor, id, err)
 			}
 		}
-		for id, mt := range w.m.s.Matches {
+		for id, mt := range w.m.s.Matches.byID() {
 			if actor == ActorOperator || actor == mt.LenderID || actor == mt.HolderID || actor == mt.DebtorID {
 				wantM[id] = true
 			} else if _, err := w.m.Match(actor, id); err == nil || err.Code != CodeNotFound {
 				t.Fatalf("Match(%s, %s) = %v, want not_found", actor, id, err)
 			}
 		}
-		for id, o := range w.m.s.Offers {
+		for id, o := range w.m.s.Offers.byID() {
 			if actor == ActorOperator || actor == o.LenderID {
 				wantO[id] = true
 			} else if _, err := w.m.Offer(actor, id); err == nil || err.Code != CodeNotFound {
 				t.Fatalf("Offer(%s, %s) = %v, want not_found", actor, id, err)
 			}
 		}
-		for id := range w.m.s.Participants {
+		for id := range w.m.s.Participants.byID() {
 			if actor == ActorOperator || actor == id {
 				wantP[id] = true
 			} else if _, err := w.m.Participant(actor, id); err == nil || err.Code != CodeNotFound {
 				t.Fatalf("Participant(%s, %s) = %v, want not_found", actor, id, err)
 			}
 		}
-		for id, l := range w.m.s.Listings {
+		for id, l := range w.m.s.Listings.byID() {
 			if _, err := w.m.Listing(actor, id); (err == nil) != (actor == ActorOperator || actor == l.HolderID) {
 				t.Fatalf("Listing(%s, %s) = %v", actor, id, err)
 			}
@@ -392,7 +392,7 @@ func TestAPI_ListsPaginateAndScope(t *testing.T) {
 			for _, st := range []Status{StatusPending, StatusFinanceable, StatusMatched, StatusFunded, StatusListed} {
 				want := map[string]bool{}
 				for id := range wantR {
-					if w.m.s.Receivables[id].Status == st {
+					if w.m.s.Receivables.get(id).Status == st {
 						want[id] = true
 					}
 				}
@@ -423,7 +423,7 @@ func TestAPI_ListLimitsAndCursors(t *testing.T) {
 	}
 	sameSet(t, "clusters", walk(t, "clusters", 500, w.m.Clusters, func(c Cluster) string { return c.ID }), func() map[string]bool {
 		m := map[string]bool{}
-		for id := range w.m.s.Clusters {
+		for id := range w.m.s.Clusters.byID() {
 			m[id] = true
 		}
 		return m
@@ -450,7 +450,7 @@ func TestAPI_BookAnonymisedBestQuotePerBand(t *testing.T) {
 	a, b, core, l1, l2 := w.sme("", ""), w.sme("", ""), w.core("AAA"), w.lender(), w.lender()
 	full := w.offer(l1, core, 1_000_000, 100, 100, 100) // its line will be fully reserved
 	w.list(w.financeable(a, core, 1_000_000, 90), 10_000)
-	if o := w.m.s.Offers[full]; o.Available() != 0 {
+	if o := w.m.s.Offers.get(full); o.Available() != 0 {
 		t.Fatalf("fixture: offer %s has %d available", full, o.Available())
 	}
 	r1 := w.financeable(a, core, 700_000, 90)

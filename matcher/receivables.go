@@ -47,7 +47,7 @@ func (m *Matcher) submitReceivable(actor string, c *SubmitReceivable) (Result, *
 	if err != nil {
 		return Result{}, err
 	}
-	debtor := m.s.Participants[c.DebtorID]
+	debtor := m.s.Participants.get(c.DebtorID)
 	if debtor == nil || debtor.Role != RoleCore {
 		return Result{}, fieldErr("debtor_id", "must be a core enterprise")
 	}
@@ -76,7 +76,7 @@ func (m *Matcher) submitReceivable(actor string, c *SubmitReceivable) (Result, *
 		Currency: c.Currency, IssueDate: issue, DueDate: due, Status: StatusPending, CreatedMs: m.nowMs,
 	}
 	r.RootID = r.ID
-	m.s.Receivables[r.ID] = r
+	m.s.Receivables.put(r.ID, r)
 	m.s.Fingerprints[fp] = r.ID
 	m.ix.addReceivable(r)
 	return Result{Receivable: r.copy()}, nil
@@ -108,7 +108,7 @@ func (m *Matcher) checkDates(issueS, dueS string) (Date, Date, *Error) {
 // visibleReceivable finds a receivable the actor is party to (API.md "Visibility"):
 // to anyone else it does not exist.
 func (m *Matcher) visibleReceivable(actor, id string) (*Receivable, *Error) {
-	r := m.s.Receivables[id]
+	r := m.s.Receivables.get(id)
 	if r == nil || !m.isParty(actor, r) {
 		return nil, notFound("receivable", id)
 	}
@@ -152,7 +152,7 @@ func parseSignature(s string) ([]byte, *Error) {
 func (m *Matcher) ConfirmationOf(r *Receivable) eip712.Confirmation {
 	return eip712.Confirmation{
 		Receivable: r.ID, Fingerprint: r.Fingerprint,
-		Creditor: m.s.Participants[r.CreditorID].Address, Debtor: m.s.Participants[r.DebtorID].Address,
+		Creditor: m.s.Participants.get(r.CreditorID).Address, Debtor: m.s.Participants.get(r.DebtorID).Address,
 		Amount: uint64(r.AmountFen), Currency: r.Currency, DueDate: uint64(r.DueDate.Unix()),
 	}
 }
@@ -199,7 +199,7 @@ func (m *Matcher) confirm(actor string, c *Confirm) (Result, *Error) {
 // TransferOf is the EIP-712 message a holder signs to pass amount of r to to.
 func (m *Matcher) TransferOf(r *Receivable, to *Participant, amount int64, salt common.Hash) eip712.Transfer {
 	return eip712.Transfer{
-		Receivable: r.ID, From: m.s.Participants[r.HolderID].Address, To: to.Address,
+		Receivable: r.ID, From: m.s.Participants.get(r.HolderID).Address, To: to.Address,
 		Amount: uint64(amount), Salt: salt,
 	}
 }
@@ -241,7 +241,7 @@ func (m *Matcher) transfer(actor string, c *Transfer) (Result, *Error) {
 func saltKey(holderID string, salt common.Hash) string { return holderID + "|" + salt.Hex() }
 
 func (m *Matcher) checkTransferInput(holder *Participant, c *Transfer) (*Participant, common.Hash, []byte, *Error) {
-	to := m.s.Participants[c.ToID]
+	to := m.s.Participants.get(c.ToID)
 	if to == nil || to.Role != RoleSME {
 		return nil, common.Hash{}, nil, fieldErr("to_id", "must be an SME")
 	}
@@ -296,7 +296,7 @@ func (m *Matcher) split(parent *Receivable, to *Participant, amount int64) *Rece
 	if parent.RemainingFen == 0 {
 		parent.Status = StatusTransferred
 	}
-	m.s.Receivables[child.ID] = child
+	m.s.Receivables.put(child.ID, child)
 	m.ix.addReceivable(child)
 	return child
 }

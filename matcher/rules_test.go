@@ -107,7 +107,7 @@ func TestAPI_CreateParticipant(t *testing.T) {
 	cl := w.cluster(LevelNational)
 	taken, _ := w.participantCmd(RoleSME)
 	takenID := w.addParticipant(taken, nil)
-	takenAddr := w.m.s.Participants[takenID].Address
+	takenAddr := w.m.s.Participants.get(takenID).Address
 	rows := []struct {
 		name string
 		role Role
@@ -299,7 +299,7 @@ func TestAPI_SubmitReceivable_Fingerprint(t *testing.T) {
 	cmd := w.submitCmd(core, 5000, 60)
 	r := w.must(w.as(a, cmd)).Receivable
 	p := w.m.s.Participants
-	if want := eip712.Fingerprint(p[core].USCC, p[a].USCC, cmd.SubmitReceivable.InvoiceNumber); r.Fingerprint != want {
+	if want := eip712.Fingerprint(p.get(core).USCC, p.get(a).USCC, cmd.SubmitReceivable.InvoiceNumber); r.Fingerprint != want {
 		t.Fatalf("fingerprint %s, want eip712.Fingerprint = %s", r.Fingerprint.Hex(), want.Hex())
 	}
 	// The same creditor, debtor and invoice: refused, whatever the amount or dates.
@@ -459,7 +459,7 @@ func TestAPI_Transfer_Refusals(t *testing.T) {
 		return cmd
 	}
 	digestFor := func(to string, amount int64, s common.Hash) common.Hash {
-		return eip712.TransferDigest(w.domain(), w.m.TransferOf(w.rcv(root), w.m.s.Participants[to], amount, s))
+		return eip712.TransferDigest(w.domain(), w.m.TransferOf(w.rcv(root), w.m.s.Participants.get(to), amount, s))
 	}
 	rows := []struct {
 		name  string

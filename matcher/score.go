@@ -117,14 +117,14 @@ func (in scoreInputs) explain() Score {
 
 // inputs gathers r's scoring facts as of today.
 func (m *Matcher) inputs(r *Receivable) scoreInputs {
-	holder := m.s.Participants[r.HolderID]
-	debtor := m.s.Participants[r.DebtorID]
+	holder := m.s.Participants.get(r.HolderID)
+	debtor := m.s.Participants.get(r.DebtorID)
 	today := m.Today()
 	in := scoreInputs{tier: r.Tier, rating: debtor.Rating, cert: CertNone, tenorDays: int(r.DueDate - today), defaults: debtor.Defaulted}
 	if holder.Certification != "" && holder.CertificationValidUntil >= today {
 		in.cert = holder.Certification
 	}
-	if cl := m.s.Clusters[holder.ClusterID]; cl != nil && cl.ValidUntil >= today {
+	if cl := m.s.Clusters.get(holder.ClusterID); cl != nil && cl.ValidUntil >= today {
 		in.clusterLevel = cl.Level
 	}
 	return in

@@ -158,7 +158,7 @@ func TestDesign5_CreditPassThroughEndToEnd(t *testing.T) {
 	}
 	w.advanceDays(16 + DefaultOverdueGraceDays + 1)
 	w.must(w.tick())
-	if got := w.m.s.Participants[core].Defaulted; got != 3 {
+	if got := w.m.s.Participants.get(core).Defaulted; got != 3 {
 		t.Fatalf("core defaulted %d, want 3", got)
 	}
 	root := w.financeable(a, core, 1_000_000, 365)
@@ -222,8 +222,9 @@ func TestDesign5_ExpiredCountsAsNone_AllCombinations(t *testing.T) {
 	cl := &Cluster{ID: "clu_1"}
 	holder := &Participant{ID: "par_1", Role: RoleSME}
 	debtor := &Participant{ID: "par_2", Role: RoleCore}
-	m.s.Clusters[cl.ID] = cl
-	m.s.Participants[holder.ID], m.s.Participants[debtor.ID] = holder, debtor
+	m.s.Clusters.put(cl.ID, cl)
+	m.s.Participants.put(holder.ID, holder)
+	m.s.Participants.put(debtor.ID, debtor)
 	r := &Receivable{HolderID: holder.ID, DebtorID: debtor.ID}
 	score := func(cert Certification, certUntil Date, level string, clusterUntil Date) int {
 		holder.Certification, holder.CertificationValidUntil, holder.ClusterID = cert, certUntil, ""
@@ -373,21 +374,21 @@ func TestAPI_Settle(t *testing.T) {
 		}
 	}
 	ms := w.m.s.Matches
-	if ms[funded.ID].Status != MatchSettled || ms[matched.ID].Status != MatchCancelled {
-		t.Fatalf("matches %s / %s, want settled / cancelled", ms[funded.ID].Status, ms[matched.ID].Status)
+	if ms.get(funded.ID).Status != MatchSettled || ms.get(matched.ID).Status != MatchCancelled {
+		t.Fatalf("matches %s / %s, want settled / cancelled", ms.get(funded.ID).Status, ms.get(matched.ID).Status)
 	}
 	for _, o := range []string{o1, o2} {
-		if off := w.m.s.Offers[o]; off.UsedFen != 0 || off.ReservedFen != 0 || off.Available() != off.LineFen {
+		if off := w.m.s.Offers.get(o); off.UsedFen != 0 || off.ReservedFen != 0 || off.Available() != off.LineFen {
 			t.Fatalf("offer %s used %d reserved %d after settlement, want the line released", o, off.UsedFen, off.ReservedFen)
 		}
 	}
-	if l := w.m.s.Listings[resting.Listing.ID]; l.Status != ListingCancelled {
+	if l := w.m.s.Listings.get(resting.Listing.ID); l.Status != ListingCancelled {
 		t.Fatalf("resting listing is %s, want cancelled", l.Status)
 	}
 	if bk, _ := w.m.Book(core, 0); len(bk.Listings) != 0 {
 		t.Fatalf("book still lists %d", len(bk.Listings))
 	}
-	if got := w.m.s.Participants[core].Settled; got != 1 {
+	if got := w.m.s.Participants.get(core).Settled; got != 1 {
 		t.Fatalf("core Settled = %d, want 1", got)
 	}
 	w.wantCode(w.as(core, settleCmd(root)), CodeInvalidState, w.hash()) // settled twice
@@ -432,8 +433,8 @@ func TestDesign3_TickOverdue(t *testing.T) {
 	}
 	w.advanceDays(30 + DefaultOverdueGraceDays) // due date + grace: not yet overdue
 	w.must(w.tick())
-	if st := w.rcv(root).Status; st != StatusListed || w.m.s.Participants[core].Defaulted != 0 {
-		t.Fatalf("on the last day of grace root is %s, defaulted %d", st, w.m.s.Participants[core].Defaulted)
+	if st := w.rcv(root).Status; st != StatusListed || w.m.s.Participants.get(core).Defaulted != 0 {
+		t.Fatalf("on the last day of grace root is %s, defaulted %d", st, w.m.s.Participants.get(core).Defaulted)
 	}
 	w.advanceDays(1)
 	w.must(w.tick())
@@ -442,22 +443,22 @@ func TestDesign3_TickOverdue(t *testing.T) {
 			t.Fatalf("%s is %s the day after grace, want overdue", id, st)
 		}
 	}
-	off := w.m.s.Offers[o]
-	if w.m.s.Matches[funded.ID].Status != MatchOverdue || w.m.s.Matches[unfunded.ID].Status != MatchCancelled {
-		t.Fatalf("matches %s / %s, want overdue / cancelled", w.m.s.Matches[funded.ID].Status, w.m.s.Matches[unfunded.ID].Status)
+	off := w.m.s.Offers.get(o)
+	if w.m.s.Matches.get(funded.ID).Status != MatchOverdue || w.m.s.Matches.get(unfunded.ID).Status != MatchCancelled {
+		t.Fatalf("matches %s / %s, want overdue / cancelled", w.m.s.Matches.get(funded.ID).Status, w.m.s.Matches.get(unfunded.ID).Status)
 	}
 	if off.UsedFen != 1_000_000 || off.ReservedFen != 0 {
 		t.Fatalf("line used %d reserved %d: the funded claim keeps its line, the unfunded gives it back", off.UsedFen, off.ReservedFen)
 	}
-	if st := w.m.s.Listings[rest.ID].Status; st != ListingCancelled {
+	if st := w.m.s.Listings.get(rest.ID).Status; st != ListingCancelled {
 		t.Fatalf("resting listing %s, want cancelled", st)
 	}
-	if got := w.m.s.Participants[core].Defaulted; got != 1 {
+	if got := w.m.s.Participants.get(core).Defaulted; got != 1 {
 		t.Fatalf("Defaulted = %d, want 1", got)
 	}
 	w.advanceDays(5)
 	w.must(w.tick())
-	if got := w.m.s.Participants[core].Defaulted; got != 1 {
+	if got := w.m.s.Participants.get(core).Defaulted; got != 1 {
 		t.Fatalf("Defaulted = %d after a second tick, want still 1", got)
 	}
 	// A default lowers later scores of the same core's claims.
@@ -469,8 +470,8 @@ func TestDesign3_TickOverdue(t *testing.T) {
 	}
 	// The core pays late: the overdue funded match settles and frees its line.
 	w.must(w.as(core, settleCmd(root)))
-	if w.m.s.Matches[funded.ID].Status != MatchSettled || off.UsedFen != 0 {
-		t.Fatalf("late payment: match %s used %d", w.m.s.Matches[funded.ID].Status, off.UsedFen)
+	if w.m.s.Matches.get(funded.ID).Status != MatchSettled || off.UsedFen != 0 {
+		t.Fatalf("late payment: match %s used %d", w.m.s.Matches.get(funded.ID).Status, off.UsedFen)
 	}
 	w.checkInvariants()
 }
@@ -485,7 +486,7 @@ func TestDesign3_TickSkipsPaidAndUnconfirmed(t *testing.T) {
 	pending := w.receivable(a, core, 1000, 20)
 	w.advanceDays(40)
 	w.must(w.tick())
-	p := w.m.s.Participants[core]
+	p := w.m.s.Participants.get(core)
 	if w.rcv(paid).Status != StatusSettled || w.rcv(pending).Status != StatusPending || p.Defaulted != 0 || p.Settled != 1 {
 		t.Fatalf("paid %s pending %s defaulted %d settled %d", w.rcv(paid).Status, w.rcv(pending).Status, p.Defaulted, p.Settled)
 	}

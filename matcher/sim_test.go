@@ -170,8 +170,8 @@ func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 // idsWhere lists receivable ids in a status, in id order (never map order).
 func (s *sim) idsWhere(pred func(*Receivable) bool) []string {
 	var out []string
-	for _, id := range sortedIDs(prefixReceivable, s.m.s.Receivables) {
-		if pred(s.m.s.Receivables[id]) {
+	for _, id := range s.m.s.Receivables.ids() {
+		if pred(s.m.s.Receivables.get(id)) {
 			out = append(out, id)
 		}
 	}
@@ -244,7 +244,7 @@ func (s *sim) genConfirm() Command {
 	}
 	id := pick(s.rng, ids)
 	c := s.confirmCmd(id)
-	c.Actor = s.m.s.Receivables[id].DebtorID
+	c.Actor = s.m.s.Receivables.get(id).DebtorID
 	if s.rng.IntN(10) == 0 { // signed by the wrong key
 		c.Confirm.Signature = s.sign(s.smes[0], crypto.Keccak256Hash([]byte(id)))
 	}
@@ -290,7 +290,7 @@ func (s *sim) genTransfer() Command {
 		return s.genLedger()
 	}
 	id := pick(s.rng, ids)
-	r := s.m.s.Receivables[id]
+	r := s.m.s.Receivables.get(id)
 	amount := 1 + s.rng.Int64N(r.RemainingFen+r.RemainingFen/5+1)
 	if s.rng.IntN(4) == 0 {
 		amount = r.RemainingFen
@@ -307,21 +307,21 @@ func (s *sim) genList() Command {
 	}
 	id := pick(s.rng, ids)
 	c := listCmd(id, []int64{300, 450, 600, 1200, 0}[s.rng.IntN(5)])
-	c.Actor = s.m.s.Receivables[id].HolderID
+	c.Actor = s.m.s.Receivables.get(id).HolderID
 	return c
 }
 
 func (s *sim) genCancelListing() Command {
 	var ids []string
-	for _, id := range sortedIDs(prefixListing, s.m.s.Listings) {
-		if s.m.s.Listings[id].Status == ListingResting || s.rng.IntN(8) == 0 {
+	for _, id := range s.m.s.Listings.ids() {
+		if s.m.s.Listings.get(id).Status == ListingResting || s.rng.IntN(8) == 0 {
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
 		return s.genList()
 	}
-	l := s.m.s.Listings[pick(s.rng, ids)]
+	l := s.m.s.Listings.get(pick(s.rng, ids))
 	return Command{Kind: KindCancelListing, Actor: l.HolderID, CancelListing: &CancelListing{ListingID: l.ID}}
 }
 
@@ -354,25 +354,25 @@ func (s *sim) genOffer() Command {
 }
 
 func (s *sim) genCancelOffer() Command {
-	ids := sortedIDs(prefixOffer, s.m.s.Offers)
+	ids := s.m.s.Offers.ids()
 	if len(ids) == 0 {
 		return s.genOffer()
 	}
-	o := s.m.s.Offers[pick(s.rng, ids)]
+	o := s.m.s.Offers.get(pick(s.rng, ids))
 	return Command{Kind: KindCancelOffer, Actor: o.LenderID, CancelOffer: &CancelOffer{OfferID: o.ID}}
 }
 
 func (s *sim) genFund() Command {
 	var ids []string
-	for _, id := range sortedIDs(prefixMatch, s.m.s.Matches) {
-		if s.m.s.Matches[id].Status == MatchMatched || s.rng.IntN(10) == 0 {
+	for _, id := range s.m.s.Matches.ids() {
+		if s.m.s.Matches.get(id).Status == MatchMatched || s.rng.IntN(10) == 0 {
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
 		return s.genList()
 	}
-	mt := s.m.s.Matches[pick(s.rng, ids)]
+	mt := s.m.s.Matches.get(pick(s.rng, ids))
 	return Command{Kind: KindFund, Actor: mt.LenderID, Fund: &Fund{MatchID: mt.ID, Reference: "CNAPS-" + mt.ID}}
 }
 
@@ -383,7 +383,7 @@ func (s *sim) genSettle() Command {
 	if len(ids) == 0 {
 		return s.genConfirm()
 	}
-	r := s.m.s.Receivables[pick(s.rng, ids)]
+	r := s.m.s.Receivables.get(pick(s.rng, ids))
 	return Command{Kind: KindSettle, Actor: r.DebtorID, Settle: &Settle{ReceivableID: r.ID, Reference: "PAY-" + r.ID}}
 }
 

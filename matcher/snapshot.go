@@ -4,8 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"slices"
-)
+	)
 
 // snapshotVersion changes whenever the encoding of state does.
 const snapshotVersion = 1
@@ -34,9 +33,13 @@ func Restore(cfg Config, b []byte) (*Matcher, error) {
 	m := New(cfg)
 	m.s = *sn.State
 	// Empty maps encode as {} and decode non-nil; null means a damaged snapshot.
-	if m.s.Clusters == nil || m.s.Participants == nil || m.s.Receivables == nil || m.s.Listings == nil ||
-		m.s.Offers == nil || m.s.Matches == nil || m.s.Fingerprints == nil || m.s.USCCs == nil ||
-		m.s.Salts == nil || m.s.Idem == nil {
+	m.s.Clusters.prefix, m.s.Participants.prefix, m.s.Receivables.prefix = prefixCluster, prefixParticipant, prefixReceivable
+	m.s.Listings.prefix, m.s.Offers.prefix, m.s.Matches.prefix = prefixListing, prefixOffer, prefixMatch
+	c := m.s.Counters
+	if m.s.Fingerprints == nil || m.s.USCCs == nil || m.s.Salts == nil || m.s.Idem == nil ||
+		uint64(m.s.Clusters.len()) != c.Cluster || uint64(m.s.Participants.len()) != c.Participant ||
+		uint64(m.s.Receivables.len()) != c.Receivable || uint64(m.s.Listings.len()) != c.Listing ||
+		uint64(m.s.Offers.len()) != c.Offer || uint64(m.s.Matches.len()) != c.Match {
 		return nil, fmt.Errorf("restore snapshot: missing tables")
 	}
 	m.appliedSeq, m.nowMs = sn.AppliedSeq, sn.NowMs
@@ -55,32 +58,13 @@ func (m *Matcher) StateHash() [32]byte {
 	return sha256.Sum256(b)
 }
 
-// sortedIDs lists a table's ids by their counter, the order they were created in.
-func sortedIDs[T any](prefix string, table map[string]*T) []string {
-	ids := make([]string, 0, len(table))
-	for id := range table {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b string) int {
-		na, nb := idNumber(prefix, a), idNumber(prefix, b)
-		switch {
-		case na < nb:
-			return -1
-		case na > nb:
-			return 1
-		}
-		return 0
-	})
-	return ids
-}
-
 func (m *Matcher) rebuild() {
 	m.ix = newIndexes()
-	for _, id := range sortedIDs(prefixParticipant, m.s.Participants) {
-		m.ix.addParticipant(m.s.Participants[id])
+	for _, id := range m.s.Participants.ids() {
+		m.ix.addParticipant(m.s.Participants.get(id))
 	}
-	for _, id := range sortedIDs(prefixReceivable, m.s.Receivables) {
-		r := m.s.Receivables[id]
+	for _, id := range m.s.Receivables.ids() {
+		r := m.s.Receivables.get(id)
 		m.ix.addReceivable(r)
 		for _, l := range r.Lenders {
 			m.ix.addParty(l, r)
@@ -89,19 +73,19 @@ func (m *Matcher) rebuild() {
 			m.ix.addDue(r)
 		}
 	}
-	for _, id := range sortedIDs(prefixOffer, m.s.Offers) {
-		o := m.s.Offers[id]
+	for _, id := range m.s.Offers.ids() {
+		o := m.s.Offers.get(id)
 		m.ix.addOffer(o)
 		if o.Status == OfferLive {
 			m.ix.book(o.CoreID).addOffer(o)
 		}
 	}
-	for _, id := range sortedIDs(prefixListing, m.s.Listings) {
-		if l := m.s.Listings[id]; l.Status == ListingResting {
+	for _, id := range m.s.Listings.ids() {
+		if l := m.s.Listings.get(id); l.Status == ListingResting {
 			m.ix.book(l.DebtorID).addListing(l)
 		}
 	}
-	for _, id := range sortedIDs(prefixMatch, m.s.Matches) {
-		m.ix.addMatch(m.s.Matches[id])
+	for _, id := range m.s.Matches.ids() {
+		m.ix.addMatch(m.s.Matches.get(id))
 	}
 }
