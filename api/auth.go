@@ -104,6 +104,41 @@ func requireRole(c *gin.Context, roles ...string) bool {
 	return false
 }
 
+// visibleTo answers 404 unless the object named by the path's :id exists for the
+// caller (API.md "Visibility": an object the caller is not party to does not exist
+// for it). Handlers that act on an object call it before requireRole, so that 403
+// is only ever said about a visible object and a non-party learns nothing.
+func (s *Server) visibleTo(c *gin.Context, find func(m *matcher.Matcher, actor, id string) *matcher.Error) bool {
+	var e *matcher.Error
+	s.n.View(func(m *matcher.Matcher) { e = find(m, actorOf(c), c.Param("id")) })
+	if e != nil {
+		fail(c, e)
+		return false
+	}
+	return true
+}
+
+// The lookups visibleTo uses: each is the matcher's own visibility rule.
+func findReceivable(m *matcher.Matcher, actor, id string) *matcher.Error {
+	_, e := m.Receivable(actor, id)
+	return e
+}
+
+func findListing(m *matcher.Matcher, actor, id string) *matcher.Error {
+	_, e := m.Listing(actor, id)
+	return e
+}
+
+func findOffer(m *matcher.Matcher, actor, id string) *matcher.Error {
+	_, e := m.Offer(actor, id)
+	return e
+}
+
+func findMatch(m *matcher.Matcher, actor, id string) *matcher.Error {
+	_, e := m.Match(actor, id)
+	return e
+}
+
 // limiter is a token bucket per caller, bounded in how many callers it remembers.
 type limiter struct {
 	mu      sync.Mutex

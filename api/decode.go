@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -45,12 +46,116 @@ func decodeStrict(b []byte, v any) *matcher.Error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			// encoding/json names only the key; checkKeys gives its whole path.
+			if e := checkKeys(keyDecoder(b), reflect.TypeOf(v), ""); e != nil {
+				return e
+			}
+		}
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errf(matcher.CodeValidation, "trailing data after the JSON object")
 	}
+	return checkKeys(keyDecoder(b), reflect.TypeOf(v), "")
+}
+
+// keyDecoder reads b token by token for checkKeys; numbers stay text, so that no
+// number can fail to convert.
+func keyDecoder(b []byte) *json.Decoder {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec
+}
+
+// checkKeys walks a JSON value that already decoded into a value of type t, and
+// refuses what encoding/json lets through: a key that names a field only when case
+// is ignored ("Amount", "rates_bps": {"a": …}) is an unknown field (API.md: fields
+// are snake_case, unknown fields are 400), and a key given twice is refused, since
+// encoding/json keeps the last value where other parsers keep the first. path is
+// the dotted field path of the value, so errors[].field names a nested field too.
+func checkKeys(dec *json.Decoder, t reflect.Type, path string) *matcher.Error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return errf(matcher.CodeValidation, "malformed JSON: "+err.Error())
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	switch {
+	case d == '{' && t != nil && t.Kind() == reflect.Struct:
+		fields := jsonFields(t)
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return errf(matcher.CodeValidation, "malformed JSON: "+err.Error())
+			}
+			key, _ := kt.(string)
+			ft, known := fields[key]
+			switch {
+			case !known:
+				return fieldError(path+key, "is not a known field")
+			case seen[key]:
+				return fieldError(path+key, "appears more than once")
+			}
+			seen[key] = true
+			if e := checkKeys(dec, ft, path+key+"."); e != nil {
+				return e
+			}
+		}
+	case d == '[' && t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+		for dec.More() {
+			if e := checkKeys(dec, t.Elem(), strings.TrimSuffix(path, ".")+"[]."); e != nil {
+				return e
+			}
+		}
+	default:
+		// Any other container (nothing in a request body today) is not checked.
+		for depth := 1; depth > 0; {
+			tok, err := dec.Token()
+			if err != nil {
+				return errf(matcher.CodeValidation, "malformed JSON: "+err.Error())
+			}
+			if d, ok := tok.(json.Delim); ok {
+				if d == '{' || d == '[' {
+					depth++
+				} else {
+					depth--
+				}
+			}
+		}
+		return nil
+	}
+	_, err = dec.Token() // the closing delimiter
+	if err != nil {
+		return errf(matcher.CodeValidation, "malformed JSON: "+err.Error())
+	}
 	return nil
+}
+
+// jsonFields maps a struct's JSON field names, exactly as tagged, to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := make(map[string]reflect.Type, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
 }
 
 // jsonError turns a decoder error into a validation_failed with the field at fault.

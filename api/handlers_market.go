@@ -18,7 +18,7 @@ type listingResponse struct {
 }
 
 func (s *Server) list(c *gin.Context) {
-	if !requireRole(c, string(matcher.RoleSME)) {
+	if !s.visibleTo(c, findReceivable) || !requireRole(c, string(matcher.RoleSME)) {
 		return
 	}
 	var in listingRequest
@@ -38,7 +38,7 @@ func (s *Server) list(c *gin.Context) {
 }
 
 func (s *Server) cancelListing(c *gin.Context) {
-	if !requireRole(c, string(matcher.RoleSME)) {
+	if !s.visibleTo(c, findListing) || !requireRole(c, string(matcher.RoleSME)) {
 		return
 	}
 	cmd := matcher.Command{Kind: matcher.KindCancelListing, CancelListing: &matcher.CancelListing{ListingID: c.Param("id")}}
@@ -83,7 +83,7 @@ func (s *Server) postOffer(c *gin.Context) {
 }
 
 func (s *Server) cancelOffer(c *gin.Context) {
-	if !requireRole(c, string(matcher.RoleLender)) {
+	if !s.visibleTo(c, findOffer) || !requireRole(c, string(matcher.RoleLender)) {
 		return
 	}
 	req, ok := deleteRequest(c)
@@ -135,7 +135,7 @@ func (s *Server) listMatches(c *gin.Context) {
 }
 
 func (s *Server) fund(c *gin.Context) {
-	if !requireRole(c, string(matcher.RoleLender)) {
+	if !s.visibleTo(c, findMatch) || !requireRole(c, string(matcher.RoleLender)) {
 		return
 	}
 	var in referenceRequest

@@ -16,8 +16,10 @@ import (
 
 func hexLower(b []byte) string { return hex.EncodeToString(b) }
 
-func (s *Server) renderReceivable(m *matcher.Matcher, r matcher.Result) any {
-	return viewReceivable(m, r.Receivable)
+// renderReceivable answers with the receivable as the command left it (an
+// idempotent replay gets the first response, not today's score).
+func (s *Server) renderReceivable(_ *matcher.Matcher, r matcher.Result) any {
+	return viewReceivableAt(r.Receivable, *r.Score, r.Anchors)
 }
 
 func (s *Server) submitReceivable(c *gin.Context) {
@@ -95,7 +97,7 @@ type confirmRequest struct {
 }
 
 func (s *Server) confirm(c *gin.Context) {
-	if !requireRole(c, string(matcher.RoleCore)) {
+	if !s.visibleTo(c, findReceivable) || !requireRole(c, string(matcher.RoleCore)) {
 		return
 	}
 	var in confirmRequest
@@ -115,7 +117,7 @@ type transferRequest struct {
 }
 
 func (s *Server) transfer(c *gin.Context) {
-	if !requireRole(c, string(matcher.RoleSME)) {
+	if !s.visibleTo(c, findReceivable) || !requireRole(c, string(matcher.RoleSME)) {
 		return
 	}
 	var in transferRequest
@@ -162,7 +164,7 @@ type referenceRequest struct {
 }
 
 func (s *Server) settle(c *gin.Context) {
-	if !requireRole(c, string(matcher.RoleCore)) {
+	if !s.visibleTo(c, findReceivable) || !requireRole(c, string(matcher.RoleCore)) {
 		return
 	}
 	var in referenceRequest

@@ -98,14 +98,21 @@ type receivableView struct {
 
 // viewReceivable renders r; m gives the score and anchors as of now.
 func viewReceivable(m *matcher.Matcher, r *matcher.Receivable) receivableView {
-	s := m.ScoreOf(r)
+	return viewReceivableAt(r, m.ScoreOf(r), m.Anchors(r))
+}
+
+// viewReceivableAt renders r with the score and anchors it had at a given entry.
+func viewReceivableAt(r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) receivableView {
+	if anchors == nil {
+		anchors = []matcher.Anchor{}
+	}
 	v := receivableView{
 		ID: r.ID, ParentID: optString(r.ParentID), Tier: r.Tier, CreditorID: r.CreditorID, HolderID: r.HolderID,
 		AssigneeID: optString(r.AssigneeID), DebtorID: r.DebtorID, InvoiceNumber: r.InvoiceNumber,
 		Fingerprint: r.Fingerprint.Hex(), Amount: r.AmountFen, Remaining: r.RemainingFen, Currency: r.Currency,
 		IssueDate: r.IssueDate.String(), DueDate: r.DueDate.String(), Status: string(r.Status),
 		Score: s.Total, ScoreBand: s.Band, ScoreComponents: s.Components, ScorePolicy: s.Policy,
-		Anchors: m.Anchors(r), CreatedAt: instant(r.CreatedMs),
+		Anchors: anchors, CreatedAt: instant(r.CreatedMs),
 	}
 	if c := r.Confirmation; c != nil {
 		v.Confirmation = &confirmationView{Signature: c.Signature, Signer: c.Signer.Hex(), Digest: c.Digest.Hex(), ConfirmedAt: instant(c.AtMs)}

@@ -77,6 +77,10 @@ type Result struct {
 	Match       *Match       `json:"match,omitempty"`
 	Offer       *Offer       `json:"offer,omitempty"`
 	Matches     []Match      `json:"matches,omitempty"`
+	// Score and Anchors are Receivable's as of this entry, so that an idempotent
+	// replay answers exactly what the first request got.
+	Score   *Score   `json:"score,omitempty"`
+	Anchors []Anchor `json:"anchors,omitempty"`
 	// Anchor work the command created, so the node can wake the anchorer.
 	NewLeaves int `json:"new_leaves,omitempty"`
 	NewRegs   int `json:"new_regs,omitempty"`
@@ -232,6 +236,10 @@ func (m *Matcher) Apply(e Entry) Result {
 	r.Seq = e.Seq
 	if err != nil {
 		return Result{Seq: e.Seq, Err: err}
+	}
+	if r.Receivable != nil {
+		sc := m.ScoreOf(r.Receivable)
+		r.Score, r.Anchors = &sc, m.Anchors(r.Receivable)
 	}
 	if idemKey != "" {
 		m.remember(idemKey, c.IdemHash, r)
