@@ -107,25 +107,25 @@ type counters struct {
 // state is everything that the state hash covers; indexes derived from it live in
 // Matcher and are rebuilt by Restore.
 type state struct {
-	Counters     counters                `json:"counters"`
-	Ledger       *LedgerConfig           `json:"ledger"`
-	Clusters     table[Cluster]          `json:"clusters"`
-	Participants table[Participant]      `json:"participants"`
-	Receivables  table[Receivable]       `json:"receivables"`
-	Listings     table[Listing]          `json:"listings"`
-	Offers       table[Offer]            `json:"offers"`
-	Matches      table[Match]            `json:"matches"`
-	Fingerprints map[common.Hash]string  `json:"fingerprints"` // fingerprint → tier-1 receivable
-	USCCs        map[string]string       `json:"usccs"`        // USCC → participant
-	Salts        map[string]bool         `json:"salts"`        // holder|salt of accepted transfers
-	Leaves       []Leaf                  `json:"leaves"`
-	Anchored     uint64                  `json:"anchored"`      // leaves 1..Anchored are anchored
-	Cut          *Cut                    `json:"cut,omitempty"` // the batch being anchored, if cut
-	Batches      []Batch                 `json:"batches"`
-	Regs         []Registration          `json:"regs"`
-	RegsDone     uint64                  `json:"regs_done"` // registrations 1..RegsDone answered
-	Idem         map[string]*idemRecord  `json:"idem"`
-	IdemOrder    []string                `json:"idem_order"`
+	Counters     counters               `json:"counters"`
+	Ledger       *LedgerConfig          `json:"ledger"`
+	Clusters     table[Cluster]         `json:"clusters"`
+	Participants table[Participant]     `json:"participants"`
+	Receivables  table[Receivable]      `json:"receivables"`
+	Listings     table[Listing]         `json:"listings"`
+	Offers       table[Offer]           `json:"offers"`
+	Matches      table[Match]           `json:"matches"`
+	Fingerprints map[common.Hash]string `json:"fingerprints"` // fingerprint → tier-1 receivable
+	USCCs        map[string]string      `json:"usccs"`        // USCC → participant
+	Salts        map[string]bool        `json:"salts"`        // holder|salt of accepted transfers
+	Leaves       []Leaf                 `json:"leaves"`
+	Anchored     uint64                 `json:"anchored"`      // leaves 1..Anchored are anchored
+	Cut          *Cut                   `json:"cut,omitempty"` // the batch being anchored, if cut
+	Batches      []Batch                `json:"batches"`
+	Regs         []Registration         `json:"regs"`
+	RegsDone     uint64                 `json:"regs_done"` // registrations 1..RegsDone answered
+	Idem         map[string]*idemRecord `json:"idem"`
+	IdemOrder    []string               `json:"idem_order"`
 }
 
 type idemRecord struct {

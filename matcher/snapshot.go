@@ -4,7 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	)
+)
 
 // snapshotVersion changes whenever the encoding of state does.
 const snapshotVersion = 1
