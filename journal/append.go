@@ -1,0 +1,124 @@
+package journal
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// Append durably stores data and returns its entry, once the batch holding it is written
+// and fsynced. The returned Entry's Data is data itself; the journal does not keep data
+// after Append returns.
+//
+// If ctx is done before the writer takes the record, Append returns ctx.Err() and the
+// record is not written. Once taken, Append waits for its write and fsync, so that its
+// answer is never ambiguous. An error from a write or fsync is final: every later Append
+// returns it (the failed record may still be found on disk after reopening).
+func (f *File) Append(ctx context.Context, data []byte) (Entry, error) {
+	if len(data) > f.opts.MaxRecordBytes {
+		return Entry{}, fmt.Errorf("journal: record of %d bytes above MaxRecordBytes %d",
+			len(data), f.opts.MaxRecordBytes)
+	}
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
+	}
+	select {
+	case <-f.closing:
+		return Entry{}, ErrClosed
+	default:
+	}
+	r := newAppendReq(data)
+	if err := f.enqueue(ctx, r); err != nil {
+		r.recycle() // never queued: nobody else holds it
+		return Entry{}, err
+	}
+	return f.await(ctx, r)
+}
+
+// enqueue puts r in the queue, waiting while it is full, and tells a writer waiting for
+// the queue to fill (see collect) when it has.
+func (f *File) enqueue(ctx context.Context, r *appendReq) error {
+	select {
+	case f.queue <- r:
+	default:
+		select {
+		case f.queue <- r:
+		case <-f.closing:
+			return ErrClosed
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if w := f.waitFor.Load(); w > 0 && int64(len(f.queue)) >= w {
+		select {
+		case f.reached <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+// await waits for the answer to r, or gives r up if ctx is done or the writer has stopped
+// before taking it.
+func (f *File) await(ctx context.Context, r *appendReq) (Entry, error) {
+	var giveUp error
+	select {
+	case res := <-r.res:
+		r.recycle()
+		return res.entry, res.err
+	case <-ctx.Done():
+		giveUp = ctx.Err()
+	case <-f.stopped:
+		giveUp = ErrClosed
+	}
+	if r.cancel() {
+		return Entry{}, giveUp // not recycled: it is still in the queue, the writer drops it
+	}
+	// The writer took it before we gave up: its answer comes after one write and fsync
+	// (or, if the writer has stopped, is already there).
+	res := <-r.res
+	r.recycle()
+	return res.entry, res.err
+}
+
+// States of an appendReq: the writer takes a queued request, or its Append gives up on
+// it first (ctx done, journal closed). Exactly one of them wins.
+const (
+	reqQueued int32 = iota
+	reqTaken
+	reqCancelled
+)
+
+type appendReq struct {
+	data  []byte
+	state atomic.Int32
+	res   chan appendResult // buffered(1): the writer never blocks on it
+}
+
+// reqPool recycles requests, channel included: at 64 appenders their allocation was a
+// tenth of the CPU an append costs. A request goes back only once its answer has been
+// received, when the writer holds it no more.
+var reqPool = sync.Pool{New: func() any { return &appendReq{res: make(chan appendResult, 1)} }}
+
+func newAppendReq(data []byte) *appendReq {
+	r := reqPool.Get().(*appendReq)
+	r.data = data
+	r.state.Store(reqQueued)
+	return r
+}
+
+// recycle returns r to the pool, after its answer was received.
+func (r *appendReq) recycle() {
+	r.data = nil
+	reqPool.Put(r)
+}
+
+type appendResult struct {
+	entry Entry
+	err   error
+}
+
+func (r *appendReq) take() bool { return r.state.CompareAndSwap(reqQueued, reqTaken) }
+
+func (r *appendReq) cancel() bool { return r.state.CompareAndSwap(reqQueued, reqCancelled) }

@@ -1,0 +1,277 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/merkle"
+)
+
+// Gas figures of DESIGN.md §4.
+const (
+	newFingerprintFloorGas = 22_100 // a fresh SSTORE (20,000) and its cold access (2,100)
+	txBaseGas              = 21_000
+	leavesPerFinancedInv   = 2 // a confirmation and an assignment
+)
+
+// BenchmarkGasPerFinancedInvoice measures the chain gas one financed invoice costs:
+// its fingerprint's share of a full register batch (500, with the matcher's
+// low-calldata refs) plus its two leaves' share of full anchor batches (1,000), as a
+// multiple of the 22,100-gas floor. Run with -benchtime=1x: it measures, it does not
+// loop.
+//
+//	go test ./ledger/ -run '^$' -bench GasPerFinancedInvoice -benchtime=1x
+func BenchmarkGasPerFinancedInvoice(b *testing.B) {
+	e := openEmbedded(b, b.TempDir(), 0)
+	defer e.Close()
+	ctx := context.Background()
+	platform := crypto.Keccak256Hash([]byte("bench platform"))
+	var regGas, randomRefGas, anchorGas uint64
+	base := uint64(0)
+	for range b.N {
+		fps, refs := benchRegistrations(platform, base, matcher.MaxRegisterBatch)
+		base += matcher.MaxRegisterBatch
+		regGas = sendAndMeasure(b, e, func() (common.Hash, error) { return e.SendRegister(ctx, fps, refs) })
+
+		fps2, _ := benchRegistrations(platform, base, matcher.MaxRegisterBatch)
+		base += matcher.MaxRegisterBatch
+		random := make([]common.Hash, len(fps2))
+		for i := range random {
+			random[i] = crypto.Keccak256Hash([]byte(fmt.Sprint("random ref", base, i)))
+		}
+		randomRefGas = sendAndMeasure(b, e, func() (common.Hash, error) { return e.SendRegister(ctx, fps2, random) })
+
+		leaves := make([]common.Hash, DefaultMaxBatch)
+		for i := range leaves {
+			leaves[i] = crypto.Keccak256Hash([]byte(fmt.Sprint("leaf", base, i)))
+		}
+		anchorGas = sendAndMeasure(b, e, func() (common.Hash, error) { return e.SendAnchor(ctx, merkle.Root(leaves), len(leaves)) })
+	}
+	perFP := float64(regGas) / matcher.MaxRegisterBatch
+	perInvoice := perFP + leavesPerFinancedInv*float64(anchorGas)/DefaultMaxBatch
+	b.ReportMetric(perFP, "gas/fingerprint")
+	b.ReportMetric(float64(randomRefGas)/matcher.MaxRegisterBatch, "gas/fingerprint-random-ref")
+	b.ReportMetric(float64(anchorGas), "gas/anchor")
+	b.ReportMetric(perInvoice, "gas/financed-invoice")
+	b.ReportMetric(perInvoice/newFingerprintFloorGas, "x-floor")
+	b.Logf("register(500): %d gas (%.0f per fingerprint; random refs %.0f); anchor(1000 leaves): %d gas; financed invoice %.0f gas = %.3f × %d",
+		regGas, perFP, float64(randomRefGas)/matcher.MaxRegisterBatch, anchorGas, perInvoice, perInvoice/newFingerprintFloorGas, newFingerprintFloorGas)
+}
+
+// BenchmarkRegisterGasBreakdown fits gas(n) = fixed + n × marginal over register
+// batches of several sizes, so the marginal cost can be split into the storage floor,
+// calldata, the event and the loop.
+//
+//	go test ./ledger/ -run '^$' -bench RegisterGasBreakdown -benchtime=1x
+func BenchmarkRegisterGasBreakdown(b *testing.B) {
+	e := openEmbedded(b, b.TempDir(), 0)
+	defer e.Close()
+	ctx := context.Background()
+	platform := crypto.Keccak256Hash([]byte("breakdown platform"))
+	sizes := []int{1, 100, 500}
+	gas := make([]uint64, len(sizes))
+	var calldata []uint64
+	base := uint64(0)
+	for range b.N {
+		calldata = calldata[:0]
+		for i, n := range sizes {
+			fps, refs := benchRegistrations(platform, base, n)
+			base += uint64(n)
+			gas[i] = sendAndMeasure(b, e, func() (common.Hash, error) { return e.SendRegister(ctx, fps, refs) })
+			calldata = append(calldata, calldataGas(e.reg.PackRegister(words(fps), words(refs))))
+		}
+	}
+	n0, n1 := sizes[0], sizes[len(sizes)-1]
+	marginal := float64(gas[len(gas)-1]-gas[0]) / float64(n1-n0)
+	marginalCalldata := float64(calldata[len(calldata)-1]-calldata[0]) / float64(n1-n0)
+	const eventGas = 375 + 2*375 + 8*32 // LOG2 with 32 bytes of data
+	loop := marginal - newFingerprintFloorGas - marginalCalldata - eventGas
+	b.ReportMetric(marginal, "gas/marginal-fingerprint")
+	b.ReportMetric(marginalCalldata, "gas/calldata")
+	b.ReportMetric(eventGas, "gas/event")
+	b.ReportMetric(loop, "gas/loop+memory")
+	b.Logf("gas by batch size %v: %v; marginal %.0f = floor %d + calldata %.0f + Registered event %d + loop/memory %.0f; fixed %.0f (base %d)",
+		sizes, gas, marginal, newFingerprintFloorGas, marginalCalldata, eventGas, loop, float64(gas[0])-marginal, txBaseGas)
+}
+
+// benchRegistrations are n fingerprints with the refs the matcher would give
+// receivables rcv_{base+1}..rcv_{base+n} of platform.
+func benchRegistrations(platform common.Hash, base uint64, n int) (fps, refs []common.Hash) {
+	for i := range n {
+		id := fmt.Sprintf("rcv_%d", base+uint64(i)+1)
+		fps = append(fps, crypto.Keccak256Hash([]byte("91330100MA0000000X|91330100MA0000001X|"+id)))
+		refs = append(refs, matcher.RegistryRef(platform, id))
+	}
+	return fps, refs
+}
+
+func sendAndMeasure(b *testing.B, e *Embedded, send func() (common.Hash, error)) uint64 {
+	b.Helper()
+	tx, err := send()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := e.Receipt(context.Background(), tx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r.GasUsed
+}
+
+// calldataGas is the standard calldata price: 4 gas a zero byte, 16 any other.
+func calldataGas(data []byte) uint64 {
+	var g uint64
+	for _, c := range data {
+		if c == 0 {
+			g += 4
+		} else {
+			g += 16
+		}
+	}
+	return g
+}
+
+// BenchmarkAnchorThroughput measures how fast the anchorer drains a backlog on the
+// embedded chain: n confirmed invoices (n leaves, n fingerprints) queued before it
+// starts, default batch sizes.
+//
+//	go test ./ledger/ -run '^$' -bench AnchorThroughput -benchtime=1x
+func BenchmarkAnchorThroughput(b *testing.B) {
+	const n = 5_000
+	for range b.N {
+		dir := b.TempDir()
+		e := openEmbedded(b, dir, 0)
+		nd := openNode(b, filepath.Join(dir, "node"))
+		configure(b, nd, e, dir)
+		mk := newMarket(b, nd, "", "")
+		confirmMany(b, mk, n)
+		a := NewAnchorer(nd, e, AnchorerConfig{MaxDelay: time.Millisecond})
+		start := time.Now()
+		stop := runAnchorer(b, a)
+		var leavesDone, regsDone time.Duration
+		for leavesDone == 0 || regsDone == 0 {
+			var leaves, regs int
+			nd.View(func(m *matcher.Matcher) { leaves, regs = m.PendingCounts() })
+			if leaves == 0 && leavesDone == 0 {
+				leavesDone = time.Since(start)
+			}
+			if regs == 0 && regsDone == 0 {
+				regsDone = time.Since(start)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		stop()
+		s := a.Stats()
+		b.ReportMetric(float64(n)/leavesDone.Seconds(), "leaves/s")
+		b.ReportMetric(float64(n)/regsDone.Seconds(), "registrations/s")
+		b.ReportMetric(float64(n)/max(leavesDone, regsDone).Seconds(), "invoices/s")
+		b.Logf("%d leaves in %v (%d anchor txs), %d registrations in %v (%d register txs)", n, leavesDone, s.AnchorTxs, n, regsDone, s.RegisterTxs)
+		nd.Close()
+		e.Close()
+	}
+}
+
+// confirmMany submits and confirms n invoices from a few goroutines, so that journal
+// appends share fsyncs.
+func confirmMany(b *testing.B, mk *market, n int) {
+	const workers = 8
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				mk.confirm(mk.invoice(""))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// BenchmarkConfirmToFinanceable measures the time from a confirmation being accepted
+// to its receivable becoming financeable (registered and anchored), on the embedded
+// chain with the default batching (1,000 leaves / 1 s), under a steady stream of
+// confirmations, for a block on demand (period 0) and one block a second (period 1).
+// Each op is one invoice; use a fixed count:
+//
+//	go test ./ledger/ -run '^$' -bench ConfirmToFinanceable -benchtime=300x
+func BenchmarkConfirmToFinanceable(b *testing.B) {
+	for _, period := range []uint64{0, 1} {
+		for _, delay := range []time.Duration{DefaultMaxDelay, 100 * time.Millisecond} {
+			b.Run(fmt.Sprintf("period=%ds/delay=%v", period, delay), func(b *testing.B) {
+				confirmToFinanceable(b, period, delay)
+			})
+		}
+	}
+}
+
+// confirmInterval paces the stream: 50 confirmations a second.
+const confirmInterval = 20 * time.Millisecond
+
+func confirmToFinanceable(b *testing.B, period uint64, delay time.Duration) {
+	dir := b.TempDir()
+	e := openEmbedded(b, dir, period)
+	defer e.Close()
+	nd := openNode(b, filepath.Join(dir, "node"))
+	defer nd.Close()
+	configure(b, nd, e, dir)
+	mk := newMarket(b, nd, "", "")
+	runAnchorer(b, NewAnchorer(nd, e, AnchorerConfig{MaxDelay: delay}))
+
+	var mu sync.Mutex
+	confirmed := map[string]time.Time{}
+	var latencies []time.Duration
+	done := make(chan struct{})
+	go func() { // watch for financeable receivables
+		defer close(done)
+		for {
+			mu.Lock()
+			if len(latencies) == b.N {
+				mu.Unlock()
+				return
+			}
+			var ids []string
+			for id := range confirmed {
+				ids = append(ids, id)
+			}
+			mu.Unlock()
+			now := time.Now()
+			for _, id := range ids {
+				if status(nd, id) == matcher.StatusFinanceable {
+					mu.Lock()
+					latencies = append(latencies, now.Sub(confirmed[id]))
+					delete(confirmed, id)
+					mu.Unlock()
+				}
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	b.ResetTimer()
+	tick := time.NewTicker(confirmInterval)
+	for range b.N {
+		<-tick.C
+		id := mk.invoice("")
+		mk.confirm(id)
+		mu.Lock()
+		confirmed[id] = time.Now()
+		mu.Unlock()
+	}
+	tick.Stop()
+	<-done
+	b.StopTimer()
+	slices.Sort(latencies)
+	p := func(q float64) time.Duration { return latencies[min(len(latencies)-1, int(q*float64(len(latencies))))] }
+	b.ReportMetric(float64(p(0.50).Milliseconds()), "p50-ms")
+	b.ReportMetric(float64(p(0.99).Milliseconds()), "p99-ms")
+	b.Logf("%d invoices: confirm→financeable p50 %v, p99 %v, max %v", len(latencies), p(0.5), p(0.99), latencies[len(latencies)-1])
+}

@@ -1,0 +1,410 @@
+package ledger
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/scfx/scfx/contracts"
+	"github.com/scfx/scfx/eip712"
+	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/merkle"
+	"github.com/scfx/scfx/node"
+	"github.com/scfx/scfx/uscc"
+)
+
+// runID keeps this test process's USCCs and invoice numbers apart from any other's
+// (a child process, a geth data directory reused by mistake).
+var runID = func() string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToUpper(hex.EncodeToString(b[:])) // USCC bodies are upper case
+}()
+
+var seq atomic.Uint64
+
+func nextUSCC(t tb) string {
+	t.Helper()
+	n := seq.Add(1)
+	code, err := uscc.Make('9', '1', "330100", fmt.Sprintf("%s%03d", runID[:6], n%1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+func nextInvoice() string { return fmt.Sprintf("I%s-%07d", runID, seq.Add(1)) }
+
+// openNode opens a real node over a real file journal in dir.
+func openNode(t tb, dir string) *node.Node {
+	t.Helper()
+	j, err := journal.OpenFile(filepath.Join(dir, "journal"), journal.FileOptions{})
+	if err != nil {
+		t.Fatalf("journal.OpenFile: %v", err)
+	}
+	n, err := node.Open(context.Background(), node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots")})
+	if err != nil {
+		t.Fatalf("node.Open: %v", err)
+	}
+	return n
+}
+
+// market is a little supply chain on one node: a core enterprise, two SMEs and a
+// lender, with the keys they sign with.
+type market struct {
+	t      tb
+	n      *node.Node
+	keys   map[string]*ecdsa.PrivateKey
+	core   string
+	sme    string
+	sme2   string
+	lender string
+}
+
+// newMarket onboards the participants; coreUSCC and smeUSCC may be "" for fresh ones
+// (two platforms that share an invoice pass the same codes).
+func newMarket(t tb, n *node.Node, coreUSCC, smeUSCC string) *market {
+	t.Helper()
+	m := &market{t: t, n: n, keys: map[string]*ecdsa.PrivateKey{}}
+	m.core = m.participant("core", coreUSCC)
+	m.sme = m.participant("sme", smeUSCC)
+	m.sme2 = m.participant("sme", "")
+	m.lender = m.participant("lender", "")
+	return m
+}
+
+func (m *market) must(cmd matcher.Command) matcher.Result {
+	m.t.Helper()
+	res, err := m.n.Submit(context.Background(), cmd)
+	if err != nil {
+		m.t.Fatalf("Submit(%s): %v", cmd.Kind, err)
+	}
+	if res.Err != nil {
+		m.t.Fatalf("Submit(%s) = %v", cmd.Kind, res.Err)
+	}
+	return res
+}
+
+func (m *market) participant(role, code string) string {
+	m.t.Helper()
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	if code == "" {
+		code = nextUSCC(m.t)
+	}
+	c := &matcher.CreateParticipant{Name: role + " " + code, USCC: code, Role: role, TokenHash: fmt.Sprintf("%064x", seq.Add(1))}
+	if role != "lender" {
+		c.Address = crypto.PubkeyToAddress(key.PublicKey).Hex()
+	}
+	if role == "core" {
+		c.Rating = "AAA"
+	}
+	res := m.must(matcher.Command{Kind: matcher.KindCreateParticipant, Actor: matcher.ActorOperator, CreateParticipant: c})
+	m.keys[res.Participant.ID] = key
+	return res.Participant.ID
+}
+
+// invoice submits an invoice of the SME on the core; number "" picks a fresh one.
+func (m *market) invoice(number string) string {
+	m.t.Helper()
+	if number == "" {
+		number = nextInvoice()
+	}
+	today := time.Now().UTC()
+	res := m.must(matcher.Command{Kind: matcher.KindSubmitReceivable, Actor: m.sme, SubmitReceivable: &matcher.SubmitReceivable{
+		DebtorID: m.core, InvoiceNumber: number, Amount: 1_000_000_00, Currency: "CNY",
+		IssueDate: today.Format("2006-01-02"), DueDate: today.AddDate(0, 0, 90).Format("2006-01-02"),
+	}})
+	return res.Receivable.ID
+}
+
+func (m *market) domain(mm *matcher.Matcher) eip712.Domain {
+	l := mm.Ledger()
+	return eip712.Domain{ChainID: l.ChainID, VerifyingContract: l.Registry}
+}
+
+// confirm signs the receivable's Confirmation as its debtor and submits it.
+func (m *market) confirm(id string) matcher.Result {
+	m.t.Helper()
+	var digest common.Hash
+	var debtor string
+	m.n.View(func(mm *matcher.Matcher) {
+		r, err := mm.Receivable(matcher.ActorOperator, id)
+		if err != nil {
+			m.t.Fatalf("Receivable(%s): %v", id, err)
+		}
+		debtor = r.DebtorID
+		digest = eip712.ConfirmationDigest(m.domain(mm), mm.ConfirmationOf(r))
+	})
+	return m.must(matcher.Command{Kind: matcher.KindConfirm, Actor: debtor, Confirm: &matcher.Confirm{ReceivableID: id, Signature: m.sign(debtor, digest)}})
+}
+
+func (m *market) sign(signer string, digest common.Hash) string {
+	m.t.Helper()
+	sig, err := eip712.Sign(m.keys[signer], digest)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return hexutil.Encode(sig)
+}
+
+// transfer splits amount of parent to the second SME and returns the child's id.
+func (m *market) transfer(parent string, amount int64) string {
+	m.t.Helper()
+	var salt common.Hash
+	_, _ = rand.Read(salt[:])
+	var digest common.Hash
+	var holder string
+	m.n.View(func(mm *matcher.Matcher) {
+		r, _ := mm.Receivable(matcher.ActorOperator, parent)
+		to, _ := mm.Participant(matcher.ActorOperator, m.sme2)
+		holder = r.HolderID
+		digest = eip712.TransferDigest(m.domain(mm), mm.TransferOf(r, to, amount, salt))
+	})
+	res := m.must(matcher.Command{Kind: matcher.KindTransfer, Actor: holder, Transfer: &matcher.Transfer{
+		ReceivableID: parent, ToID: m.sme2, Amount: amount, Salt: salt.Hex(), Signature: m.sign(holder, digest),
+	}})
+	return res.Receivable.ID
+}
+
+// finance lists id, has the lender's offer take it and funds the match: the claim is
+// assigned to the lender (an assignment leaf).
+func (m *market) finance(id string) {
+	m.t.Helper()
+	m.must(matcher.Command{Kind: matcher.KindPostOffer, Actor: m.lender, PostOffer: &matcher.PostOffer{
+		CoreID: m.core, LineAmount: 10_000_000_000_00, RatesBps: matcher.Rates{A: 300, B: 400, C: 500}, MaxTenorDays: 365,
+	}})
+	var holder string
+	m.n.View(func(mm *matcher.Matcher) {
+		r, _ := mm.Receivable(matcher.ActorOperator, id)
+		holder = r.HolderID
+	})
+	res := m.must(matcher.Command{Kind: matcher.KindList, Actor: holder, List: &matcher.List{ReceivableID: id, MaxRateBps: 2000}})
+	if res.Match == nil {
+		m.t.Fatalf("listing %s matched nothing", id)
+	}
+	m.must(matcher.Command{Kind: matcher.KindFund, Actor: m.lender, Fund: &matcher.Fund{MatchID: res.Match.ID, Reference: "SWIFT-1"}})
+}
+
+func status(n *node.Node, id string) matcher.Status {
+	var st matcher.Status
+	n.View(func(mm *matcher.Matcher) {
+		if r, err := mm.Receivable(matcher.ActorOperator, id); err == nil {
+			st = r.Status
+		}
+	})
+	return st
+}
+
+// waitStatus waits until receivable id has status want.
+func waitStatus(t tb, n *node.Node, id string, want matcher.Status, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		st := status(n, id)
+		if st == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("receivable %s is %s after %v, want %s", id, st, timeout, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// proofOf is the proof of id's leaf of kind, as the API serves it.
+func proofOf(t tb, n *node.Node, id string, kind byte) ProofJSON {
+	t.Helper()
+	var p ProofJSON
+	n.View(func(mm *matcher.Matcher) {
+		lp, err := mm.Proof(id, kind)
+		if err != nil {
+			t.Fatalf("Proof(%s, %d): %v", id, kind, err)
+		}
+		p = NewProofJSON(lp, *mm.Ledger())
+	})
+	return p
+}
+
+// checkOnChain checks a proof with the registry's anchoredAt and verify through b.
+func checkOnChain(t tb, b Backend, p ProofJSON) {
+	t.Helper()
+	ctx := context.Background()
+	at, err := b.AnchoredAt(ctx, p.Root)
+	if err != nil || at != p.BlockNumber {
+		t.Fatalf("anchoredAt(%s) = %d, %v; want %d", p.Root.Hex(), at, err, p.BlockNumber)
+	}
+	ok, err := b.Verify(ctx, p.Root, p.Leaf, p.Proof)
+	if err != nil || !ok {
+		t.Fatalf("verify(%s, %s, %d siblings) = %v, %v; want true", p.Root.Hex(), p.Leaf.Hex(), len(p.Proof), ok, err)
+	}
+	if !merkle.Verify(p.Root, p.Leaf, p.Proof) {
+		t.Fatalf("merkle.Verify(%s, %s) = false", p.Root.Hex(), p.Leaf.Hex())
+	}
+}
+
+// runAnchorer runs a on its own goroutine; stop cancels it and returns Run's error.
+func runAnchorer(t tb, a *Anchorer) (stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	var stopped bool
+	var err error
+	stop = func() error {
+		if !stopped {
+			stopped = true
+			cancel()
+			err = <-done
+		}
+		return err
+	}
+	t.Cleanup(func() { stop() })
+	return stop
+}
+
+// fastAnchoring is an anchorer config for tests: short waits everywhere.
+func fastAnchoring() AnchorerConfig {
+	return AnchorerConfig{MaxDelay: 20 * time.Millisecond, BackoffMin: 20 * time.Millisecond, BackoffMax: 300 * time.Millisecond, TxTimeout: 30 * time.Second}
+}
+
+func openEmbedded(t tb, dir string, period uint64) *Embedded {
+	t.Helper()
+	e, err := OpenEmbedded(context.Background(), EmbeddedConfig{DataDir: dir, BlockPeriod: period, HTTPAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatalf("OpenEmbedded: %v", err)
+	}
+	return e
+}
+
+// configure binds n's matcher to b.
+func configure(t tb, n *node.Node, b Backend, dir string) matcher.LedgerConfig {
+	t.Helper()
+	l, err := Configure(context.Background(), n, b, dir)
+	if err != nil {
+		t.Fatalf("Configure: %v", err)
+	}
+	return l
+}
+
+// fund sends wei from key to addr on client's chain and waits for it.
+func fund(t tb, client *ethclient.Client, key *ecdsa.PrivateKey, to common.Address, ether int64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	nonce, err := client.PendingNonceAt(ctx, from)
+	if err != nil {
+		t.Fatalf("PendingNonceAt: %v", err)
+	}
+	id, err := client.ChainID(ctx)
+	if err != nil {
+		t.Fatalf("ChainID: %v", err)
+	}
+	head, err := client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatalf("HeaderByNumber: %v", err)
+	}
+	tip := big.NewInt(params.GWei)
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(id), &types.DynamicFeeTx{
+		ChainID: id, Nonce: nonce, GasTipCap: tip, GasFeeCap: new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2))),
+		Gas: 21_000, To: &to, Value: new(big.Int).Mul(big.NewInt(ether), big.NewInt(params.Ether)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.SendTransaction(ctx, tx); err != nil {
+		t.Fatalf("SendTransaction: %v", err)
+	}
+	for {
+		r, err := client.TransactionReceipt(ctx, tx.Hash())
+		if err == nil {
+			if r.Status != types.ReceiptStatusSuccessful {
+				t.Fatalf("funding %s failed", to.Hex())
+			}
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("funding %s: %v", to.Hex(), err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// registryTxs counts the register and anchor transactions in blocks from..head that
+// were sent to b's registry and touch one of fps (register) or roots (anchor).
+func registryTxs(t tb, b Backend, client *ethclient.Client, from uint64, fps, roots []common.Hash) (registers, anchors int) {
+	t.Helper()
+	ctx := context.Background()
+	head, err := client.BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abi := contracts.NewScfxRegistry().GetABI()
+	want := map[common.Hash]bool{}
+	for _, h := range append(append([]common.Hash{}, fps...), roots...) {
+		want[h] = true
+	}
+	for n := from; n <= head; n++ {
+		blk, err := client.BlockByNumber(ctx, new(big.Int).SetUint64(n))
+		if err != nil {
+			t.Fatalf("BlockByNumber(%d): %v", n, err)
+		}
+		for _, tx := range blk.Transactions() {
+			if tx.To() == nil || *tx.To() != b.Registry() || len(tx.Data()) < 4 {
+				continue
+			}
+			m, err := abi.MethodById(tx.Data()[:4])
+			if err != nil {
+				continue
+			}
+			args, err := m.Inputs.Unpack(tx.Data()[4:])
+			if err != nil {
+				t.Fatalf("unpack %s: %v", m.Name, err)
+			}
+			switch m.Name {
+			case "anchor":
+				if want[common.Hash(args[0].([32]byte))] {
+					anchors++
+				}
+			case "register":
+				for _, fp := range args[0].([][32]byte) {
+					if want[common.Hash(fp)] {
+						registers++
+						break
+					}
+				}
+			}
+		}
+	}
+	return registers, anchors
+}
+
+func fingerprintOf(n *node.Node, id string) common.Hash {
+	var fp common.Hash
+	n.View(func(mm *matcher.Matcher) {
+		r, _ := mm.Receivable(matcher.ActorOperator, id)
+		fp = r.Fingerprint
+	})
+	return fp
+}
+
+// The node's owner hands the anchorer a *node.Node.
+var _ Node = (*node.Node)(nil)
