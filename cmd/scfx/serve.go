@@ -15,10 +15,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
 	"github.com/scfx/scfx/api"
 	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/node"
 )
@@ -34,6 +36,7 @@ type serveConfig struct {
 	AdminTokenFile  string
 	AnchorMaxBatch  int
 	AnchorMaxDelay  time.Duration
+	ChainHTTPAddr   string
 	NodeID          string
 	MetricsToken    string
 	RatePerSecond   float64
@@ -79,6 +82,7 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", envOr("SCFX_ADMIN_TOKEN_FILE", ""), "operator token file; default <data-dir>/admin.token (SCFX_ADMIN_TOKEN_FILE); SCFX_ADMIN_TOKEN overrides")
 	f.IntVar(&cfg.AnchorMaxBatch, "anchor-max-batch", intEnv("SCFX_ANCHOR_MAX_BATCH", 1000), "leaves per anchor transaction (SCFX_ANCHOR_MAX_BATCH)")
 	f.DurationVar(&cfg.AnchorMaxDelay, "anchor-max-delay", durationEnv("SCFX_ANCHOR_MAX_DELAY", time.Second), "longest a leaf waits for its batch (SCFX_ANCHOR_MAX_DELAY)")
+	f.StringVar(&cfg.ChainHTTPAddr, "chain-http", envOr("SCFX_CHAIN_HTTP", ""), "serve the embedded chain's JSON-RPC here, e.g. 127.0.0.1:8545, for scfx verify and auditors; unset: in-process only (SCFX_CHAIN_HTTP)")
 	f.StringVar(&cfg.NodeID, "node-id", envOr("SCFX_NODE_ID", ""), "replica name; default host name and data dir (SCFX_NODE_ID)")
 	f.StringVar(&cfg.MetricsToken, "metrics-token", envOr("SCFX_METRICS_TOKEN", ""), "bearer token for /metrics; unset: open (SCFX_METRICS_TOKEN)")
 	f.Float64Var(&cfg.RatePerSecond, "rate-limit", float64(intEnv("SCFX_RATE_LIMIT", api.DefaultRatePerSecond)), "requests per second per token (SCFX_RATE_LIMIT)")
@@ -129,6 +133,21 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	var registry common.Address
+	if cfg.RegistryAddress != "" {
+		if !common.IsHexAddress(cfg.RegistryAddress) {
+			return fmt.Errorf("--registry-address %q is not an address", cfg.RegistryAddress)
+		}
+		registry = common.HexToAddress(cfg.RegistryAddress)
+	}
+	chain, err := ledger.Open(ctx, ledger.Config{
+		DataDir: cfg.DataDir, RPCURL: cfg.EthRPC, KeyFile: cfg.EthKeyFile, Registry: registry,
+		HTTPAddr: cfg.ChainHTTPAddr, Logger: log,
+	})
+	if err != nil {
+		return fmt.Errorf("open ledger: %w", err)
+	}
+	defer chain.Close()
 	j, err := journal.OpenFile(filepath.Join(cfg.DataDir, "journal"), journal.FileOptions{})
 	if err != nil {
 		return err
@@ -141,15 +160,32 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		j.Close()
 		return err
 	}
+	if _, err := ledger.Configure(ctx, n, chain, cfg.DataDir); err != nil {
+		n.Close()
+		return err
+	}
+	anchorer := ledger.NewAnchorer(n, chain, ledger.AnchorerConfig{MaxBatch: cfg.AnchorMaxBatch, MaxDelay: cfg.AnchorMaxDelay, Logger: log})
 	srv := api.New(api.Config{
-		Node: n, AdminToken: token, NodeID: cfg.NodeID, JournalKind: "file", RatePerSecond: cfg.RatePerSecond,
-		MetricsToken: cfg.MetricsToken, Logger: log,
+		Node: n, Ledger: ledgerInfo{chain}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: "file",
+		RatePerSecond: cfg.RatePerSecond, MetricsToken: cfg.MetricsToken, Logger: log,
+		Ready: func(ctx context.Context) error { _, err := chain.Head(ctx); return err },
 	})
-	return run(ctx, cfg, log, srv, n)
+	return run(ctx, cfg, log, srv, n, anchorer)
+}
+
+// ledgerInfo is the chain as GET /v1/ledger reports it.
+type ledgerInfo struct{ b ledger.Backend }
+
+func (l ledgerInfo) Info(ctx context.Context) (api.LedgerInfo, error) {
+	i, err := ledger.LedgerInfo(ctx, l.b)
+	if err != nil {
+		return api.LedgerInfo{}, err
+	}
+	return api.LedgerInfo{ChainID: i.ChainID, Registry: i.RegistryAddress, Anchorer: i.AnchorerAddress, HeadBlock: i.HeadBlock}, nil
 }
 
 // run serves until SIGINT/SIGTERM, then stops accepting, drains, snapshots and returns nil.
-func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler, n *node.Node) error {
+func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler, n *node.Node, a *ledger.Anchorer) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		n.Close()
@@ -160,6 +196,14 @@ func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler,
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	actx, stopAnchorer := context.WithCancel(context.Background())
+	anchorDone := make(chan struct{})
+	go func() {
+		defer close(anchorDone)
+		if err := a.Run(actx); err != nil && actx.Err() == nil {
+			log.Error("anchorer stopped", "err", err)
+		}
+	}()
 	log.Info("scfx serving", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "node_id", cfg.NodeID)
 	select {
 	case err = <-errc:
@@ -169,6 +213,8 @@ func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler,
 		err = hs.Shutdown(sctx)
 		cancel()
 	}
+	stopAnchorer()
+	<-anchorDone
 	if cerr := n.Close(); err == nil {
 		err = cerr
 	}
