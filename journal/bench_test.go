@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -196,6 +197,87 @@ func BenchmarkReadTail(b *testing.B) {
 		}
 		if _, err := f.Read(ctx, e.Seq, 1); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFileVsBaseline is the comparison in one run: rounds that alternate
+// File with 64 appenders and the raw-file baselines (buffered, and one write per
+// record; both 100 records per fdatasync) over the same number of records, so that a
+// noisy disk hits all three alike. It reports the median ratio of the rounds.
+func BenchmarkFileVsBaseline(b *testing.B) {
+	const rounds, records = 7, 100_000
+	var vsBuffered, vsPerWrite []float64
+	for r := 0; r < rounds; r++ {
+		file := measureRate(func() { fileAppends(b, records) })
+		buffered := measureRate(func() { rawBaseline(b, records, true) })
+		perWrite := measureRate(func() { rawBaseline(b, records, false) })
+		// Throughput ratios: the same record count, so the inverse of the time ratio.
+		vsBuffered = append(vsBuffered, buffered/file)
+		vsPerWrite = append(vsPerWrite, perWrite/file)
+		b.Logf("round %d: File %.0f records/s, baseline buffered %.0f, per write %.0f", r, records/file, records/buffered, records/perWrite)
+	}
+	b.ReportMetric(median(vsBuffered), "ratio-vs-buffered")
+	b.ReportMetric(median(vsPerWrite), "ratio-vs-per-write")
+}
+
+// measureRate times f in seconds.
+func measureRate(f func()) float64 {
+	start := time.Now()
+	f()
+	return time.Since(start).Seconds()
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func fileAppends(b *testing.B, records int) {
+	f, err := OpenFile(b.TempDir(), FileOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data := make([]byte, benchRecordBytes)
+			for next.Add(1) <= int64(records) {
+				if _, err := f.Append(context.Background(), data); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func rawBaseline(b *testing.B, records int, buffered bool) {
+	fl, err := os.OpenFile(filepath.Join(b.TempDir(), "raw"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer fl.Close()
+	data := make([]byte, benchRecordBytes)
+	buf := make([]byte, 0, benchBaselineBatch*recordBytes(benchRecordBytes))
+	for i := 0; i < records; i++ {
+		buf = appendRecord(buf, uint64(i+1), time.Now().UnixMilli(), data)
+		if !buffered || (i+1)%benchBaselineBatch == 0 || i == records-1 {
+			if _, err := fl.Write(buf); err != nil {
+				b.Fatal(err)
+			}
+			buf = buf[:0]
+		}
+		if (i+1)%benchBaselineBatch == 0 || i == records-1 {
+			if err := fdatasync(fl); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }
