@@ -1,0 +1,248 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Appends of the Redis journal: the queue, the writers and the append script.
+
+// States of a redisReq: a writer takes it, or its Append gives up first; one wins.
+const (
+	redisReqQueued int32 = iota
+	redisReqTaken
+	redisReqCancelled
+)
+
+type redisReq struct {
+	data     []byte
+	deadline time.Time
+	state    atomic.Int32
+	res      chan redisResult // buffered(1): a writer never blocks on it
+}
+
+type redisResult struct {
+	entry Entry
+	err   error
+}
+
+func (q *redisReq) take() bool   { return q.state.CompareAndSwap(redisReqQueued, redisReqTaken) }
+func (q *redisReq) cancel() bool { return q.state.CompareAndSwap(redisReqQueued, redisReqCancelled) }
+
+// Append stores data in the stream and returns its entry once Redis has fsynced it.
+// It returns within AppendTimeout (or ctx's deadline, if sooner) even when Redis is
+// down; an error wrapping ErrUncertain means the entry may have been appended anyway.
+// If ctx ends before a writer takes the record, it is not appended. The returned
+// Entry's Data is data itself.
+func (r *Redis) Append(ctx context.Context, data []byte) (Entry, error) {
+	if len(data) > r.opts.MaxRecordBytes {
+		return Entry{}, fmt.Errorf("journal: record of %d bytes above MaxRecordBytes %d", len(data), r.opts.MaxRecordBytes)
+	}
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
+	}
+	deadline := time.Now().Add(r.opts.AppendTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	q := &redisReq{data: data, deadline: deadline, res: make(chan redisResult, 1)}
+	select {
+	case r.queue <- q:
+	case <-ctx.Done():
+		return Entry{}, ctx.Err()
+	case <-r.closing:
+		return Entry{}, ErrClosed
+	}
+	var giveUp error
+	select {
+	case res := <-q.res:
+		return res.entry, res.err
+	case <-ctx.Done():
+		giveUp = ctx.Err()
+	case <-r.stopped:
+		giveUp = ErrClosed
+	}
+	if q.cancel() {
+		return Entry{}, giveUp
+	}
+	// A writer took it: its answer comes by the batch's deadline.
+	res := <-q.res
+	return res.entry, res.err
+}
+
+// runWriter sends batches of queued appends, one at a time, until Close.
+func (r *Redis) runWriter(writerKey string) {
+	defer r.writers.Done()
+	var n uint64
+	for {
+		select {
+		case <-r.closing:
+			return
+		case q := <-r.queue:
+			if batch := r.collect(q); len(batch) > 0 {
+				n++
+				r.send(writerKey, n, batch)
+			}
+		}
+	}
+}
+
+// collect takes first and the appends queued behind it, within MaxBatch and
+// redisBatchBytesMax; it drops those given up and fails those past their deadline.
+func (r *Redis) collect(first *redisReq) []*redisReq {
+	var batch []*redisReq
+	bytes := 0
+	now := time.Now()
+	add := func(q *redisReq) {
+		switch {
+		case !q.take():
+		case !now.Before(q.deadline):
+			q.res <- redisResult{err: fmt.Errorf("journal: redis append: no writer free within %v", r.opts.AppendTimeout)}
+		default:
+			batch = append(batch, q)
+			bytes += len(q.data)
+		}
+	}
+	add(first)
+	for len(batch) < r.opts.MaxBatch && bytes < redisBatchBytesMax {
+		select {
+		case q := <-r.queue:
+			add(q)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// send appends batch with one script call (retried until the earliest deadline of the
+// batch) and answers each append.
+func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
+	deadline := batch[0].deadline
+	args := make([]any, 0, 3+len(batch))
+	args = append(args, strconv.FormatUint(n, 10), redisIndexEvery, redisDedupTTL.Milliseconds())
+	for _, q := range batch {
+		if q.deadline.Before(deadline) {
+			deadline = q.deadline
+		}
+		args = append(args, q.data)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	keys := []string{r.keys.log, r.keys.head, r.keys.idx, writerKey}
+	first, err := r.runAppend(ctx, keys, args)
+	if err != nil {
+		for _, q := range batch {
+			q.res <- redisResult{err: err}
+		}
+		return
+	}
+	es := make([]Entry, len(batch))
+	for i, q := range batch {
+		es[i] = Entry{Seq: first.seq + uint64(i), TimeMs: first.ms, Data: q.data}
+	}
+	r.remember(es)
+	r.noteSeq(es[len(es)-1].Seq)
+	r.batches.Add(1)
+	for i, q := range batch {
+		q.res <- redisResult{entry: es[i]}
+	}
+}
+
+// runAppend runs the append script until it answers, a non-transient error, or ctx's
+// deadline. It returns the id of the batch's first entry.
+func (r *Redis) runAppend(ctx context.Context, keys []string, args []any) (redisID, error) {
+	uncertain := false
+	backoff := redisRetryMin
+	for {
+		vals, err := redisAppendScript.Run(ctx, r.c, keys, args...).Int64Slice()
+		if err == nil {
+			if len(vals) != 2 || vals[0] <= 0 || vals[1] <= 0 {
+				return redisID{}, fmt.Errorf("journal: redis append script answered %v", vals)
+			}
+			return redisID{vals[0], uint64(vals[1])}, nil
+		}
+		uncertain = uncertain || mayHaveRun(err)
+		wait := time.NewTimer(backoff)
+		if retryable(err) {
+			select {
+			case <-wait.C:
+				backoff = min(2*backoff, redisRetryMax)
+				continue
+			case <-ctx.Done():
+			}
+		}
+		wait.Stop()
+		if uncertain {
+			return redisID{}, fmt.Errorf("%w: redis append: %w", ErrUncertain, err)
+		}
+		return redisID{}, fmt.Errorf("journal: redis append: %w", err)
+	}
+}
+
+// retryable: Redis is unreachable or answered that it cannot serve for now.
+func retryable(err error) bool {
+	var rerr redis.Error
+	if !errors.As(err, &rerr) {
+		return true
+	}
+	for _, p := range []string{"LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "OOM"} {
+		if redis.HasErrorPrefix(err, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayHaveRun: the script may have run although its answer was not received. An error
+// answer means it did not (it fails before its first write), and so does a failed dial
+// or pool wait; any other network error may have come after Redis ran it.
+func mayHaveRun(err error) bool {
+	var rerr redis.Error
+	var oerr *net.OpError
+	switch {
+	case errors.As(err, &rerr), errors.Is(err, redis.ErrPoolTimeout):
+		return false
+	case errors.As(err, &oerr) && oerr.Op == "dial":
+		return false
+	}
+	return true
+}
+
+// redisAppendScript appends a batch. KEYS: log, head, idx, writer. ARGV: batch token,
+// index every, dedup TTL (ms), then the data of each entry. It answers {ms, first seq}.
+// The shebang makes Redis 7 refuse it on out-of-memory before it runs, so it never
+// stops between two XADDs.
+var redisAppendScript = redis.NewScript(`#!lua
+local prev = redis.call('GET', KEYS[4])
+if prev then
+  local tok, pms, pfirst = string.match(prev, '^(%S+) (%d+) (%d+)$')
+  if tok == ARGV[1] then return {tonumber(pms), tonumber(pfirst)} end
+end
+local lastMs, lastSeq = 0, 0
+local head = redis.call('GET', KEYS[2])
+if head then
+  local a, b = string.match(head, '^(%d+)-(%d+)$')
+  lastMs, lastSeq = tonumber(a), tonumber(b)
+end
+local t = redis.call('TIME')
+local ms = math.max(lastMs, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+local every = tonumber(ARGV[2])
+local id
+for i = 4, #ARGV do
+  local seq = lastSeq + i - 3
+  id = string.format('%d-%d', ms, seq)
+  redis.call('XADD', KEYS[1], id, 'd', ARGV[i])
+  if (seq - 1) % every == 0 then redis.call('ZADD', KEYS[3], seq, id) end
+end
+redis.call('SET', KEYS[2], id)
+redis.call('SET', KEYS[4], string.format('%s %d %d', ARGV[1], ms, lastSeq + 1), 'PX', ARGV[3])
+return {ms, lastSeq + 1}
+`)

@@ -1,0 +1,15 @@
+//go:build !linux
+
+package redistest
+
+import (
+	"errors"
+	"syscall"
+)
+
+func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+// lockFile: installing with apt-get is for Debian; elsewhere install Redis by hand.
+func lockFile(string) (func(), error) {
+	return nil, errors.New("installing redis-server is supported on Linux only")
+}
