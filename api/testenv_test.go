@@ -7,9 +7,10 @@ package api
 //
 // Quick reference (keep these names and signatures stable: other test files use them):
 //
-//	e := newTestEnv(t)                              // options: withAPIConfig, withoutOpenAPIValidation, withRequestValidation
+//	e := newTestEnv(t)                              // options: withAPIConfig, withoutOpenAPIValidation, withRequestValidation, withRealLedger
 //	t.Run(name, func(t *testing.T) { e := e.with(t); … }) // helpers then fail the subtest, not the parent
 //	e.URL, e.Server, e.Node, e.Admin                // base URL, *Server, *node.Node, the operator (*testParty)
+//	e.Chain                                         // *ledger.Embedded withRealLedger(), else nil
 //
 //	r := e.do(method, path, token, body, "Header", "value", ...) // raw call; body: nil, []byte, string or any (JSON)
 //	r := e.get(token, path); e.post(token, path, body); e.del(token, path)
@@ -29,7 +30,7 @@ package api
 //	e.confirm(core, id) receivableView                               // …and POST …/confirm
 //	e.transferSignature(holder, parentID, to, amount, salt) string   // GET …/transfers/typed-data, sign
 //	e.transfer(holder, parentID, to, amount) receivableView          // …and POST …/transfers (201, the child)
-//	e.settleLedger(dups ...common.Hash)                              // answer registrations, cut and anchor all leaves
+//	e.settleLedger(dups ...common.Hash)                              // answer registrations, cut and anchor all leaves (real ledger: wait for the anchorer)
 //	e.financeable(sme, core, amountFen, dueDays) receivableView      // invoice + confirm + settleLedger
 //	e.receivable(token, id) receivableView                           // GET /v1/receivables/{id}
 //	e.postOffer(lender, body) offerView; e.offer(lender, core, lineFen, rateBps) offerView
@@ -78,6 +79,7 @@ import (
 
 	"github.com/scfx/scfx/eip712"
 	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
 	"github.com/scfx/scfx/node"
@@ -114,6 +116,8 @@ type testEnv struct {
 	Server *Server
 	Node   *node.Node
 	Admin  *testParty
+	// Chain is the embedded chain of an env withRealLedger(), nil otherwise.
+	Chain *ledger.Embedded
 
 	client   *http.Client
 	oapi     *openapiValidator // nil: responses are not validated
@@ -140,9 +144,10 @@ func (e *testEnv) with(t testing.TB) *testEnv {
 }
 
 type envConfig struct {
-	api       Config
-	noOpenAPI bool
-	checkReq  bool
+	api        Config
+	noOpenAPI  bool
+	checkReq   bool
+	realLedger bool
 }
 
 // envOption changes how newTestEnv builds the environment.
@@ -158,6 +163,17 @@ func withoutOpenAPIValidation() envOption { return func(c *envConfig) { c.noOpen
 // that only send valid requests (the lifecycle), never for bad-input tests.
 func withRequestValidation() envOption { return func(c *envConfig) { c.checkReq = true } }
 
+// withRealLedger runs the env on a real chain instead of the fixed SetLedger and
+// settleLedger's made-up anchors: an embedded go-ethereum chain in t.TempDir()
+// (sealing a block per transaction, its JSON-RPC on a free 127.0.0.1 port, see
+// e.Chain.HTTPEndpoint()), bound with ledger.Configure, and a real ledger.Anchorer
+// on the env's node. Both stop when the test ends.
+func withRealLedger() envOption { return func(c *envConfig) { c.realLedger = true } }
+
+// realLedgerMaxDelay is the anchorer's batch delay in a real-ledger env: short, so
+// that a test waits tens of milliseconds for financeable, not the 1 s default.
+const realLedgerMaxDelay = 50 * time.Millisecond
+
 // newTestEnv starts a node on a file journal in t.TempDir(), configures its ledger
 // (chain 1337, testRegistry) as the anchorer would, and serves api.New over
 // httptest on 127.0.0.1. Everything is closed at the end of the test.
@@ -168,6 +184,10 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		o(&ec)
 	}
 	dir := t.TempDir()
+	var chain *ledger.Embedded
+	if ec.realLedger {
+		chain = openTestChain(t, dir)
+	}
 	j, err := journal.OpenFile(filepath.Join(dir, "journal"), journal.FileOptions{NoSync: true})
 	if err != nil {
 		t.Fatalf("journal.OpenFile: %v", err)
@@ -177,10 +197,14 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		_ = j.Close()
 		t.Fatalf("node.Open: %v", err)
 	}
-	e := &testEnv{t: t, Node: n, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
+	e := &testEnv{t: t, Node: n, Chain: chain, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
 	cfg := ec.api
 	cfg.Node, cfg.AdminToken, cfg.NodeID = n, testAdminToken, "test-node"
-	if cfg.Ledger == nil {
+	switch {
+	case cfg.Ledger != nil:
+	case chain != nil:
+		cfg.Ledger = chainLedger{chain}
+	default:
 		cfg.Ledger = envLedger{e}
 	}
 	e.Server = New(cfg)
@@ -196,6 +220,10 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 	e.Admin = &testParty{ID: matcher.ActorOperator, Token: testAdminToken, Role: roleOperator}
 	if !ec.noOpenAPI {
 		e.oapi = loadOpenAPIValidator(t)
+	}
+	if chain != nil {
+		e.startAnchorer(t, dir)
+		return e
 	}
 	res := e.system(matcher.Command{Kind: matcher.KindSetLedger, SetLedger: &matcher.SetLedger{
 		ChainID: testChainID, Registry: testRegistry, Platform: testPlatform, Anchorer: testAnchorer,
@@ -215,6 +243,56 @@ func (l envLedger) Info(context.Context) (LedgerInfo, error) {
 		ChainID: testChainID, Registry: common.HexToAddress(testRegistry), Anchorer: common.HexToAddress(testAnchorer),
 		HeadBlock: l.e.block.Load(), ConfirmationsOK: true,
 	}, nil
+}
+
+// openTestChain opens the embedded chain under dir; it is closed when the test ends,
+// after the node (cleanups run last-registered first).
+func openTestChain(t testing.TB, dir string) *ledger.Embedded {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testCallTimeout)
+	defer cancel()
+	chain, err := ledger.OpenEmbedded(ctx, ledger.EmbeddedConfig{DataDir: filepath.Join(dir, "ledger"), BlockPeriod: 0, HTTPAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatalf("ledger.OpenEmbedded: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := chain.Close(); err != nil {
+			t.Errorf("closing the embedded chain: %v", err)
+		}
+	})
+	return chain
+}
+
+// startAnchorer binds the node to e.Chain as scfx serve does (ledger.Configure) and
+// runs a ledger.Anchorer on it until the test ends, before the node closes.
+func (e *testEnv) startAnchorer(t testing.TB, dir string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testCallTimeout)
+	defer cancel()
+	if _, err := ledger.Configure(ctx, e.Node, e.Chain, filepath.Join(dir, "ledger")); err != nil {
+		t.Fatalf("ledger.Configure: %v", err)
+	}
+	a := ledger.NewAnchorer(e.Node, e.Chain, ledger.AnchorerConfig{MaxDelay: realLedgerMaxDelay})
+	actx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(actx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil && actx.Err() == nil {
+			t.Errorf("anchorer stopped: %v", err)
+		}
+	})
+}
+
+// chainLedger is GET /v1/ledger's chain half from the embedded chain, as scfx serve reports it.
+type chainLedger struct{ b ledger.Backend }
+
+func (l chainLedger) Info(ctx context.Context) (LedgerInfo, error) {
+	i, err := ledger.LedgerInfo(ctx, l.b)
+	if err != nil {
+		return LedgerInfo{}, err
+	}
+	return LedgerInfo{ChainID: i.ChainID, Registry: i.RegistryAddress, Anchorer: i.AnchorerAddress, HeadBlock: i.HeadBlock, ConfirmationsOK: true}, nil
 }
 
 // ---- HTTP ----
@@ -639,6 +717,10 @@ func (e *testEnv) view(fn func(m *matcher.Matcher)) { e.Node.View(fn) }
 // ledger work is done become financeable.
 func (e *testEnv) settleLedger(dups ...common.Hash) {
 	e.t.Helper()
+	if e.Chain != nil {
+		e.waitAnchorer(dups)
+		return
+	}
 	e.ledgerMu.Lock()
 	defer e.ledgerMu.Unlock()
 	for {
@@ -680,6 +762,32 @@ func (e *testEnv) settleLedger(dups ...common.Hash) {
 			FirstLeaf: first, Count: len(leaves), Root: merkle.Root(leaves).Hex(),
 			TxHash: e.txHash("anchor", first).Hex(), Block: e.block.Add(1),
 		}})
+	}
+}
+
+// waitAnchorer is settleLedger on a real ledger: wait until the anchorer has answered
+// every registration and anchored every leaf. A Duplicate comes from the registry
+// there, so dups cannot be asked for.
+func (e *testEnv) waitAnchorer(dups []common.Hash) {
+	e.t.Helper()
+	if len(dups) > 0 {
+		e.t.Fatalf("settleLedger(dups) withRealLedger: register the fingerprints on the chain instead")
+	}
+	deadline := time.Now().Add(testCallTimeout)
+	for {
+		var leaves, regs int
+		var cut bool
+		e.view(func(m *matcher.Matcher) {
+			leaves, regs = m.PendingCounts()
+			_, _, cut = m.PendingCut()
+		})
+		if leaves == 0 && regs == 0 && !cut {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("the anchorer left %d leaves and %d registrations pending for %s", leaves, regs, testCallTimeout)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -56,6 +56,12 @@ func Configure(ctx context.Context, n Node, b Backend, dataDir string) (matcher.
 		if err := keepPlatformID(dataDir, platform); err != nil {
 			return matcher.LedgerConfig{}, fmt.Errorf("ledger: keep platform id: %w", err)
 		}
+		// Bound already to exactly this chain, registry and anchorer (a restart): a
+		// no-op SetLedger would still be a journal entry, and a restart must not move
+		// applied_seq.
+		if cur.ChainID == b.ChainID() && cur.Registry == b.Registry() && cur.Anchorer == b.Sender() {
+			return *cur, nil
+		}
 	} else {
 		var err error
 		if platform, err = PlatformID(dataDir); err != nil {

@@ -38,7 +38,10 @@ type Config struct {
 	ApplyBatch    int           // entries read and applied under one lock (DefaultApplyBatch)
 	MaxInFlight   int           // Submits waiting at once; more get ErrOverloaded (DefaultMaxInFlight)
 	TickEvery     time.Duration // submit a Tick this often; 0: never (the anchoring node ticks)
-	Logger        *slog.Logger
+	// OnSnapshot, if set, is called after each snapshot with the oldest snapshot kept
+	// on disk: the oldest entry this replica may replay from (journal trimming).
+	OnSnapshot func(oldestKept uint64)
+	Logger     *slog.Logger
 }
 
 var (
@@ -119,7 +122,10 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	go n.run()
 	if cfg.TickEvery > 0 {
 		n.wg.Add(1)
-		go n.tickLoop()
+		go func() {
+			defer n.wg.Done()
+			n.RunTicker(n.ctx, cfg.TickEvery)
+		}()
 	}
 	return n, nil
 }
@@ -266,6 +272,10 @@ func (n *Node) Submit(ctx context.Context, cmd matcher.Command) (matcher.Result,
 		if ctx.Err() != nil {
 			return matcher.Result{}, ctx.Err()
 		}
+		if errors.Is(err, journal.ErrUncertain) {
+			// The entry may be in the journal: not "nothing changed".
+			return matcher.Result{}, fmt.Errorf("node: outcome unknown: %w", err)
+		}
 		return matcher.Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	select {
@@ -321,11 +331,13 @@ func (n *Node) snapshotAsync() {
 	go func() {
 		defer n.wg.Done()
 		defer n.snapMu.Unlock()
-		if err := writeSnapshot(n.cfg.SnapshotDir, seq, body); err != nil {
+		oldest, err := writeSnapshot(n.cfg.SnapshotDir, seq, body)
+		if err != nil {
 			n.log.Error("snapshot write failed", "seq", seq, "err", err)
 			return
 		}
 		n.snapSeq.Store(seq)
+		n.snapshotted(oldest)
 	}()
 }
 
@@ -343,24 +355,35 @@ func (n *Node) Snapshot() error {
 	if seq <= n.snapSeq.Load() {
 		return nil
 	}
-	if err := writeSnapshot(n.cfg.SnapshotDir, seq, body); err != nil {
+	oldest, err := writeSnapshot(n.cfg.SnapshotDir, seq, body)
+	if err != nil {
 		return err
 	}
 	n.snapSeq.Store(seq)
+	n.snapshotted(oldest)
 	return nil
 }
 
-func (n *Node) tickLoop() {
-	defer n.wg.Done()
-	t := time.NewTicker(n.cfg.TickEvery)
+func (n *Node) snapshotted(oldest uint64) {
+	if n.cfg.OnSnapshot != nil {
+		n.cfg.OnSnapshot(oldest)
+	}
+}
+
+// RunTicker submits a Tick every period until ctx ends: time moves maturities
+// forward. One replica ticks (the embedded node, or the lease holder).
+func (n *Node) RunTicker(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
-		case <-n.ctx.Done():
+		case <-ctx.Done():
+			return
+		case <-n.done:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(n.ctx, n.cfg.TickEvery)
-			if _, err := n.Submit(ctx, matcher.Command{Kind: matcher.KindTick, Actor: matcher.ActorSystem}); err != nil && n.ctx.Err() == nil {
+			ctx, cancel := context.WithTimeout(ctx, every)
+			if _, err := n.Submit(ctx, matcher.Command{Kind: matcher.KindTick, Actor: matcher.ActorSystem}); err != nil && ctx.Err() == nil {
 				n.log.Warn("tick failed", "err", err)
 			}
 			cancel()

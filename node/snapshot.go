@@ -26,12 +26,13 @@ const (
 
 func snapshotName(seq uint64) string { return fmt.Sprintf("snapshot-%020d.scfx", seq) }
 
-func writeSnapshot(dir string, seq uint64, body []byte) error {
+// writeSnapshot writes the snapshot at seq and returns the oldest snapshot kept.
+func writeSnapshot(dir string, seq uint64, body []byte) (uint64, error) {
 	sum := sha256.Sum256(body)
 	header := fmt.Sprintf("%s %d %d %s\n", snapshotMagic, snapshotVersion, seq, hex.EncodeToString(sum[:]))
 	tmp, err := os.CreateTemp(dir, "snapshot-*.tmp")
 	if err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
+		return 0, fmt.Errorf("write snapshot: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	w := bufio.NewWriterSize(tmp, 1<<20)
@@ -48,13 +49,13 @@ func writeSnapshot(dir string, seq uint64, body []byte) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
+		return 0, fmt.Errorf("write snapshot: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, snapshotName(seq))); err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
+		return 0, fmt.Errorf("write snapshot: %w", err)
 	}
 	if err := syncDir(dir); err != nil {
-		return err
+		return 0, err
 	}
 	return pruneSnapshots(dir)
 }
@@ -107,17 +108,22 @@ func listSnapshots(dir string) ([]uint64, error) {
 	return seqs, nil
 }
 
-func pruneSnapshots(dir string) error {
+// pruneSnapshots keeps the newest snapshotsKept and returns the oldest kept.
+func pruneSnapshots(dir string) (uint64, error) {
 	seqs, err := listSnapshots(dir)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for _, s := range seqs[min(len(seqs), snapshotsKept):] {
+	kept := seqs[:min(len(seqs), snapshotsKept)]
+	for _, s := range seqs[len(kept):] {
 		if err := os.Remove(filepath.Join(dir, snapshotName(s))); err != nil {
-			return fmt.Errorf("prune snapshot: %w", err)
+			return 0, fmt.Errorf("prune snapshot: %w", err)
 		}
 	}
-	return nil
+	if len(kept) == 0 {
+		return 0, nil
+	}
+	return kept[len(kept)-1], nil
 }
 
 var errBadSnapshot = errors.New("node: snapshot fails its checksum")
