@@ -15,34 +15,32 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
 	"github.com/scfx/scfx/api"
-	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
-	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/node"
 )
 
 // serveConfig is DESIGN.md §8: every flag has an SCFX_* variable.
 type serveConfig struct {
-	Addr            string
-	DataDir         string
-	RedisURL        string
-	EthRPC          string
-	EthKeyFile      string
-	RegistryAddress string
-	AdminTokenFile  string
-	AnchorMaxBatch  int
-	AnchorMaxDelay  time.Duration
-	ChainHTTPAddr   string
-	NodeID          string
-	MetricsToken    string
-	RatePerSecond   float64
-	SnapshotEvery   uint64
-	TickEvery       time.Duration
-	ShutdownTimeout time.Duration
+	Addr                  string
+	DataDir               string
+	RedisURL              string
+	RedisUnsafeDurability bool
+	EthRPC                string
+	EthKeyFile            string
+	RegistryAddress       string
+	AdminTokenFile        string
+	AnchorMaxBatch        int
+	AnchorMaxDelay        time.Duration
+	ChainHTTPAddr         string
+	NodeID                string
+	MetricsToken          string
+	RatePerSecond         float64
+	SnapshotEvery         uint64
+	TickEvery             time.Duration
+	ShutdownTimeout       time.Duration
 }
 
 func durationEnv(name string, def time.Duration) time.Duration {
@@ -76,6 +74,7 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.Addr, "addr", envOr("SCFX_ADDR", "127.0.0.1:8080"), "listen address (SCFX_ADDR)")
 	f.StringVar(&cfg.DataDir, "data-dir", envOr("SCFX_DATA_DIR", "./data"), "data directory (SCFX_DATA_DIR)")
 	f.StringVar(&cfg.RedisURL, "redis-url", envOr("SCFX_REDIS_URL", ""), "Redis journal, redis://host:port/db; unset: file journal (SCFX_REDIS_URL)")
+	f.BoolVar(&cfg.RedisUnsafeDurability, "redis-unsafe-durability", os.Getenv("SCFX_REDIS_UNSAFE_DURABILITY") == "true", "accept a Redis without appendonly yes / appendfsync always: acknowledged commands may be lost in a Redis crash (SCFX_REDIS_UNSAFE_DURABILITY)")
 	f.StringVar(&cfg.EthRPC, "eth-rpc", envOr("SCFX_ETH_RPC", ""), "Ethereum JSON-RPC URL; unset: embedded chain (SCFX_ETH_RPC)")
 	f.StringVar(&cfg.EthKeyFile, "eth-key-file", envOr("SCFX_ETH_KEY_FILE", ""), "hex secp256k1 key of the account that sends registry transactions (SCFX_ETH_KEY_FILE)")
 	f.StringVar(&cfg.RegistryAddress, "registry-address", envOr("SCFX_REGISTRY_ADDRESS", ""), "ScfxRegistry address; unset: deploy on first start (SCFX_REGISTRY_ADDRESS)")
@@ -133,44 +132,16 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
-	var registry common.Address
-	if cfg.RegistryAddress != "" {
-		if !common.IsHexAddress(cfg.RegistryAddress) {
-			return fmt.Errorf("--registry-address %q is not an address", cfg.RegistryAddress)
-		}
-		registry = common.HexToAddress(cfg.RegistryAddress)
-	}
-	chain, err := ledger.Open(ctx, ledger.Config{
-		DataDir: cfg.DataDir, RPCURL: cfg.EthRPC, KeyFile: cfg.EthKeyFile, Registry: registry,
-		HTTPAddr: cfg.ChainHTTPAddr, Logger: log,
-	})
-	if err != nil {
-		return fmt.Errorf("open ledger: %w", err)
-	}
-	defer chain.Close()
-	j, err := journal.OpenFile(filepath.Join(cfg.DataDir, "journal"), journal.FileOptions{})
+	sys, err := openSystem(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	n, err := node.Open(ctx, node.Config{
-		Journal: j, SnapshotDir: filepath.Join(cfg.DataDir, "snapshots"), SnapshotEvery: cfg.SnapshotEvery,
-		Matcher: matcher.DefaultConfig(), TickEvery: cfg.TickEvery, Logger: log,
-	})
-	if err != nil {
-		j.Close()
-		return err
-	}
-	if _, err := ledger.Configure(ctx, n, chain, cfg.DataDir); err != nil {
-		n.Close()
-		return err
-	}
-	anchorer := ledger.NewAnchorer(n, chain, ledger.AnchorerConfig{MaxBatch: cfg.AnchorMaxBatch, MaxDelay: cfg.AnchorMaxDelay, Logger: log})
 	srv := api.New(api.Config{
-		Node: n, Ledger: ledgerInfo{chain}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: "file",
+		Node: sys.n, Ledger: ledgerInfo{sys.chain}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.journalKind(),
+		IsAnchorer: sys.isAnchorer, Ready: sys.ready,
 		RatePerSecond: cfg.RatePerSecond, MetricsToken: cfg.MetricsToken, Logger: log,
-		Ready: func(ctx context.Context) error { _, err := chain.Head(ctx); return err },
 	})
-	return run(ctx, cfg, log, srv, n, anchorer)
+	return run(ctx, cfg, log, srv, sys)
 }
 
 // ledgerInfo is the chain as GET /v1/ledger reports it.
@@ -185,10 +156,10 @@ func (l ledgerInfo) Info(ctx context.Context) (api.LedgerInfo, error) {
 }
 
 // run serves until SIGINT/SIGTERM, then stops accepting, drains, snapshots and returns nil.
-func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler, n *node.Node, a *ledger.Anchorer) error {
+func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler, sys *system) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		n.Close()
+		sys.close()
 		return err
 	}
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
@@ -196,13 +167,11 @@ func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler,
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	actx, stopAnchorer := context.WithCancel(context.Background())
-	anchorDone := make(chan struct{})
+	bctx, stopBackground := context.WithCancel(context.Background())
+	backgroundDone := make(chan struct{})
 	go func() {
-		defer close(anchorDone)
-		if err := a.Run(actx); err != nil && actx.Err() == nil {
-			log.Error("anchorer stopped", "err", err)
-		}
+		defer close(backgroundDone)
+		sys.background(bctx)
 	}()
 	log.Info("scfx serving", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "node_id", cfg.NodeID)
 	select {
@@ -213,14 +182,14 @@ func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler,
 		err = hs.Shutdown(sctx)
 		cancel()
 	}
-	stopAnchorer()
-	<-anchorDone
-	if cerr := n.Close(); err == nil {
+	stopBackground()
+	<-backgroundDone
+	if cerr := sys.close(); err == nil {
 		err = cerr
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	log.Info("stopped", "snapshot_seq", n.SnapshotSeq(), "err", err)
+	log.Info("stopped", "snapshot_seq", sys.n.SnapshotSeq(), "err", err)
 	return err
 }
