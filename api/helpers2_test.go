@@ -74,14 +74,14 @@ func randomSignature(t testing.TB) string {
 //	lenderA: OA (live, on coreA), OC (cancelled, on coreB), party to R through M
 //	lenderB: OB (live on coreA), party to nothing
 type authzMarket struct {
-	cluster                      clusterView
-	smeA, smeB, coreA, coreB     *testParty
-	lenderA, lenderB             *testParty
-	R, P, F, C, Q                receivableView
-	L, LR, M                     string
-	OA, OB, OC                   offerView
-	callers                      map[string]*testParty // by name, the operator included
-	noToken, badToken, fakeToken string
+	cluster                  clusterView
+	smeA, smeB, coreA, coreB *testParty
+	lenderA, lenderB         *testParty
+	R, P, F, C, Q            receivableView
+	L, LR, M                 string
+	OA, OB, OC               offerView
+	callers                  map[string]*testParty // by name, the operator included
+	badToken, fakeToken      string
 }
 
 func newAuthzMarket(e *testEnv) *authzMarket {

@@ -134,15 +134,6 @@ type envShared struct {
 	seen     map[string]int // validated responses by operation, "GET /v1/clusters/{id}"
 }
 
-// with is e reporting to t: use it in subtests (t.Run) and their goroutines, so
-// that a failing helper fails the subtest and not its parent. It shares e's
-// server, node and counters.
-func (e *testEnv) with(t testing.TB) *testEnv {
-	c := *e
-	c.t = t
-	return &c
-}
-
 type envConfig struct {
 	api        Config
 	noOpenAPI  bool

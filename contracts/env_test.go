@@ -280,7 +280,7 @@ func wantRevert[T any](t *testing.T, what string, got any, want *T) {
 	}
 }
 
-var osaka, prague = forks.Osaka, forks.Prague
+var osaka = forks.Osaka
 
 // merkleTree is a sorted-pair keccak256 Merkle tree written here, apart from the
 // production code, as OpenZeppelin's MerkleProof expects: a pair is hashed smaller

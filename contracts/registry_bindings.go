@@ -1128,3 +1128,5 @@ func (scfxRegistry *ScfxRegistry) UnpackScfxZeroRootError(raw []byte) (*ScfxRegi
 	}
 	return out, nil
 }
+
+//lint:file-ignore ST1005 abigen writes these error strings

@@ -270,7 +270,7 @@ func Recover(digest common.Hash, sig []byte) (common.Address, error) {
 // Sign signs digest with key and returns [R ‖ S ‖ V] with V in {27, 28}, the form
 // wallets return from eth_signTypedData_v4. S is always in the lower half.
 func Sign(key *ecdsa.PrivateKey, digest common.Hash) ([]byte, error) {
-	if key == nil || key.D == nil {
+	if key == nil {
 		return nil, errors.New("sign: nil private key")
 	}
 	sig, err := crypto.Sign(digest[:], key)

@@ -36,7 +36,8 @@ func writeSnapshot(dir string, seq uint64, body []byte) (uint64, error) {
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	w := bufio.NewWriterSize(tmp, 1<<20)
-	if _, err := w.WriteString(header); err == nil {
+	_, err = w.WriteString(header)
+	if err == nil {
 		_, err = w.Write(body)
 	}
 	if err == nil {
