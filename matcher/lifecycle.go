@@ -38,24 +38,34 @@ func (m *Matcher) eachInTree(r *Receivable, fn func(*Receivable)) {
 	}
 }
 
-// settleOne closes one receivable of a paid invoice: a resting listing is cancelled,
-// an unfunded match cancelled and a funded or overdue one settled, each giving its
-// line back.
+// settleOne closes one receivable of a paid invoice.
 func (m *Matcher) settleOne(r *Receivable) {
-	m.closeListing(r)
-	if mt := m.s.Matches.get(r.MatchID); mt != nil {
-		o := m.s.Offers.get(mt.OfferID)
-		switch mt.Status {
-		case MatchMatched:
-			mt.Status = MatchCancelled
-			o.ReservedFen -= mt.AmountFen
-		case MatchFunded, MatchOverdue:
-			mt.Status = MatchSettled
-			o.UsedFen -= mt.AmountFen
-		}
-		assertLine(o)
-	}
+	m.closeOut(r, true)
 	r.Status = StatusSettled
+}
+
+// closeOut ends what r's listing and match hold once its invoice is paid or has gone
+// overdue: a resting listing and an unfunded match are cancelled, the match's
+// reservation released; a funded match is settled (its line given back) when paid,
+// and goes overdue — its line still used — when not.
+func (m *Matcher) closeOut(r *Receivable, paid bool) {
+	m.closeListing(r)
+	mt := m.s.Matches.get(r.MatchID)
+	if mt == nil {
+		return
+	}
+	o := m.s.Offers.get(mt.OfferID)
+	switch {
+	case mt.Status == MatchMatched:
+		mt.Status = MatchCancelled
+		o.ReservedFen -= mt.AmountFen
+	case paid && (mt.Status == MatchFunded || mt.Status == MatchOverdue):
+		mt.Status = MatchSettled
+		o.UsedFen -= mt.AmountFen
+	case !paid && mt.Status == MatchFunded:
+		mt.Status = MatchOverdue
+	}
+	assertLine(o)
 }
 
 func (m *Matcher) closeListing(r *Receivable) {
@@ -86,18 +96,7 @@ func (m *Matcher) tick(actor string) (Result, *Error) {
 }
 
 func (m *Matcher) overdueOne(r *Receivable) {
-	m.closeListing(r)
-	if mt := m.s.Matches.get(r.MatchID); mt != nil {
-		o := m.s.Offers.get(mt.OfferID)
-		switch mt.Status {
-		case MatchMatched:
-			mt.Status = MatchCancelled
-			o.ReservedFen -= mt.AmountFen
-		case MatchFunded:
-			mt.Status = MatchOverdue
-		}
-		assertLine(o)
-	}
+	m.closeOut(r, false)
 	if r.Status != StatusTransferred && r.Status != StatusSettled {
 		r.Status = StatusOverdue
 	}

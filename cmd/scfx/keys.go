@@ -95,16 +95,7 @@ func signCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var r io.Reader = cmd.InOrStdin()
-			if in != "" && in != "-" {
-				f, err := os.Open(in)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				r = f
-			}
-			typed, err := io.ReadAll(io.LimitReader(r, maxTypedDataBytes))
+			typed, err := readInput(cmd, in)
 			if err != nil {
 				return err
 			}
@@ -120,4 +111,19 @@ func signCmd() *cobra.Command {
 	cmd.Flags().StringVar(&in, "in", "-", "typed data JSON file (- for stdin)")
 	_ = cmd.MarkFlagRequired("key")
 	return cmd
+}
+
+// readInput reads the file named by in, or standard input for "" or "-", up to a
+// limit: what sign and verify take is a few kilobytes of JSON.
+func readInput(cmd *cobra.Command, in string) ([]byte, error) {
+	var r io.Reader = cmd.InOrStdin()
+	if in != "" && in != "-" {
+		f, err := os.Open(in)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return io.ReadAll(io.LimitReader(r, maxTypedDataBytes))
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,16 +22,7 @@ func verifyCmd() *cobra.Command {
 		Example: `  curl -s -H "Authorization: Bearer $TOKEN" localhost:8080/v1/receivables/rcv_1/proof > proof.json
   scfx verify --rpc http://127.0.0.1:8545 --in proof.json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var r io.Reader = cmd.InOrStdin()
-			if in != "" && in != "-" {
-				f, err := os.Open(in)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				r = f
-			}
-			b, err := io.ReadAll(io.LimitReader(r, maxTypedDataBytes))
+			b, err := readInput(cmd, in)
 			if err != nil {
 				return err
 			}
