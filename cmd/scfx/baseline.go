@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -202,7 +203,7 @@ type compareResult struct {
 
 func compareCmd() *cobra.Command {
 	var lc loadConfig
-	var tmpDir string
+	var tmpDir, serveFlags string
 	cmd := &cobra.Command{
 		Use:   "compare",
 		Short: "Start scfx serve (fresh data dir) and the baseline as child processes and load each in turn",
@@ -214,7 +215,7 @@ func compareCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			res, err := runCompare(ctx, lc, mix, tmpDir, cmd.ErrOrStderr())
+			res, err := runCompare(ctx, lc, mix, tmpDir, strings.Fields(serveFlags), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -223,10 +224,11 @@ func compareCmd() *cobra.Command {
 	}
 	addLoadFlags(cmd, &lc)
 	cmd.Flags().StringVar(&tmpDir, "tmp-dir", os.TempDir(), "where serve's fresh data directory is made (use a real disk: the journal fsyncs)")
+	cmd.Flags().StringVar(&serveFlags, "serve-flags", "", `more flags for scfx serve, space-separated (e.g. "--snapshot-every 1000000000")`)
 	return cmd
 }
 
-func runCompare(ctx context.Context, lc loadConfig, mix benchMix, tmpDir string, progress io.Writer) (compareResult, error) {
+func runCompare(ctx context.Context, lc loadConfig, mix benchMix, tmpDir string, serveFlags []string, progress io.Writer) (compareResult, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return compareResult{}, err
@@ -237,7 +239,8 @@ func runCompare(ctx context.Context, lc loadConfig, mix benchMix, tmpDir string,
 	}
 	defer os.RemoveAll(dir)
 	dataDir := filepath.Join(dir, "data")
-	serve, err := startChild("serve", exe, filepath.Join(dir, "serve.log"), "serve", "--data-dir", dataDir, "--rate-limit", compareServeRateLimit)
+	args := append([]string{"serve", "--data-dir", dataDir, "--rate-limit", compareServeRateLimit}, serveFlags...)
+	serve, err := startChild("serve", exe, filepath.Join(dir, "serve.log"), args...)
 	if err != nil {
 		return compareResult{}, err
 	}
@@ -258,11 +261,12 @@ func runCompare(ctx context.Context, lc loadConfig, mix benchMix, tmpDir string,
 		token string
 		out   *benchResult
 	}{{serve, token, &res.Serve}, {base, "baseline-token", &res.Baseline}} {
+		before := sampleCPU(run.c.pid())
 		r, err := runBench(ctx, run.c.base, run.token, lc, mix)
 		if err != nil {
 			return compareResult{}, fmt.Errorf("%s: %w%s", run.c.name, err, run.c.logTail())
 		}
-		r.Name = run.c.name
+		r.Name, r.CPU = run.c.name, sampleCPU(run.c.pid()).since(before)
 		*run.out = r
 	}
 	if res.Baseline.Throughput > 0 {
@@ -397,4 +401,92 @@ func freeLoopbackAddr() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// --- CPU accounting: on a shared machine, a run is only as good as its neighbours ---
+
+// cpuUse is the CPU time spent during a run, in seconds: by the target process, by
+// this process (the load generator) and by everything else on the machine.
+type cpuUse struct {
+	Target float64 `json:"target"`
+	Bench  float64 `json:"bench"`
+	Other  float64 `json:"other"`
+}
+
+// cpuSample holds cumulative CPU seconds; ok is false where /proc is not there.
+type cpuSample struct {
+	machine, self, target float64
+	ok                    bool
+}
+
+// procTicksPerSecond is USER_HZ, the unit of /proc/stat: 100 on every Linux port.
+const procTicksPerSecond = 100
+
+func sampleCPU(pid int) cpuSample {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return cpuSample{}
+	}
+	self := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	machine, err1 := machineBusyTicks()
+	target, err2 := processTicks(pid)
+	if err1 != nil || err2 != nil {
+		return cpuSample{}
+	}
+	return cpuSample{machine: machine / procTicksPerSecond, self: self, target: target / procTicksPerSecond, ok: true}
+}
+
+func (s cpuSample) since(b cpuSample) *cpuUse {
+	if !s.ok || !b.ok {
+		return nil
+	}
+	u := &cpuUse{Target: s.target - b.target, Bench: s.self - b.self}
+	u.Other = max(s.machine-b.machine-u.Target-u.Bench, 0)
+	return u
+}
+
+// machineBusyTicks is the busy time of all CPUs from /proc/stat's "cpu" line: user,
+// nice, system, irq, softirq and steal (not idle, not iowait).
+func machineBusyTicks() (float64, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: unexpected %q", line)
+	}
+	var busy float64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat: %w", err)
+		}
+		busy += v
+	}
+	return busy, nil
+}
+
+// processTicks is utime+stime of a process from /proc/<pid>/stat.
+func processTicks(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name is in parentheses and may hold spaces: fields count from after it.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: bad times", pid)
+	}
+	return utime + stime, nil
 }

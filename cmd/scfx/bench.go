@@ -434,8 +434,9 @@ type benchResult struct {
 	OK          uint64            `json:"ok"`
 	Errors      map[string]uint64 `json:"errors"`
 	Missed      uint64            `json:"missed"`
-	Throughput  float64           `json:"throughput_rps"` // 2xx responses per second
-	LatencyMs   latencySummary    `json:"latency_ms"`     // of every response, from its intended start
+	Throughput  float64           `json:"throughput_rps"`  // 2xx responses per second
+	LatencyMs   latencySummary    `json:"latency_ms"`      // of every response, from its intended start
+	CPU         *cpuUse           `json:"cpu_s,omitempty"` // bench compare only
 }
 
 func summarize(st *connStats, target string, mix benchMix, lc loadConfig) benchResult {
@@ -477,6 +478,9 @@ func writeResult(w io.Writer, r benchResult) {
 	fmt.Fprintf(w, "  throughput  %.1f req/s (2xx)\n", r.Throughput)
 	l := r.LatencyMs
 	fmt.Fprintf(w, "  latency ms  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (mean %.2f)\n", l.P50, l.P90, l.P99, l.P999, l.Max, l.Mean)
+	if c := r.CPU; c != nil {
+		fmt.Fprintf(w, "  cpu s       target %.1f  bench %.1f  other processes %.1f\n", c.Target, c.Bench, c.Other)
+	}
 }
 
 func formatErrors(errs map[string]uint64) string {
