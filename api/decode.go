@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -140,6 +141,18 @@ func checkKeys(dec *json.Decoder, t reflect.Type, path string) *matcher.Error {
 
 // jsonFields maps a struct's JSON field names, exactly as tagged, to their types.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if m, ok := fieldCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	m := buildJSONFields(t)
+	fieldCache.Store(t, m)
+	return m
+}
+
+// fieldCache holds jsonFields per request type: a handful of types, read on every request.
+var fieldCache sync.Map
+
+func buildJSONFields(t reflect.Type) map[string]reflect.Type {
 	out := make(map[string]reflect.Type, t.NumField())
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
