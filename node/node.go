@@ -34,10 +34,14 @@ type Config struct {
 	Journal       journal.Journal // the node closes it on Close
 	SnapshotDir   string
 	SnapshotEvery uint64 // take a snapshot after this many entries (DefaultSnapshotEvery)
-	Matcher       matcher.Config
-	ApplyBatch    int           // entries read and applied under one lock (DefaultApplyBatch)
-	MaxInFlight   int           // Submits waiting at once; more get ErrOverloaded (DefaultMaxInFlight)
-	TickEvery     time.Duration // submit a Tick this often; 0: never (the anchoring node ticks)
+	// SnapshotMinInterval spaces snapshots in time too: a snapshot encodes the whole
+	// state, so under heavy load "every N entries" alone would spend most of a core
+	// re-encoding a growing state. 0: no minimum.
+	SnapshotMinInterval time.Duration
+	Matcher             matcher.Config
+	ApplyBatch          int           // entries read and applied under one lock (DefaultApplyBatch)
+	MaxInFlight         int           // Submits waiting at once; more get ErrOverloaded (DefaultMaxInFlight)
+	TickEvery           time.Duration // submit a Tick this often; 0: never (the anchoring node ticks)
 	// OnSnapshot, if set, is called after each snapshot with the oldest snapshot kept
 	// on disk: the oldest entry this replica may replay from (journal trimming).
 	OnSnapshot func(oldestKept uint64)
@@ -68,18 +72,19 @@ type Node struct {
 	ticket  uint64
 	slots   chan struct{}
 
-	appendObs atomic.Pointer[func(time.Duration)]
-	snapSeq   atomic.Uint64
-	snapMu    sync.Mutex // one snapshot write at a time
-	snapWant  chan uint64
-	lastSnap  uint64 // applier-owned: seq of the last snapshot started
-	notify    chan struct{}
-	ctx       context.Context
-	cancel    context.CancelFunc
-	done      chan struct{}
-	wg        sync.WaitGroup
-	closeOnce sync.Once
-	closeErr  error
+	appendObs  atomic.Pointer[func(time.Duration)]
+	snapSeq    atomic.Uint64
+	snapMu     sync.Mutex // one snapshot write at a time
+	snapWant   chan uint64
+	lastSnap   uint64    // applier-owned: seq of the last snapshot asked for
+	lastSnapAt time.Time // applier-owned: when
+	notify     chan struct{}
+	ctx        context.Context
+	cancel     context.CancelFunc
+	done       chan struct{}
+	wg         sync.WaitGroup
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // Open restores the newest valid snapshot, replays the journal after it, and starts
@@ -190,7 +195,7 @@ func (n *Node) run() {
 		}
 		backoff = 10 * time.Millisecond
 		n.applyBatch(es)
-		if n.m.AppliedSeq()-n.lastSnap >= n.cfg.SnapshotEvery {
+		if n.m.AppliedSeq()-n.lastSnap >= n.cfg.SnapshotEvery && time.Since(n.lastSnapAt) >= n.cfg.SnapshotMinInterval {
 			n.requestSnapshot(n.m.AppliedSeq())
 		}
 	}
@@ -316,7 +321,7 @@ func (n *Node) Journal() journal.Journal { return n.j }
 // requestSnapshot asks the snapshotter for a snapshot at seq; it never blocks the
 // applier (a request while one is being made is merged into the next).
 func (n *Node) requestSnapshot(seq uint64) {
-	n.lastSnap = seq
+	n.lastSnap, n.lastSnapAt = seq, time.Now()
 	select {
 	case n.snapWant <- seq:
 	default:

@@ -266,16 +266,15 @@ func TestBenchCompareEndToEnd(t *testing.T) {
 // child process against it, so that `go test -cpuprofile` (or -memprofile, -mutexprofile,
 // -blockprofile) profiles the server alone:
 //
-//	SCFX_BENCH_PROFILE=post_receivable=1 go test ./cmd/scfx -run BenchProfileServe -cpuprofile cpu.out
+//	SCFX_BENCH_PROFILE=post_receivable=1 go test ./cmd/scfx -run '^$' -bench ServeUnderLoad -benchtime 1x -cpuprofile cpu.out
 //	go tool pprof -top cmd/scfx/scfx.test cpu.out
 //
 // SCFX_BENCH_SERVE_FLAGS adds flags to serve (e.g. "--snapshot-every 1000000000");
 // SCFX_BENCH_CONNECTIONS and SCFX_BENCH_DURATION set the load (64, 10s).
-func TestBenchProfileServe(t *testing.T) {
-	mix := os.Getenv("SCFX_BENCH_PROFILE")
-	if mix == "" {
-		t.Skip("set SCFX_BENCH_PROFILE to a mix to profile scfx serve under scfx bench")
-	}
+//
+// It is a benchmark, not a test: it measures, and make test does not run it.
+func BenchmarkServeUnderLoad(t *testing.B) {
+	mix := envOr("SCFX_BENCH_PROFILE", "post_receivable=1")
 	dir, addr := t.TempDir(), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)

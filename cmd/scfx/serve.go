@@ -39,6 +39,7 @@ type serveConfig struct {
 	MetricsToken          string
 	RatePerSecond         float64
 	SnapshotEvery         uint64
+	SnapshotMinInterval   time.Duration
 	TickEvery             time.Duration
 	ShutdownTimeout       time.Duration
 }
@@ -86,6 +87,7 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.MetricsToken, "metrics-token", envOr("SCFX_METRICS_TOKEN", ""), "bearer token for /metrics; unset: open (SCFX_METRICS_TOKEN)")
 	f.Float64Var(&cfg.RatePerSecond, "rate-limit", float64(intEnv("SCFX_RATE_LIMIT", api.DefaultRatePerSecond)), "requests per second per token (SCFX_RATE_LIMIT)")
 	f.Uint64Var(&cfg.SnapshotEvery, "snapshot-every", uint64(intEnv("SCFX_SNAPSHOT_EVERY", node.DefaultSnapshotEvery)), "snapshot after this many entries (SCFX_SNAPSHOT_EVERY)")
+	f.DurationVar(&cfg.SnapshotMinInterval, "snapshot-min-interval", durationEnv("SCFX_SNAPSHOT_MIN_INTERVAL", 30*time.Second), "at most one periodic snapshot this often (SCFX_SNAPSHOT_MIN_INTERVAL)")
 	f.DurationVar(&cfg.TickEvery, "tick-every", durationEnv("SCFX_TICK_EVERY", time.Minute), "how often time moves maturities forward (SCFX_TICK_EVERY)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", durationEnv("SCFX_SHUTDOWN_TIMEOUT", 15*time.Second), "drain time on SIGINT/SIGTERM (SCFX_SHUTDOWN_TIMEOUT)")
 	return cmd

@@ -69,7 +69,7 @@ func cleanEnv() []string {
 }
 
 // freeAddr is a loopback address with a port nothing listens on right now.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -417,7 +417,7 @@ func TestServeSIGTERM(t *testing.T) {
 }
 
 // runScfx runs the binary with args and stdin and returns stdout, or the error and stderr.
-func runScfx(t *testing.T, stdin []byte, args ...string) (string, string, error) {
+func runScfx(t testing.TB, stdin []byte, args ...string) (string, string, error) {
 	t.Helper()
 	cmd := exec.Command(scfxBinary(t), args...)
 	cmd.Env = cleanEnv()

@@ -2,15 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/lease"
 	"github.com/scfx/scfx/ledger"
@@ -34,6 +39,10 @@ type system struct {
 // replica's snapshots cover.
 const trimEvery = time.Minute
 
+// registerProbe is the size of the register whose estimated gas, against that of a
+// register of one, gives a chain's gas per new fingerprint (registerBatch).
+const registerProbe = 8
+
 func openSystem(ctx context.Context, cfg serveConfig, log *slog.Logger) (*system, error) {
 	s := &system{cfg: cfg, log: log}
 	j, err := s.openJournal(ctx)
@@ -42,7 +51,7 @@ func openSystem(ctx context.Context, cfg serveConfig, log *slog.Logger) (*system
 	}
 	ncfg := node.Config{
 		Journal: j, SnapshotDir: filepath.Join(cfg.DataDir, "snapshots"), SnapshotEvery: cfg.SnapshotEvery,
-		Matcher: matcher.DefaultConfig(), Logger: log,
+		SnapshotMinInterval: cfg.SnapshotMinInterval, Matcher: matcher.DefaultConfig(), Logger: log,
 	}
 	if s.redis == nil {
 		ncfg.TickEvery = cfg.TickEvery // embedded: this node ticks; distributed: the lease holder
@@ -164,6 +173,7 @@ func (s *system) ready(ctx context.Context) error {
 func (s *system) background(ctx context.Context) {
 	acfg := ledger.AnchorerConfig{MaxBatch: s.cfg.AnchorMaxBatch, MaxDelay: s.cfg.AnchorMaxDelay, Logger: s.log}
 	if s.lease == nil {
+		acfg.RegisterBatch = s.registerBatch(ctx)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("anchorer stopped", "err", err)
 		}
@@ -171,12 +181,77 @@ func (s *system) background(ctx context.Context) {
 	}
 	_ = s.lease.Run(ctx, func(lctx context.Context, fence uint64) {
 		acfg.Fence = func() uint64 { return fence }
+		acfg.RegisterBatch = s.registerBatch(lctx)
 		go s.n.RunTicker(lctx, s.cfg.TickEvery)
 		go s.trimLoop(lctx)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(lctx); err != nil && lctx.Err() == nil {
 			s.log.Error("anchorer stopped", "fence", fence, "err", err)
 		}
 	})
+}
+
+// registerBatch is how many fingerprints one register transaction of the anchorer
+// carries: as many as fit, with a tenth to spare, in the chain's block gas limit and
+// in the per-transaction cap (EIP-7825), at the gas this chain charges per new
+// fingerprint — at most matcher.MaxRegisterBatch. A batch that does not fit is
+// refused at every attempt, and registrations would stall for good: 500 fingerprints
+// take 12.3M gas at Osaka pricing, and about 56M on geth --dev, whose experimental
+// fork prices storage at ~112k gas per fingerprint, over its 11.5M block gas limit.
+// It asks the chain until it answers or ctx ends (0: ended).
+func (s *system) registerBatch(ctx context.Context) int {
+	c, ok := s.chain.(interface{ Client() *ethclient.Client })
+	if !ok {
+		return 0 // the anchorer's default
+	}
+	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+		n, err := fitRegisterBatch(ctx, c.Client(), s.chain.Sender(), s.chain.Registry())
+		if err == nil {
+			if n < matcher.MaxRegisterBatch {
+				s.log.Info("register batch sized to the chain's gas limits", "fingerprints", n)
+			}
+			return n
+		}
+		s.log.Warn("sizing the register batch: retrying", "err", err, "backoff", wait)
+		select {
+		case <-ctx.Done():
+			return 0
+		case <-time.After(wait):
+		}
+	}
+}
+
+// fitRegisterBatch estimates registers of 1 and registerProbe new (random)
+// fingerprints from the sender and fits a batch into the gas a transaction may use.
+func fitRegisterBatch(ctx context.Context, client *ethclient.Client, from, registry common.Address) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	head, err := client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	reg := contracts.NewScfxRegistry()
+	estimate := func(k int) (uint64, error) {
+		fps, refs := make([][32]byte, k), make([][32]byte, k)
+		for i := range fps {
+			_, _ = rand.Read(fps[i][:]) // crypto/rand.Read never fails
+			_, _ = rand.Read(refs[i][:])
+		}
+		return client.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &registry, Data: reg.PackRegister(fps, refs)})
+	}
+	one, err := estimate(1)
+	if err != nil {
+		return 0, fmt.Errorf("estimate register: %w", err)
+	}
+	probe, err := estimate(registerProbe)
+	if err != nil {
+		return 0, fmt.Errorf("estimate register: %w", err)
+	}
+	perFingerprint := max(1, (probe-min(probe, one))/(registerProbe-1))
+	room := min(head.GasLimit, params.MaxTxGas) * 9 / 10
+	if one >= room {
+		return 1, nil
+	}
+	return int(min(1+(room-one)/perFingerprint, matcher.MaxRegisterBatch)), nil
 }
 
 // trimLoop removes journal entries below the oldest snapshot any replica keeps.

@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 }
 
 // scfxBinary builds ./cmd/scfx (the package under test) and returns its path.
-func scfxBinary(t *testing.T) string {
+func scfxBinary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
 		binPath = filepath.Join(binDir, "scfx")
