@@ -14,38 +14,28 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/scfx/scfx/internal/gethtest"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
 )
 
 // newOperator makes a key for an external chain and funds it from geth's dev account.
-func newOperator(t *testing.T, g *gethProc) *ecdsa.PrivateKey {
+func newOperator(t *testing.T, g *gethtest.Geth) *ecdsa.PrivateKey {
 	t.Helper()
-	key, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := dialClient(t, g.url())
-	defer c.Close()
-	fund(t, c, devKey(t), crypto.PubkeyToAddress(key.PublicKey), 100)
-	return key
+	return g.FundedKey(t, 100)
 }
 
 // A real external node: geth --dev over JSON-RPC. The first start deploys the registry
 // and keeps its address; confirm → register → anchor → proof → VerifyProof.
 func TestExternalGeth(t *testing.T) {
-	g := startGeth(t, filepath.Join(t.TempDir(), "geth"), freePort(t))
+	g := gethtest.Start(t, filepath.Join(t.TempDir(), "geth"), 0)
 	key := newOperator(t, g)
 	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "operator.key")
-	if err := os.WriteFile(keyFile, []byte(hexutil.Encode(crypto.FromECDSA(key))+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	keyFile := gethtest.WriteKeyFile(t, filepath.Join(dir, "operator.key"), key)
 	ctx := context.Background()
-	b, err := DialRPC(ctx, RPCConfig{URL: g.url(), KeyFile: keyFile, DataDir: dir})
+	b, err := DialRPC(ctx, RPCConfig{URL: g.URL(), KeyFile: keyFile, DataDir: dir})
 	if err != nil {
 		t.Fatalf("DialRPC: %v", err)
 	}
@@ -63,12 +53,12 @@ func TestExternalGeth(t *testing.T) {
 	waitStatus(t, n, id, matcher.StatusFinanceable, time.Minute)
 	p := proofOf(t, n, id, merkle.KindConfirmation)
 	checkOnChain(t, b, p)
-	if err := VerifyProof(ctx, g.url(), p); err != nil {
+	if err := VerifyProof(ctx, g.URL(), p); err != nil {
 		t.Fatalf("VerifyProof = %v", err)
 	}
 
 	// A later start reuses the registry it deployed (kept in the data directory).
-	b2, err := DialRPC(ctx, RPCConfig{URL: g.url(), Key: key, DataDir: dir})
+	b2, err := DialRPC(ctx, RPCConfig{URL: g.URL(), Key: key, DataDir: dir})
 	if err != nil {
 		t.Fatalf("DialRPC again: %v", err)
 	}
@@ -85,11 +75,11 @@ func TestExternalGeth(t *testing.T) {
 // The chain goes down: leaves wait, nothing unanchored becomes financeable, and they
 // land once it is back.
 func TestChainDownLeavesWait(t *testing.T) {
-	g := startGeth(t, filepath.Join(t.TempDir(), "geth"), freePort(t))
+	g := gethtest.Start(t, filepath.Join(t.TempDir(), "geth"), 0)
 	key := newOperator(t, g)
 	dir := t.TempDir()
 	ctx := context.Background()
-	b, err := DialRPC(ctx, RPCConfig{URL: g.url(), Key: key, DataDir: dir})
+	b, err := DialRPC(ctx, RPCConfig{URL: g.URL(), Key: key, DataDir: dir})
 	if err != nil {
 		t.Fatalf("DialRPC: %v", err)
 	}
@@ -106,7 +96,7 @@ func TestChainDownLeavesWait(t *testing.T) {
 	mk.confirm(before)
 	waitStatus(t, n, before, matcher.StatusFinanceable, time.Minute)
 
-	g.stop()
+	g.Stop()
 	errs := a.Stats().ChainErrors
 	var during []string
 	for range 3 {
@@ -129,15 +119,15 @@ func TestChainDownLeavesWait(t *testing.T) {
 		t.Fatalf("pending leaves = %d, want %d", pending, len(during))
 	}
 
-	g.start()
+	g.Restart()
 	for _, id := range during {
 		waitStatus(t, n, id, matcher.StatusFinanceable, time.Minute)
 		p := proofOf(t, n, id, merkle.KindConfirmation)
-		if err := VerifyProof(ctx, g.url(), p); err != nil {
+		if err := VerifyProof(ctx, g.URL(), p); err != nil {
 			t.Fatalf("VerifyProof(%s) = %v", id, err)
 		}
 	}
-	if err := VerifyProof(ctx, g.url(), proofOf(t, n, before, merkle.KindConfirmation)); err != nil {
+	if err := VerifyProof(ctx, g.URL(), proofOf(t, n, before, merkle.KindConfirmation)); err != nil {
 		t.Fatalf("VerifyProof(before the outage) = %v", err)
 	}
 }
@@ -163,7 +153,7 @@ func TestTwoPlatformsOneRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fund(t, eA.Client(), opKey, crypto.PubkeyToAddress(keyB.PublicKey), 100)
+	gethtest.Fund(t, eA.Client(), opKey, crypto.PubkeyToAddress(keyB.PublicKey), 100)
 	if err := eA.GrantPlatform(ctx, crypto.PubkeyToAddress(keyB.PublicKey)); err != nil {
 		t.Fatalf("GrantPlatform: %v", err)
 	}

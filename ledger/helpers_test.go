@@ -14,10 +14,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/eip712"
@@ -302,50 +300,6 @@ func configure(t tb, n *node.Node, b Backend, dir string) matcher.LedgerConfig {
 		t.Fatalf("Configure: %v", err)
 	}
 	return l
-}
-
-// fund sends wei from key to addr on client's chain and waits for it.
-func fund(t tb, client *ethclient.Client, key *ecdsa.PrivateKey, to common.Address, ether int64) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	from := crypto.PubkeyToAddress(key.PublicKey)
-	nonce, err := client.PendingNonceAt(ctx, from)
-	if err != nil {
-		t.Fatalf("PendingNonceAt: %v", err)
-	}
-	id, err := client.ChainID(ctx)
-	if err != nil {
-		t.Fatalf("ChainID: %v", err)
-	}
-	head, err := client.HeaderByNumber(ctx, nil)
-	if err != nil {
-		t.Fatalf("HeaderByNumber: %v", err)
-	}
-	tip := big.NewInt(params.GWei)
-	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(id), &types.DynamicFeeTx{
-		ChainID: id, Nonce: nonce, GasTipCap: tip, GasFeeCap: new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2))),
-		Gas: 21_000, To: &to, Value: new(big.Int).Mul(big.NewInt(ether), big.NewInt(params.Ether)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.SendTransaction(ctx, tx); err != nil {
-		t.Fatalf("SendTransaction: %v", err)
-	}
-	for {
-		r, err := client.TransactionReceipt(ctx, tx.Hash())
-		if err == nil {
-			if r.Status != types.ReceiptStatusSuccessful {
-				t.Fatalf("funding %s failed", to.Hex())
-			}
-			return
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("funding %s: %v", to.Hex(), err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // registryTxs counts the register and anchor transactions in blocks from..head that

@@ -1,0 +1,658 @@
+package main
+
+// Process tests of distributed mode (DESIGN.md §3, API.md GET /v1/node): three
+// `scfx serve --redis-url` replicas share one Redis journal (a real redis-server with
+// appendfsync always) and one chain (a real geth --dev); each applies every entry,
+// and exactly one — the holder of the Redis lease — anchors.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/scfx/scfx/contracts"
+	"github.com/scfx/scfx/ledger"
+)
+
+// testSeed is the seed of a test's random load, logged so a failure can be rerun
+// with SCFX_TEST_SEED.
+func testSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("SCFX_TEST_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("SCFX_TEST_SEED=%q: %v", s, err)
+		}
+		seed = n
+	}
+	t.Logf("seed %d (SCFX_TEST_SEED to repeat)", seed)
+	return seed
+}
+
+func noBadAnswers(t *testing.T, mk *loadMarket) {
+	t.Helper()
+	if bad := mk.badAnswers(); len(bad) > 0 {
+		t.Fatalf("%d unexpected answers under load, first ones: %s", len(bad), strings.Join(bad[:min(len(bad), 5)], "; "))
+	}
+	t.Logf("answers: %s", mk.summary())
+}
+
+// TestReplicasConverge: a random market (clusters, participants with keys,
+// invoices, confirmations and transfers signed for real, offers, listings) sent
+// round robin through three replicas; then every replica reports the same
+// applied_seq and state_hash, exactly one reports anchorer true, the receivables
+// became financeable through that one's anchoring on geth, and their proofs hold on
+// chain whichever replica serves them.
+func TestReplicasConverge(t *testing.T) {
+	pf := startPlatform(t, 3)
+	seed := testSeed(t)
+	mk := newLoadMarket()
+	mk.setup(pf.reps[0], rand.New(rand.NewPCG(seed, 1<<32)))
+	startLoad(pf.up, mk, marketMix, seed, 6, 50).wg.Wait()
+	noBadAnswers(t, mk)
+	financeable := pf.waitFinanceable(pf.reps[1], mk)
+	// Now that the anchorer made them financeable: listings and transfers on them,
+	// through every replica.
+	startLoad(pf.up, mk, []loadOp{{2, (*loadMarket).list}, {1, (*loadMarket).transfer}, {1, (*loadMarket).offer}}, seed+1, 3, 12).wg.Wait()
+	noBadAnswers(t, mk)
+	mk.mu.Lock()
+	listings, transfers := mk.statuses["listing"][http.StatusCreated], mk.statuses["transfer"][http.StatusCreated]
+	mk.mu.Unlock()
+	if listings == 0 || transfers == 0 {
+		t.Fatalf("%d listings and %d transfers created: the load did not reach the financeable stage", listings, transfers)
+	}
+
+	holder := pf.oneAnchorer(3 * leaseTTL)
+	pf.waitFinanceable(pf.reps[2], mk)
+	pf.converge()
+	pf.checkAcked(mk)
+	for _, r := range pf.reps {
+		anchored := strings.Contains(r.log(), `msg="anchored leaves"`)
+		if anchored != (r == holder) {
+			t.Fatalf("%s anchored leaves: %v; the lease holder is %s: only it may anchor", r.id, anchored, holder.id)
+		}
+	}
+	// Proofs served by each replica hold on geth.
+	mk.mu.Lock()
+	refs := slices.Clone(mk.listed)
+	mk.mu.Unlock()
+	for i, ref := range refs[:min(len(refs), 6)] {
+		r := pf.reps[i%len(pf.reps)]
+		status, raw, err := r.call("GET", "/v1/receivables/"+ref.id+"/proof", ref.holder.token, nil)
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("%s: GET proof of %s = %d %s %v", r.id, ref.id, status, raw, err)
+		}
+		var p ledger.ProofJSON
+		if err := json.Unmarshal(raw, &p); err != nil {
+			t.Fatal(err)
+		}
+		if err := ledger.VerifyProof(context.Background(), pf.geth.URL(), p); err != nil {
+			t.Fatalf("proof of %s served by %s: VerifyProof on geth = %v", ref.id, r.id, err)
+		}
+	}
+	t.Logf("%d receivables financeable, anchored by %s", financeable, holder.id)
+}
+
+// TestReplicaSIGKILLCatchesUp: one replica is killed with SIGKILL under load, the
+// load goes on through the other two, and the replica started again on its data
+// directory restores its newest snapshot, replays only the journal after it, and
+// reaches the same applied_seq and state_hash as the others.
+func TestReplicaSIGKILLCatchesUp(t *testing.T) {
+	// Snapshots every 100 entries, not spaced in time, so that several are taken
+	// before the kill.
+	pf := startPlatform(t, 3, "--snapshot-every", "100", "--snapshot-min-interval", "0s")
+	seed := testSeed(t)
+	mk := newLoadMarket()
+	mk.setup(pf.reps[0], rand.New(rand.NewPCG(seed, 1<<32)))
+	holder := pf.oneAnchorer(3 * leaseTTL)
+	victim := pf.reps[0]
+	for _, r := range pf.reps {
+		if r != holder {
+			victim = r
+		}
+	}
+	l := startLoad(pf.up, mk, marketMix, seed, 4, 0)
+	defer l.halt()
+	deadline := time.Now().Add(time.Minute)
+	var before replicaNode
+	// Past several snapshots, so that the tail to replay is a part of the journal.
+	for before = victim.node(); before.SnapshotSeq < 1000; before = victim.node() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s took no snapshot under load in a minute: %+v", victim.id, before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	victim.kill()
+	newest := newestSnapshot(t, victim)
+	t.Logf("killed %s at applied_seq ≥ %d, snapshot_seq %d; newest snapshot file %d", victim.id, before.AppliedSeq, before.SnapshotSeq, newest)
+	if newest < before.SnapshotSeq {
+		t.Fatalf("newest snapshot file of %s after the kill is %d, below the snapshot_seq %d it reported", victim.id, newest, before.SnapshotSeq)
+	}
+	time.Sleep(time.Second) // the others go on without it
+	var others uint64
+	for _, r := range pf.up() {
+		others = max(others, r.node().AppliedSeq)
+	}
+	if others <= before.AppliedSeq {
+		t.Fatalf("the other replicas are at applied_seq %d, not past %d: the load stopped with the kill", others, before.AppliedSeq)
+	}
+	victim.restart()
+	atReady := victim.node().AppliedSeq
+	time.Sleep(time.Second) // and through it again
+	l.halt()
+	noBadAnswers(t, mk)
+	pf.converge()
+	pf.checkAcked(mk)
+
+	// The second start restored the newest snapshot the kill left and replayed from
+	// there: the tail, not the journal from seq 1.
+	log := victim.log()
+	second := log[strings.LastIndex(log, "==== test: start 2 of "):]
+	m := regexp.MustCompile(`msg="restored snapshot" seq=(\d+)`).FindStringSubmatch(second)
+	if m == nil {
+		t.Fatalf("%s's second start restored no snapshot; its log:\n%s", victim.id, tailString(second, 3000))
+	}
+	if restored, _ := strconv.ParseUint(m[1], 10, 64); restored != newest {
+		t.Fatalf("%s restored the snapshot at seq %d, want the newest on disk, %d", victim.id, restored, newest)
+	}
+	t.Logf("%s restored snapshot %d and replayed the %d entries after it (ready at applied_seq %d)", victim.id, newest, atReady-newest, atReady)
+}
+
+// newestSnapshot is the seq of the newest snapshot file in r's data directory.
+func newestSnapshot(t *testing.T, r *replica) uint64 {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(r.dataDir, "snapshots", "snapshot-*.scfx"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("%s: no snapshot file (%v)", r.id, err)
+	}
+	slices.Sort(names) // the seq is zero-padded
+	var seq uint64
+	if _, err := fmt.Sscanf(filepath.Base(names[len(names)-1]), "snapshot-%d.scfx", &seq); err != nil {
+		t.Fatal(err)
+	}
+	return seq
+}
+
+// TestRedisRestartLosesNothing: redis-server is killed (SIGKILL) and started again on
+// its append-only file under load. While it is down every replica answers writes 503
+// unavailable and changes nothing, answers reads from its own state, and fails
+// /readyz; it recovers by itself; every request that got a 2xx has its object on
+// every replica afterwards, and the replicas agree.
+func TestRedisRestartLosesNothing(t *testing.T) {
+	pf := startPlatform(t, 3)
+	seed := testSeed(t)
+	mk := newLoadMarket()
+	mk.setup(pf.reps[0], rand.New(rand.NewPCG(seed, 1<<32)))
+	mk.allow503 = true
+	l := startLoad(pf.up, mk, marketMix, seed, 4, 0)
+	defer l.halt()
+	time.Sleep(2 * time.Second)
+	// Made in the setup, so applied by every replica by now: what a replica applied
+	// last before the outage is its own business (it serves reads from its state).
+	mk.mu.Lock()
+	known := mk.acks[0]
+	mk.mu.Unlock()
+
+	if err := pf.redis.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Let the appends in flight at the kill finish failing, then nothing moves.
+	time.Sleep(3 * time.Second)
+	seqs := map[string]uint64{}
+	for _, r := range pf.reps {
+		seqs[r.id] = r.node().AppliedSeq
+	}
+	var wg sync.WaitGroup
+	outage := make([]string, len(pf.reps))
+	for i, r := range pf.reps {
+		wg.Go(func() { outage[i] = checkOutage(r, known) })
+	}
+	wg.Wait()
+	for _, msg := range outage {
+		if msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	for _, r := range pf.reps {
+		if n := r.node(); n.AppliedSeq != seqs[r.id] {
+			t.Fatalf("%s moved from applied_seq %d to %d with Redis down", r.id, seqs[r.id], n.AppliedSeq)
+		}
+	}
+
+	if err := pf.redis.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for _, r := range pf.reps {
+		for {
+			status, _, err := r.call("GET", "/readyz", "", nil)
+			if err == nil && status == http.StatusOK {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: /readyz = %d %v 30 s after Redis came back", r.id, status, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	time.Sleep(2 * time.Second) // the load goes on after the recovery
+	l.halt()
+	noBadAnswers(t, mk)
+	mk.mu.Lock()
+	unavailable := 0
+	for _, byStatus := range mk.statuses {
+		unavailable += byStatus[http.StatusServiceUnavailable]
+	}
+	mk.mu.Unlock()
+	if unavailable == 0 {
+		t.Fatal("no request of the load was answered 503 while Redis was down")
+	}
+	for _, r := range pf.reps {
+		r.must("POST", "/v1/clusters", replicaAdmin, map[string]any{
+			"name": "after " + r.id, "county_code": "330206", "level": "provincial", "industry": "模具", "valid_until": day(365),
+		}, http.StatusCreated)
+	}
+	pf.converge()
+	pf.checkAcked(mk)
+	pf.oneAnchorer(4 * leaseTTL)
+}
+
+// checkOutage checks one replica with Redis down: a write is 503 unavailable, a read
+// of an object it acknowledged earlier is answered, /readyz is 503. It returns what
+// went wrong ("" : nothing).
+func checkOutage(r *replica, known acked) string {
+	status, raw, err := r.call("POST", "/v1/clusters", replicaAdmin, map[string]any{
+		"name": "during the outage", "county_code": "330206", "level": "provincial", "industry": "模具", "valid_until": day(365),
+	})
+	if err != nil || status != http.StatusServiceUnavailable || problemCode(raw) != "unavailable" {
+		return fmt.Sprintf("%s: POST /v1/clusters with Redis down = %d %s %v, want 503 unavailable", r.id, status, raw, err)
+	}
+	if status, raw, err := r.call("GET", known.path, replicaAdmin, nil); err != nil || status != http.StatusOK {
+		return fmt.Sprintf("%s: GET %s with Redis down = %d %s %v, want 200 from local state", r.id, known.path, status, raw, err)
+	}
+	if status, raw, err := r.call("GET", "/readyz", "", nil); err != nil || status != http.StatusServiceUnavailable {
+		return fmt.Sprintf("%s: /readyz with Redis down = %d %s %v, want 503", r.id, status, raw, err)
+	}
+	return ""
+}
+
+// TestAnchorerFailover: the lease holder is killed with SIGKILL while confirmations
+// keep coming through the other replicas; another replica takes the lease within a
+// few TTLs with a newer fencing token and finishes the work: every receivable
+// becomes financeable, and on geth every root was anchored by exactly one
+// transaction and every fingerprint registered by exactly one — none twice, none of
+// the anchors missing from the matcher's records.
+func TestAnchorerFailover(t *testing.T) {
+	pf := startPlatform(t, 3)
+	seed := testSeed(t)
+	holder := pf.oneAnchorer(3 * leaseTTL)
+	var others []*replica
+	for _, r := range pf.reps {
+		if r != holder {
+			others = append(others, r)
+		}
+	}
+	mk := newLoadMarket()
+	mk.setup(others[0], rand.New(rand.NewPCG(seed, 1<<32)))
+	l := startLoad(func() []*replica { return others }, mk, confirmMix, seed, 2, 0)
+	defer l.halt()
+	time.Sleep(2 * time.Second)
+	holder.kill()
+	killedAt := time.Now()
+	time.Sleep(300 * time.Millisecond)
+	var pendingAfterKill int
+	status, raw, err := others[0].call("GET", "/v1/ledger", replicaAdmin, nil)
+	if err == nil && status == http.StatusOK {
+		var v struct {
+			PendingLeaves int `json:"pending_leaves"`
+		}
+		_ = json.Unmarshal(raw, &v)
+		pendingAfterKill = v.PendingLeaves
+	}
+	next := pf.oneAnchorer(4 * leaseTTL)
+	t.Logf("killed %s; %d leaves pending; %s took the lease %v later", holder.id, pendingAfterKill, next.id, time.Since(killedAt).Round(100*time.Millisecond))
+	if pendingAfterKill == 0 {
+		t.Fatal("no leaf was pending when the holder died: the failover had nothing to finish")
+	}
+	time.Sleep(time.Second) // confirmations after the takeover too
+	l.halt()
+	noBadAnswers(t, mk)
+	pf.waitFinanceable(others[0], mk)
+	pf.waitFinanceable(others[1], mk)
+
+	// Hundreds of registrations queued while nobody held the lease: more than one
+	// register transaction takes on geth --dev, so the new holder sized its batches
+	// to the chain (a batch of 500 would be refused at every attempt).
+	if !strings.Contains(next.log(), `msg="register batch sized to the chain's gas limits"`) {
+		t.Fatalf("%s did not size its register batch to geth's gas limits", next.id)
+	}
+	oldFences, newFences := leaseFences(holder.log()), leaseFences(next.log())
+	if len(oldFences) == 0 || len(newFences) == 0 || slices.Max(newFences) <= slices.Max(oldFences) {
+		t.Fatalf("fencing tokens: old holder %v, new holder %v; want the new holder's above the old's", oldFences, newFences)
+	}
+	// The killed replica comes back as a follower, catches up, and sends nothing.
+	holder.restart()
+	pf.converge()
+	checkAnchoredOnce(t, pf, mk, others[1])
+	if got := pf.oneAnchorer(2 * leaseTTL); got != next {
+		t.Fatalf("after the old holder's restart %s holds the lease, want %s to keep it", got.id, next.id)
+	}
+}
+
+// checkAnchoredOnce compares what the matcher recorded (each receivable's proof: its
+// root and anchoring transaction) with geth's blocks: every anchor transaction to
+// the registry carries a root the matcher recorded, no root is anchored by two
+// transactions or has two Anchored events, and each fingerprint is in one register
+// transaction. The load made only confirmation leaves, so the receivables' proofs
+// name every root.
+func checkAnchoredOnce(t *testing.T, pf *platform, mk *loadMarket, r *replica) {
+	t.Helper()
+	var lv struct {
+		Registry      common.Address `json:"registry_address"`
+		PendingLeaves int            `json:"pending_leaves"`
+	}
+	if err := json.Unmarshal(mustRaw(t, r, "/v1/ledger", replicaAdmin), &lv); err != nil {
+		t.Fatal(err)
+	}
+	if lv.PendingLeaves != 0 {
+		t.Fatalf("%d leaves still pending after every receivable became financeable", lv.PendingLeaves)
+	}
+	anchors, registers := pf.registryTxs(lv.Registry)
+	mk.mu.Lock()
+	refs := slices.Clone(mk.confirmed)
+	mk.mu.Unlock()
+	recorded := map[common.Hash]bool{}
+	for _, ref := range refs {
+		var p ledger.ProofJSON
+		if err := json.Unmarshal(mustRaw(t, r, "/v1/receivables/"+ref.id+"/proof", ref.holder.token), &p); err != nil {
+			t.Fatal(err)
+		}
+		txs := anchors[p.Root]
+		if len(txs) != 1 || txs[0] != p.TxHash {
+			t.Fatalf("receivable %s: root %s recorded with tx %s; anchor transactions on chain for it: %v, want exactly that one", ref.id, p.Root.Hex(), p.TxHash.Hex(), txs)
+		}
+		recorded[p.Root] = true
+		var rv struct {
+			Fingerprint common.Hash `json:"fingerprint"`
+		}
+		if err := json.Unmarshal(mustRaw(t, r, "/v1/receivables/"+ref.id, ref.holder.token), &rv); err != nil {
+			t.Fatal(err)
+		}
+		if n := registers[rv.Fingerprint]; n != 1 {
+			t.Fatalf("receivable %s: fingerprint %s in %d register transactions, want 1", ref.id, rv.Fingerprint.Hex(), n)
+		}
+	}
+	for root, txs := range anchors {
+		if !recorded[root] {
+			t.Fatalf("anchor transaction(s) %v for root %s, which no receivable's proof names: an anchor the matcher did not record", txs, root.Hex())
+		}
+	}
+	logs, err := pf.geth.Client(t).FilterLogs(context.Background(), ethereum.FilterQuery{
+		Addresses: []common.Address{lv.Registry},
+		Topics:    [][]common.Hash{{contracts.NewScfxRegistry().GetABI().Events["Anchored"].ID}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := map[common.Hash]int{}
+	for _, l := range logs {
+		events[l.Topics[1]]++
+	}
+	for root, n := range events {
+		if n != 1 || !recorded[root] {
+			t.Fatalf("root %s: %d Anchored events (recorded by the matcher: %v), want 1", root.Hex(), n, recorded[root])
+		}
+	}
+	if len(events) != len(recorded) {
+		t.Fatalf("%d roots with an Anchored event, %d recorded by the matcher", len(events), len(recorded))
+	}
+	t.Logf("%d receivables in %d batches: each root anchored by one transaction, each fingerprint registered once", len(refs), len(recorded))
+}
+
+func mustRaw(t *testing.T, r *replica, path, token string) []byte {
+	t.Helper()
+	status, raw, err := r.callVisible("GET", path, token, nil)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("%s: GET %s = %d %s %v", r.id, path, status, raw, err)
+	}
+	return raw
+}
+
+// TestBenchReplicas is a measurement, not a test (docs/benchmarks.md "Distributed
+// mode"): `scfx bench` with the same load — POST receivables, 64 connections —
+// against (a) embedded `scfx serve`, (b) one replica over Redis, (c) three replicas
+// with one bench process per replica (22 connections each; throughputs added, p99 the
+// worst of the three), and the CPU each process used meanwhile. It runs only with
+// SCFX_BENCH_REPLICAS=1; SCFX_BENCH_DURATION (default 15s) sets the measured time,
+// SCFX_BENCH_SNAPSHOT_EVERY the servers' --snapshot-every.
+func TestBenchReplicas(t *testing.T) {
+	if os.Getenv("SCFX_BENCH_REPLICAS") != "1" {
+		t.Skip("a measurement, not a test: SCFX_BENCH_REPLICAS=1 runs it")
+	}
+	duration := 15 * time.Second
+	if v := os.Getenv("SCFX_BENCH_DURATION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("SCFX_BENCH_DURATION=%q: %v", v, err)
+		}
+		duration = d
+	}
+	// SCFX_BENCH_SNAPSHOT_EVERY sets --snapshot-every of every server: each one
+	// encodes its whole state on its applier every so many entries (default 10,000).
+	var flags []string
+	if v := os.Getenv("SCFX_BENCH_SNAPSHOT_EVERY"); v != "" {
+		flags = []string{"--snapshot-every", v}
+	}
+	var embedded, one, three benchTotal
+	t.Run("embedded", func(t *testing.T) {
+		base, pid := startEmbeddedServe(t, flags...)
+		embedded = runBenchProcs(t, []string{base}, 64, duration, map[string]int{"scfx/embedded": pid})
+	})
+	t.Run("1-replica", func(t *testing.T) {
+		pf := startPlatform(t, 1, flags...)
+		stats := redisStats(t, pf.redis.Addr())
+		one = runBenchProcs(t, []string{pf.reps[0].base()}, 64, duration, pf.pids())
+		logRedisStats(t, stats, redisStats(t, pf.redis.Addr()), one.ok)
+	})
+	t.Run("3-replicas", func(t *testing.T) {
+		pf := startPlatform(t, 3, flags...)
+		stats := redisStats(t, pf.redis.Addr())
+		three = runBenchProcs(t, []string{pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base()}, 22, duration, pf.pids())
+		logRedisStats(t, stats, redisStats(t, pf.redis.Addr()), three.ok)
+	})
+	if t.Failed() {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| setup | connections | requests | errors | throughput (2xx/s) | p50 ms | p99 ms | vs embedded | CPU µs per request: scfx / redis / bench / total | other CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, row := range []struct {
+		name, conns string
+		r           benchTotal
+	}{{"embedded `scfx serve`", "64", embedded}, {"1 replica, Redis", "64", one}, {"3 replicas, Redis", "3 × 22", three}} {
+		us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(row.r.ok, 1)) }
+		var all time.Duration
+		for _, d := range row.r.cpu {
+			all += d
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f / %.0f / %.0f / %.0f | %.1f s |\n", row.name, row.conns, row.r.requests,
+			row.r.requests-row.r.ok, row.r.throughput, row.r.p50, row.r.p99, row.r.throughput/embedded.throughput,
+			us(row.r.cpu["scfx"]), us(row.r.cpu["redis"]), us(row.r.cpu["bench"]), us(all), row.r.other.Seconds())
+	}
+	t.Logf("%s, %s measured after a 2 s warmup, %d cores, serve flags %q; p50 and p99 of 3 replicas: the worst bench process's%s",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), duration, runtime.NumCPU(), flags, b.String())
+}
+
+// benchTotal adds up the results of bench processes run at once.
+type benchTotal struct {
+	requests, ok uint64
+	throughput   float64
+	p50, p99     float64                  // the worst process's
+	cpu          map[string]time.Duration // CPU used during the run: "scfx", "redis", "geth", "bench"
+	other        time.Duration            // CPU the rest of the machine used meanwhile
+}
+
+// pids are the platform's processes, "kind" or "kind/name", for CPU accounting.
+func (pf *platform) pids() map[string]int {
+	out := map[string]int{"redis": pf.redis.PID(), "geth": pf.geth.PID()}
+	for _, r := range pf.reps {
+		out["scfx/"+r.id] = r.cmd.Process.Pid
+	}
+	return out
+}
+
+// waitQuiet waits (up to two minutes) until the machine has been nine tenths idle for
+// three seconds in a row: geth indexes its state for a while after a start, and this
+// machine is shared — another run must not be charged to this one (runBenchProcs
+// reports the CPU used by others during the run, too).
+func waitQuiet(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for quiet := 0; quiet < 3; {
+		b0, t0 := machineCPU()
+		time.Sleep(time.Second)
+		b1, t1 := machineCPU()
+		if quiet++; t1 > t0 && (b1-b0)*10 > t1-t0 {
+			quiet = 0
+		}
+		if time.Now().After(deadline) {
+			t.Logf("the machine did not become quiet in 2 minutes: measuring anyway")
+			return
+		}
+	}
+}
+
+// redisStats is Redis's INFO commandstats: calls and µs by command.
+func redisStats(t *testing.T, addr string) map[string][2]uint64 {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	info, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatalf("redis INFO commandstats: %v", err)
+	}
+	out := map[string][2]uint64{}
+	for line := range strings.SplitSeq(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+		name, isCmd := strings.CutPrefix(name, "cmdstat_")
+		if !ok || !isCmd {
+			continue
+		}
+		var calls, usec uint64
+		for kv := range strings.SplitSeq(rest, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			switch k {
+			case "calls":
+				calls, _ = strconv.ParseUint(v, 10, 64)
+			case "usec":
+				usec, _ = strconv.ParseUint(v, 10, 64)
+			}
+		}
+		out[name] = [2]uint64{calls, usec}
+	}
+	return out
+}
+
+// logRedisStats logs what Redis did during a run, per 2xx request: its commands'
+// calls and time (fsyncs and networking are not in it).
+func logRedisStats(t *testing.T, before, after map[string][2]uint64, ok uint64) {
+	t.Helper()
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(after)) {
+		calls, usec := after[name][0]-before[name][0], after[name][1]-before[name][1]
+		if calls > 0 {
+			fmt.Fprintf(&b, " %s %d calls (%.3f per request, %.1f µs per request);", name, calls, float64(calls)/float64(max(ok, 1)), float64(usec)/float64(max(ok, 1)))
+		}
+	}
+	t.Logf("redis commands during the run:%s", b.String())
+}
+
+// runBenchProcs runs one `scfx bench --json` per base at once, adds them up, and
+// measures the CPU the servers (servers: kind or replica id → pid) and the bench
+// processes used meanwhile.
+func runBenchProcs(t *testing.T, bases []string, conns int, duration time.Duration, servers map[string]int) benchTotal {
+	t.Helper()
+	type result struct {
+		Requests   uint64            `json:"requests"`
+		OK         uint64            `json:"ok"`
+		Errors     map[string]uint64 `json:"errors"`
+		Throughput float64           `json:"throughput_rps"`
+		LatencyMs  struct {
+			P50 float64 `json:"p50"`
+			P99 float64 `json:"p99"`
+		} `json:"latency_ms"`
+	}
+	waitQuiet(t)
+	before := map[string]time.Duration{}
+	for name, pid := range servers {
+		before[name] = cpuTime(pid)
+	}
+	busy0, _ := machineCPU()
+	results := make([]result, len(bases))
+	benchCPU := make([]time.Duration, len(bases))
+	errs := make([]error, len(bases))
+	var wg sync.WaitGroup
+	for i, base := range bases {
+		wg.Go(func() {
+			cmd := exec.Command(scfxBinary(t), "bench", "--url", base, "--token", replicaAdmin,
+				"--connections", strconv.Itoa(conns), "--duration", duration.String(), "--mix", "post_receivable=1", "--json")
+			cmd.Env = cleanEnv()
+			var out, errOut strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			err := cmd.Run()
+			if err == nil {
+				benchCPU[i] = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+				err = json.Unmarshal([]byte(out.String()), &results[i])
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("scfx bench --url %s: %v\n%s", base, err, errOut.String())
+			}
+		})
+	}
+	wg.Wait()
+	busy1, _ := machineCPU()
+	total := benchTotal{cpu: map[string]time.Duration{}}
+	var ours time.Duration
+	for name, pid := range servers {
+		kind, _, _ := strings.Cut(name, "/")
+		d := cpuTime(pid) - before[name]
+		total.cpu[kind] += d
+		ours += d
+	}
+	for _, d := range benchCPU {
+		ours += d
+	}
+	total.other = max(0, time.Duration(busy1-busy0)*time.Second/userHZ-ours)
+	for i, r := range results {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		t.Logf("%s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %v, bench CPU %v", bases[i], r.Requests, r.Throughput,
+			r.LatencyMs.P50, r.LatencyMs.P99, r.Errors, benchCPU[i].Round(time.Millisecond))
+		total.requests += r.Requests
+		total.ok += r.OK
+		total.throughput += r.Throughput
+		total.p50, total.p99 = max(total.p50, r.LatencyMs.P50), max(total.p99, r.LatencyMs.P99)
+		total.cpu["bench"] += benchCPU[i]
+	}
+	t.Logf("CPU during the run: %v; other processes of the machine: %v", total.cpu, total.other)
+	return total
+}
