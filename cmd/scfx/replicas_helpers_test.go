@@ -55,7 +55,7 @@ const (
 
 // platform is scfx in distributed mode on this machine.
 type platform struct {
-	t       *testing.T
+	t       testing.TB
 	redis   *redistest.Server
 	geth    *gethtest.Geth
 	keyFile string
@@ -82,7 +82,7 @@ type replica struct {
 // startPlatform starts redis-server, geth --dev, funds one operator key for all
 // replicas and starts n replicas: the first alone (it deploys the registry and binds
 // the journal to it), then the others together (they join the journal's registry).
-func startPlatform(t *testing.T, n int, flags ...string) *platform {
+func startPlatform(t testing.TB, n int, flags ...string) *platform {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs redis-server, geth and scfx processes")
@@ -487,7 +487,7 @@ var leaseAcquired = regexp.MustCompile(`msg="lease: acquired".* fence=(\d+)`)
 // startEmbeddedServe starts `scfx serve` in embedded mode (file journal, embedded
 // chain) with the replicas' token, rate limit and tick, and flags, and returns its
 // base URL and pid.
-func startEmbeddedServe(t *testing.T, flags ...string) (string, int) {
+func startEmbeddedServe(t testing.TB, flags ...string) (string, int) {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(scfxBinary(t), append([]string{"serve", "--addr", addr, "--data-dir", filepath.Join(t.TempDir(), "data"),

@@ -437,17 +437,16 @@ func mustRaw(t *testing.T, r *replica, path, token string) []byte {
 	return raw
 }
 
-// TestBenchReplicas is a measurement, not a test (docs/benchmarks.md "Distributed
+// BenchmarkReplicas is a measurement, not a test (docs/benchmarks.md "Distributed
 // mode"): `scfx bench` with the same load — POST receivables, 64 connections —
 // against (a) embedded `scfx serve`, (b) one replica over Redis, (c) three replicas
 // with one bench process per replica (22 connections each; throughputs added, p99 the
 // worst of the three), and the CPU each process used meanwhile. It runs only with
-// SCFX_BENCH_REPLICAS=1; SCFX_BENCH_DURATION (default 15s) sets the measured time,
+// -bench Replicas -benchtime 1x; SCFX_BENCH_DURATION (default 15s) sets the measured time,
 // SCFX_BENCH_SNAPSHOT_EVERY the servers' --snapshot-every.
-func TestBenchReplicas(t *testing.T) {
-	if os.Getenv("SCFX_BENCH_REPLICAS") != "1" {
-		t.Skip("a measurement, not a test: SCFX_BENCH_REPLICAS=1 runs it")
-	}
+//
+// It is a benchmark, not a test: make test does not run it.
+func BenchmarkReplicas(t *testing.B) {
 	duration := 15 * time.Second
 	if v := os.Getenv("SCFX_BENCH_DURATION"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -463,17 +462,17 @@ func TestBenchReplicas(t *testing.T) {
 		flags = []string{"--snapshot-every", v}
 	}
 	var embedded, one, three benchTotal
-	t.Run("embedded", func(t *testing.T) {
+	t.Run("embedded", func(t *testing.B) {
 		base, pid := startEmbeddedServe(t, flags...)
 		embedded = runBenchProcs(t, []string{base}, 64, duration, map[string]int{"scfx/embedded": pid})
 	})
-	t.Run("1-replica", func(t *testing.T) {
+	t.Run("1-replica", func(t *testing.B) {
 		pf := startPlatform(t, 1, flags...)
 		stats := redisStats(t, pf.redis.Addr())
 		one = runBenchProcs(t, []string{pf.reps[0].base()}, 64, duration, pf.pids())
 		logRedisStats(t, stats, redisStats(t, pf.redis.Addr()), one.ok)
 	})
-	t.Run("3-replicas", func(t *testing.T) {
+	t.Run("3-replicas", func(t *testing.B) {
 		pf := startPlatform(t, 3, flags...)
 		stats := redisStats(t, pf.redis.Addr())
 		three = runBenchProcs(t, []string{pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base()}, 22, duration, pf.pids())
@@ -523,7 +522,7 @@ func (pf *platform) pids() map[string]int {
 // three seconds in a row: geth indexes its state for a while after a start, and this
 // machine is shared — another run must not be charged to this one (runBenchProcs
 // reports the CPU used by others during the run, too).
-func waitQuiet(t *testing.T) {
+func waitQuiet(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for quiet := 0; quiet < 3; {
@@ -541,7 +540,7 @@ func waitQuiet(t *testing.T) {
 }
 
 // redisStats is Redis's INFO commandstats: calls and µs by command.
-func redisStats(t *testing.T, addr string) map[string][2]uint64 {
+func redisStats(t testing.TB, addr string) map[string][2]uint64 {
 	t.Helper()
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()
@@ -573,7 +572,7 @@ func redisStats(t *testing.T, addr string) map[string][2]uint64 {
 
 // logRedisStats logs what Redis did during a run, per 2xx request: its commands'
 // calls and time (fsyncs and networking are not in it).
-func logRedisStats(t *testing.T, before, after map[string][2]uint64, ok uint64) {
+func logRedisStats(t testing.TB, before, after map[string][2]uint64, ok uint64) {
 	t.Helper()
 	var b strings.Builder
 	for _, name := range slices.Sorted(maps.Keys(after)) {
@@ -588,7 +587,7 @@ func logRedisStats(t *testing.T, before, after map[string][2]uint64, ok uint64) 
 // runBenchProcs runs one `scfx bench --json` per base at once, adds them up, and
 // measures the CPU the servers (servers: kind or replica id → pid) and the bench
 // processes used meanwhile.
-func runBenchProcs(t *testing.T, bases []string, conns int, duration time.Duration, servers map[string]int) benchTotal {
+func runBenchProcs(t testing.TB, bases []string, conns int, duration time.Duration, servers map[string]int) benchTotal {
 	t.Helper()
 	type result struct {
 		Requests   uint64            `json:"requests"`
