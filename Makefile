@@ -8,13 +8,13 @@ STATICCHECK_VERSION := v0.8.2
 FUZZTIME  ?= 10s
 PKGS      := ./...
 
-.PHONY: build test check fmt vet lint race fuzz bench contracts contracts-check tools
+.PHONY: build test check fmt vet lint race fuzz bench contracts contracts-check tools deps
 
 build:
 	$(GO) build -o bin/scfx ./cmd/scfx
 
 ## test: every test of every package (starts its own Redis and geth where a test needs them)
-test: tools
+test: tools deps
 	PATH="$(BIN):$$PATH" $(GO) test -count=1 -timeout 45m $(PKGS)
 
 ## check: formatting, vet, staticcheck, race tests, contract drift, brief fuzzing
@@ -49,6 +49,18 @@ contracts-check:
 	bash contracts/check.sh
 
 tools: $(BIN)/staticcheck
+
+## deps: what the integration tests run — redis-server from Debian when missing (as
+## root), geth built from the go-ethereum module pinned in go.mod into .cache/bin.
+## The tests fetch both themselves too; doing it here first keeps it out of their time.
+GETH_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/ethereum/go-ethereum)
+deps: $(BIN)/geth
+	@command -v redis-server >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } || \
+		echo "redis-server missing: the Redis tests will try to install it"
+
+$(BIN)/geth:
+	GOBIN=$(BIN) GOFLAGS=-buildvcs=false $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
 
 $(BIN)/staticcheck:
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
