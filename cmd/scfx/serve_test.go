@@ -84,10 +84,16 @@ func freeAddr(t testing.TB) string {
 // answers. The process is killed by its PID when the test ends, if still running.
 func startServe(t *testing.T, addr, dataDir string, env ...string) *proc {
 	t.Helper()
-	bin := scfxBinary(t)
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dataDir,
-		// No Tick during the test: applied_seq must move only with our requests.
-		"--tick-every", "1h", "--shutdown-timeout", "10s")
+	// No Tick during the test: applied_seq must move only with our requests.
+	return startServeWith(t, addr, dataDir, env, "--shutdown-timeout", "10s")
+}
+
+// startServeWith runs `scfx serve` with extra environment and flags and waits until
+// /readyz answers (the chain and journal are up). The process is killed by its PID
+// when the test ends.
+func startServeWith(t *testing.T, addr, dataDir string, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(scfxBinary(t), append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--tick-every", "1h"}, args...)...)
 	cmd.Env = append(cleanEnv(), env...)
 	p := &proc{t: t, cmd: cmd, base: "http://" + addr, logs: &lockedBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
@@ -110,18 +116,17 @@ func startServe(t *testing.T, addr, dataDir string, env ...string) *proc {
 	for {
 		select {
 		case <-p.exited:
-			t.Fatalf("scfx serve exited at start (%v); output:\n%s", cmd.ProcessState, p.logs)
+			t.Fatalf("scfx serve %s exited at start (%v); output:\n%s", strings.Join(args, " "), cmd.ProcessState, p.logs)
 		default:
 		}
-		resp, err := http.Get(p.base + "/healthz")
-		if err == nil {
+		if resp, err := http.Get(p.base + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return p
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("scfx serve did not answer /healthz in time; output:\n%s", p.logs)
+			t.Fatalf("scfx serve did not answer /readyz in time; output:\n%s", p.logs)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

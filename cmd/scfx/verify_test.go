@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -149,45 +148,8 @@ func waitProof(t *testing.T, p *proc, token, path string) []byte {
 	}
 }
 
-// startServeArgs is startServe with extra serve flags (startServe takes only
-// environment variables). The process is killed by its PID when the test ends.
+// startServeArgs is startServe with extra serve flags.
 func startServeArgs(t *testing.T, addr, dataDir string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(scfxBinary(t), append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--tick-every", "1h"}, args...)...)
-	cmd.Env = cleanEnv()
-	p := &proc{t: t, cmd: cmd, base: "http://" + addr, logs: &lockedBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = p.logs, p.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		_ = cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			_ = syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
-			<-p.exited
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case <-p.exited:
-			t.Fatalf("scfx serve %s exited at start (%v); output:\n%s", strings.Join(args, " "), cmd.ProcessState, p.logs)
-		default:
-		}
-		if resp, err := http.Get(p.base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("scfx serve did not answer /readyz in time; output:\n%s", p.logs)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return startServeWith(t, addr, dataDir, nil, args...)
 }
