@@ -312,6 +312,24 @@ func (r *Redis) readHead(ctx context.Context) (redisID, error) {
 	return head, nil
 }
 
+// HeadSeq is the sequence of the last entry in the stream, as Redis has it now (not
+// only what this process has seen): a replica that takes over a role waits until it
+// has applied this far.
+func (r *Redis) HeadSeq(ctx context.Context) (uint64, error) {
+	h, err := r.c.Get(ctx, r.keys.head).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("journal: redis read head: %w", err)
+	}
+	id, err := parseRedisID(h)
+	if err != nil {
+		return 0, err
+	}
+	return id.seq, nil
+}
+
 // checkDurability refuses a Redis that may lose an acknowledged write (DESIGN.md §3):
 // one that does not fsync each write to its append-only file, or may evict keys under
 // memory pressure. UnsafeDurability turns the refusal into a warning.

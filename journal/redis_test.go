@@ -439,3 +439,22 @@ func benchRedisAppend(b *testing.B, appenders int) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "appends/s")
 	b.ReportMetric(float64(b.N)/float64(max(j.AppendBatches(), 1)), "appends/batch")
 }
+
+// HeadSeq is what Redis holds, not what this process has seen: a replica taking over
+// the anchoring lease waits until it has applied this far.
+func TestRedisHeadSeqSeesOtherWriters(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := redisCtx(t)
+	writer, reader := openRedis(t, srv, "head"), openRedis(t, srv, "head")
+	if h, err := reader.HeadSeq(ctx); err != nil || h != 0 {
+		t.Fatalf("HeadSeq() of an empty stream = %d, %v; want 0", h, err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := writer.Append(ctx, redisPayload(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h, err := reader.HeadSeq(ctx); err != nil || h != 3 {
+		t.Fatalf("HeadSeq() after another instance appended 3 = %d, %v; want 3", h, err)
+	}
+}

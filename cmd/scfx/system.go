@@ -180,6 +180,12 @@ func (s *system) background(ctx context.Context) {
 		return
 	}
 	_ = s.lease.Run(ctx, func(lctx context.Context, fence uint64) {
+		// A new holder first applies what its predecessor recorded, so that its first
+		// outcomes are not refused as stale.
+		if err := s.catchUp(lctx); err != nil {
+			s.log.Warn("lease: catching up before anchoring", "err", err)
+			return
+		}
 		acfg.Fence = func() uint64 { return fence }
 		acfg.RegisterBatch = s.registerBatch(lctx)
 		go s.n.RunTicker(lctx, s.cfg.TickEvery)
@@ -252,6 +258,26 @@ func fitRegisterBatch(ctx context.Context, client *ethclient.Client, from, regis
 		return 1, nil
 	}
 	return int(min(1+(room-one)/perFingerprint, matcher.MaxRegisterBatch)), nil
+}
+
+// catchUp waits until this replica has applied the journal as far as Redis has it.
+func (s *system) catchUp(ctx context.Context) error {
+	head, err := s.redis.HeadSeq(ctx)
+	if err != nil {
+		return err
+	}
+	for {
+		var applied uint64
+		s.n.View(func(m *matcher.Matcher) { applied = m.AppliedSeq() })
+		if applied >= head {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // trimLoop removes journal entries below the oldest snapshot any replica keeps.
