@@ -58,6 +58,9 @@ func decodeStrict(b []byte, v any) *matcher.Error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errf(matcher.CodeValidation, "trailing data after the JSON object")
 	}
+	if e, ok := checkKeysFast(b, reflect.TypeOf(v)); ok {
+		return e
+	}
 	return checkKeys(keyDecoder(b), reflect.TypeOf(v), "")
 }
 
