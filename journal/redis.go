@@ -288,7 +288,16 @@ func (r *Redis) open(ctx context.Context, addr string) (redisID, error) {
 // a stream restored from different backups, or one of them deleted, must not be
 // appended to.
 func (r *Redis) readHead(ctx context.Context) (redisID, error) {
-	h, err := r.c.Get(ctx, r.keys.head).Result()
+	// Both reads in one MULTI: other replicas append meanwhile, and a head read before
+	// their append compared with a stream read after it would look corrupt.
+	var getCmd *redis.StringCmd
+	var infoCmd *redis.XInfoStreamCmd
+	_, _ = r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		getCmd = p.Get(ctx, r.keys.head)
+		infoCmd = p.XInfoStream(ctx, r.keys.log)
+		return nil
+	})
+	h, err := getCmd.Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return redisID{}, fmt.Errorf("journal: redis read head: %w", err)
 	}
@@ -299,7 +308,7 @@ func (r *Redis) readHead(ctx context.Context) (redisID, error) {
 		}
 	}
 	last := "0-0"
-	info, err := r.c.XInfoStream(ctx, r.keys.log).Result()
+	info, err := infoCmd.Result()
 	switch {
 	case err == nil:
 		last = info.LastGeneratedID

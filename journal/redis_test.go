@@ -458,3 +458,38 @@ func TestRedisHeadSeqSeesOtherWriters(t *testing.T) {
 		t.Fatalf("HeadSeq() after another instance appended 3 = %d, %v; want 3", h, err)
 	}
 }
+
+// Opening while other replicas append must not mistake their appends for a head
+// and a stream that disagree (the two are read in one MULTI).
+func TestRedisOpenWhileOthersAppend(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := redisCtx(t)
+	writer := openRedis(t, srv, "busy")
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := writer.Append(ctx, redisPayload(i)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for i := 0; i < 50; i++ {
+		j, err := journal.OpenRedis(ctx, journal.RedisOptions{URL: srv.URL(), Stream: "busy"})
+		if err != nil {
+			close(stop)
+			<-done
+			t.Fatalf("OpenRedis while another appends (attempt %d): %v", i, err)
+		}
+		j.Close()
+	}
+	close(stop)
+	<-done
+}
