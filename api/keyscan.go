@@ -94,20 +94,28 @@ func (s *keyScan) object(t reflect.Type, path string) (*matcher.Error, bool) {
 		if e, ok := s.value(ft, path+key+"."); e != nil || !ok {
 			return e, ok
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return nil, false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil, true
-		default:
-			return nil, false
+		if more, ok := s.next('}'); !more {
+			return nil, ok
 		}
 	}
+}
+
+// next reads what follows a member or element: ',' (more follows), or the closing
+// delimiter (done, ok); anything else is left to checkKeys (not ok).
+func (s *keyScan) next(closing byte) (more, ok bool) {
+	s.ws()
+	if s.i >= len(s.b) {
+		return false, false
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return true, true
+	case closing:
+		s.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (s *keyScan) array(elem reflect.Type, path string) (*matcher.Error, bool) {
@@ -121,18 +129,8 @@ func (s *keyScan) array(elem reflect.Type, path string) (*matcher.Error, bool) {
 		if e, ok := s.value(elem, path); e != nil || !ok {
 			return e, ok
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return nil, false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return nil, true
-		default:
-			return nil, false
+		if more, ok := s.next(']'); !more {
+			return nil, ok
 		}
 	}
 }

@@ -3,16 +3,9 @@ package matcher
 // Settlement and maturity: the core pays (settle) or does not (Tick → overdue).
 
 func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
-	core, err := m.actor(actor, RoleCore)
+	core, r, err := m.debtorsReceivable(actor, c.ReceivableID, "settles")
 	if err != nil {
 		return Result{}, err
-	}
-	r, err := m.visibleReceivable(actor, c.ReceivableID)
-	if err != nil {
-		return Result{}, err
-	}
-	if r.DebtorID != core.ID {
-		return Result{}, forbidden("only the debtor core settles a receivable")
 	}
 	if err := checkReference(c.Reference); err != nil {
 		return Result{}, err

@@ -157,17 +157,27 @@ func (m *Matcher) ConfirmationOf(r *Receivable) eip712.Confirmation {
 	}
 }
 
-func (m *Matcher) confirm(actor string, c *Confirm) (Result, *Error) {
+// debtorsReceivable finds receivable id for a core acting as its debtor: another
+// core is not a party (not_found), a party that is not the debtor is forbidden.
+func (m *Matcher) debtorsReceivable(actor, id, verb string) (*Participant, *Receivable, *Error) {
 	core, err := m.actor(actor, RoleCore)
 	if err != nil {
-		return Result{}, err
+		return nil, nil, err
 	}
-	r, err := m.visibleReceivable(actor, c.ReceivableID)
+	r, err := m.visibleReceivable(actor, id)
 	if err != nil {
-		return Result{}, err
+		return nil, nil, err
 	}
 	if r.DebtorID != core.ID {
-		return Result{}, forbidden("only the debtor core confirms a receivable")
+		return nil, nil, forbidden("only the debtor core %s a receivable", verb)
+	}
+	return core, r, nil
+}
+
+func (m *Matcher) confirm(actor string, c *Confirm) (Result, *Error) {
+	core, r, err := m.debtorsReceivable(actor, c.ReceivableID, "confirms")
+	if err != nil {
+		return Result{}, err
 	}
 	if r.Status != StatusPending {
 		return Result{}, invalidState("receivable %s is %s, not pending_confirmation", r.ID, r.Status)
