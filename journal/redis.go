@@ -416,6 +416,17 @@ func (r *Redis) remember(es []Entry) {
 	r.mu.Unlock()
 }
 
+// knownID is the stream id of entry seq if this process appended or read it lately.
+func (r *Redis) knownID(seq uint64) (redisID, bool) {
+	if seq == 0 {
+		return redisID{}, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := r.recent[seq%redisRecentIDs]
+	return p, p.seq == seq
+}
+
 // startFor is where a read from seq from starts: just after the id of from-1 or at the
 // id of from when known here, else "" (the read script looks the index up).
 func (r *Redis) startFor(from uint64) string {

@@ -31,6 +31,15 @@ func (r *Redis) Read(ctx context.Context, from uint64, max int) ([]Entry, error)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if prev, ok := r.knownID(from - 1); ok {
+			// Tailing: the id of the entry before from is known (this process read or
+			// appended it), so one XREAD from it is the whole read.
+			es, err := r.wait(ctx, prev, max)
+			if err != nil || len(es) > 0 {
+				return es, err
+			}
+			continue // nothing within the block time
+		}
 		es, head, err := r.fetch(ctx, from, max)
 		if err != nil && r.isClosing() {
 			return nil, ErrClosed // the client was closed under the read

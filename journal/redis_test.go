@@ -493,3 +493,65 @@ func TestRedisOpenWhileOthersAppend(t *testing.T) {
 	close(stop)
 	<-done
 }
+
+// commandCalls reads how often Redis ran each command (INFO commandstats).
+func commandCalls(t testing.TB, srv *redistest.Server) map[string]int64 {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer c.Close()
+	info, err := c.Info(redisCtx(t), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	re := regexp.MustCompile(`(?m)^cmdstat_([a-z_|]+):calls=(\d+)`)
+	for _, m := range re.FindAllStringSubmatch(info, -1) {
+		var n int64
+		fmt.Sscan(m[2], &n)
+		out[m[1]] = n
+	}
+	return out
+}
+
+// A replica's applier reads on from the entry it read last: that read is one plain
+// XREAD from the entry's stream id, with no script and no index lookup (the read
+// script cost replicas most of their Redis time, docs/benchmarks.md).
+func TestRedisTailReadIsOneXREAD(t *testing.T) {
+	srv := redistest.Start(t)
+	reader, writer := openRedis(t, srv, "tail"), openRedis(t, srv, "tail")
+	ctx := redisCtx(t)
+	for i := range 40 {
+		if _, err := writer.Append(ctx, redisPayload(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, err := reader.Read(ctx, 1, 8) // from a seq this process knows nothing of: the script
+	if err != nil || len(es) != 8 {
+		t.Fatalf("Read(1, 8) = %d entries, %v", len(es), err)
+	}
+	before := commandCalls(t, srv)
+	next := uint64(9)
+	for reads := 0; next <= 40; reads++ {
+		es, err := reader.Read(ctx, next, 5)
+		if err != nil || len(es) == 0 || es[0].Seq != next || !bytes.Equal(es[0].Data, redisPayload(int(next-1))) {
+			t.Fatalf("Read(%d, 5) = %v, %v", next, es, err)
+		}
+		next = es[len(es)-1].Seq + 1
+	}
+	after := commandCalls(t, srv)
+	reads := after["xread"] - before["xread"]
+	if reads != 7 || after["evalsha_ro"] != before["evalsha_ro"] || after["eval_ro"] != before["eval_ro"] || after["xrange"] != before["xrange"] {
+		t.Fatalf("tailing 32 entries 5 at a time ran xread %d times (want 7), scripts %d, xrange %d",
+			reads, after["evalsha_ro"]-before["evalsha_ro"]+after["eval_ro"]-before["eval_ro"], after["xrange"]-before["xrange"])
+	}
+	// The writer reads on from its own appends the same way: it blocks in XREAD.
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if es, err := writer.Read(short, 41, 5); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("writer Read(41) past the end = %v, %v; want to block until the deadline", es, err)
+	}
+	if last := commandCalls(t, srv); last["xread"] != after["xread"]+1 || last["evalsha_ro"] != after["evalsha_ro"] {
+		t.Fatalf("writer's tail read ran xread %d times, read script %d times; want 1 and 0",
+			last["xread"]-after["xread"], last["evalsha_ro"]-after["evalsha_ro"])
+	}
+}

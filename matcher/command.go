@@ -254,27 +254,41 @@ func (c *Command) payloadOK() bool {
 	return false
 }
 
-// EncodeCommand is the journal encoding of a command.
+// EncodeCommand is the journal encoding of a command: the binary format of codec.go.
 func EncodeCommand(c Command) ([]byte, error) {
+	return encodeBinary(make([]byte, 0, 128), &c), nil
+}
+
+// EncodeCommandJSON is the JSON encoding that journals written before the binary
+// format hold; DecodeCommand reads both.
+func EncodeCommandJSON(c Command) ([]byte, error) {
 	return json.Marshal(c)
 }
 
-// DecodeCommand reads a journal entry strictly: unknown fields, trailing data, a
-// missing actor or a payload that does not match the kind are refused.
+// DecodeCommand reads a journal entry strictly, in the binary format or (journals
+// written before it) JSON: malformed data, unknown fields, trailing data, a missing
+// actor or a payload that does not match the kind are refused.
 func DecodeCommand(b []byte) (Command, error) {
 	var c Command
 	if len(b) > maxCommandBytes {
 		return c, errorf(CodeValidation, "command of %d bytes exceeds %d", len(b), maxCommandBytes)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return Command{}, errorf(CodeValidation, "decode command: %v", err)
-	}
-	// Not dec.More(): it reports false before a stray '}' or ']', which would let
-	// `{...}}` through. Only the end of the input may follow the command.
-	if _, err := dec.Token(); err != io.EOF {
-		return Command{}, errorf(CodeValidation, "decode command: trailing data")
+	if len(b) > 0 && b[0] == binaryMagic {
+		var fault string
+		if c, fault = decodeBinary(b); fault != "" {
+			return Command{}, errorf(CodeValidation, "decode command: %s", fault)
+		}
+	} else {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return Command{}, errorf(CodeValidation, "decode command: %v", err)
+		}
+		// Not dec.More(): it reports false before a stray '}' or ']', which would let
+		// `{...}}` through. Only the end of the input may follow the command.
+		if _, err := dec.Token(); err != io.EOF {
+			return Command{}, errorf(CodeValidation, "decode command: trailing data")
+		}
 	}
 	if c.Actor == "" {
 		return Command{}, errorf(CodeValidation, "command %q has no actor", c.Kind)

@@ -59,7 +59,11 @@ func TestDecodeCommand(t *testing.T) {
 	}
 	for _, c := range valid {
 		b := mustEncode(t, c)
-		for _, in := range [][]byte{b, append(append([]byte(" \n"), b...), " \r\n\t"...)} {
+		j, err := EncodeCommandJSON(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range [][]byte{b, j, append(append([]byte(" \n"), j...), " \r\n\t"...)} {
 			got, err := DecodeCommand(in)
 			if err != nil || !sameCommand(got, c) {
 				t.Fatalf("DecodeCommand(%s) = %+v, %v; want %+v", in, got, err, c)
@@ -219,9 +223,19 @@ func FuzzDecodeCommand(f *testing.F) {
 		"\xff\xfe{\"kind\":\"tick\"}", `{"KIND":"tick","Actor":"system"}`} {
 		f.Add([]byte(junk))
 	}
+	for _, c := range cmds {
+		j, err := EncodeCommandJSON(c)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(j)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if c, err := DecodeCommand(data); err == nil {
 			enc := mustEncode(t, c)
+			if data[0] == binaryMagic && !bytes.Equal(enc, data) {
+				t.Fatalf("binary record %x decodes but re-encodes as %x: two encodings of one command", data, enc)
+			}
 			c2, err := DecodeCommand(enc)
 			if err != nil {
 				t.Fatalf("re-encoded %s does not decode: %v", enc, err)

@@ -100,6 +100,21 @@ func runSimulation(t *testing.T, seed uint64, steps int) {
 	if got := replay(t, New(DefaultConfig()), s.log, 0); got != want {
 		t.Fatalf("seed %d: replay from empty gives %x, want %x", seed, got, want)
 	}
+	// A journal written before the binary format holds the same commands as JSON.
+	legacy := make([]recorded, len(s.log))
+	for i, r := range s.log {
+		c, err := DecodeCommand(r.data)
+		if err != nil {
+			t.Fatalf("seed %d: entry %d of the log does not decode: %v", seed, i+1, err)
+		}
+		if legacy[i].data, err = EncodeCommandJSON(c); err != nil {
+			t.Fatal(err)
+		}
+		legacy[i].timeMs = r.timeMs
+	}
+	if got := replay(t, New(DefaultConfig()), legacy, 0); got != want {
+		t.Fatalf("seed %d: replay of the log as JSON records gives %x, want %x", seed, got, want)
+	}
 	m, err := Restore(DefaultConfig(), snap)
 	if err != nil {
 		t.Fatal(err)
