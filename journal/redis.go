@@ -27,13 +27,12 @@ const (
 	// redisBatchBytesMax stops a batch from taking more appends: one script call runs
 	// alone on Redis's single thread, so it must stay short.
 	redisBatchBytesMax = 8 << 20
-	// redisWriters is how many batches one process has in flight. Redis fsyncs once per
-	// event-loop turn for every client served in it, so a second batch sent while the
-	// first waits for its fsync shares the next one instead of queueing behind it.
-	// BenchmarkRedisAppend64 on the 2-core development machine: 1 writer 60–87k
-	// appends/s, 2 writers 63–90k, 4 writers 78–100k: within the noise of a shared
-	// machine beyond 1. Two keep batches larger (less Redis CPU per append) than four.
-	redisWriters = 2
+	// One writer per process sends one batch at a time (its commit delay, see collect,
+	// assumes it is alone). BenchmarkRedisAppend64 on the 2-core development machine
+	// measured 1 writer 60–87k appends/s, 2 writers 63–90k, 4 writers 78–100k: within
+	// the noise of a shared machine. But every batch costs Redis a script call, an fsync
+	// and a wake-up of each replica's reader: with three replicas on one machine, one
+	// writer with the commit delay served 16k requests/s where two writers served 13k.
 	// redisIndexEvery: one entry in this many has its stream id in the seq index, so a
 	// read from a seq skips at most this many entries minus one, inside Redis.
 	redisIndexEvery = 64
@@ -155,8 +154,8 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 // run one at a time, so appenders in any number of processes get contiguous seqs, and
 // a batch is never half written (the script is flagged so that an out-of-memory Redis
 // refuses it before its first write). Within a process, Appends wait in a queue that
-// redisWriters writer goroutines empty, each sending up to MaxBatch waiting appends as
-// one call: group commit, as the file store does with its fsync.
+// one writer goroutine empties, sending up to MaxBatch waiting appends as one call:
+// group commit with a commit delay, as the file store does with its fsync.
 //
 // Redis answers a write only after its fsync when it runs with appendfsync always, and
 // sends every reply of an event-loop turn (reads included) after that turn's fsync: so
@@ -189,6 +188,8 @@ type Redis struct {
 
 	lastSeq atomic.Uint64
 	batches atomic.Uint64
+	reached chan struct{} // the queue holds waitFor appends (commit delay)
+	waitFor atomic.Int64
 
 	mu        sync.Mutex
 	closed    bool
@@ -250,6 +251,7 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		queue:   make(chan *redisReq, opts.MaxBatch),
 		closing: make(chan struct{}),
 		stopped: make(chan struct{}),
+		reached: make(chan struct{}, 1),
 	}
 	head, err := r.open(ctx, ro.Addr)
 	if err != nil {
@@ -257,12 +259,10 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		return nil, err
 	}
 	r.lastSeq.Store(head.seq)
-	r.writers.Add(redisWriters)
-	for range redisWriters {
-		var id [8]byte
-		_, _ = rand.Read(id[:])
-		go r.runWriter(r.keys.writerPrefix + hex.EncodeToString(id[:]))
-	}
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	r.writers.Add(1)
+	go r.runWriter(r.keys.writerPrefix + hex.EncodeToString(id[:]))
 	return r, nil
 }
 

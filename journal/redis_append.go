@@ -53,12 +53,8 @@ func (r *Redis) Append(ctx context.Context, data []byte) (Entry, error) {
 		deadline = d
 	}
 	q := &redisReq{data: data, deadline: deadline, res: make(chan redisResult, 1)}
-	select {
-	case r.queue <- q:
-	case <-ctx.Done():
-		return Entry{}, ctx.Err()
-	case <-r.closing:
-		return Entry{}, ErrClosed
+	if err := r.enqueue(ctx, q); err != nil {
+		return Entry{}, err
 	}
 	var giveUp error
 	select {
@@ -77,26 +73,78 @@ func (r *Redis) Append(ctx context.Context, data []byte) (Entry, error) {
 	return res.entry, res.err
 }
 
+// enqueue puts q in the writer's queue and tells a writer waiting for the queue to fill
+// (the commit delay) when it has.
+func (r *Redis) enqueue(ctx context.Context, q *redisReq) error {
+	select {
+	case r.queue <- q:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.closing:
+		return ErrClosed
+	}
+	if w := r.waitFor.Load(); w > 0 && int64(len(r.queue)) >= w {
+		select {
+		case r.reached <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
 // runWriter sends batches of queued appends, one at a time, until Close.
 func (r *Redis) runWriter(writerKey string) {
 	defer r.writers.Done()
 	var n uint64
+	var w redisWriterState
 	for {
 		select {
 		case <-r.closing:
 			return
 		case q := <-r.queue:
-			if batch := r.collect(q); len(batch) > 0 {
-				n++
-				r.send(writerKey, n, batch)
+			batch := r.collect(q, &w)
+			if len(batch) == 0 {
+				continue
 			}
+			n++
+			start := time.Now()
+			r.send(writerKey, n, batch)
+			w.sent(time.Since(start), len(batch)+len(r.queue))
 		}
 	}
 }
 
+// redisWriterState is the writer's memory of its last batches, for the commit delay.
+type redisWriterState struct {
+	expect int           // appends outstanding when the last batch was answered
+	rtt    time.Duration // moving average of one batch's round trip (with Redis's fsync)
+	timer  *time.Timer
+	// delayMax bounds the commit delay: commitDelayMax when 0 (tests set it).
+	delayMax time.Duration
+}
+
+func (w *redisWriterState) sent(rtt time.Duration, outstanding int) {
+	if w.rtt == 0 {
+		w.rtt = rtt
+	} else {
+		w.rtt += (rtt - w.rtt) / 8
+	}
+	w.expect = outstanding
+}
+
 // collect takes first and the appends queued behind it, within MaxBatch and
 // redisBatchBytesMax; it drops those given up and fails those past their deadline.
-func (r *Redis) collect(first *redisReq) []*redisReq {
+//
+// Like the file store's writer it may wait a little for more (the commit delay): the
+// appenders answered by one batch come back with their next commands while the next
+// batch is in flight, so without a wait the appenders split into groups that take
+// turns, each batch serving part of them. When fewer appends are queued than were
+// outstanding at the end of the last batch, it waits for the missing ones, at most a
+// quarter of a round trip and never more than commitDelayMax. One append at a time
+// never waits. Every batch costs Redis a script call, an fsync and a wake-up of every
+// replica's reader, so larger batches are what lets three replicas keep up with one
+// (docs/benchmarks.md, "Distributed mode").
+func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 	var batch []*redisReq
 	bytes := 0
 	now := time.Now()
@@ -110,16 +158,54 @@ func (r *Redis) collect(first *redisReq) []*redisReq {
 			bytes += len(q.data)
 		}
 	}
-	add(first)
-	for len(batch) < r.opts.MaxBatch && bytes < redisBatchBytesMax {
-		select {
-		case q := <-r.queue:
-			add(q)
-		default:
-			return batch
+	full := func() bool { return len(batch) >= r.opts.MaxBatch || bytes >= redisBatchBytesMax }
+	drain := func() {
+		for !full() {
+			select {
+			case q := <-r.queue:
+				add(q)
+			default:
+				return
+			}
 		}
 	}
+	add(first)
+	drain()
+	delayMax := w.delayMax
+	if delayMax == 0 {
+		delayMax = commitDelayMax
+	}
+	delay := min(w.rtt/commitDelayDivisor, delayMax)
+	if target := min(w.expect, r.opts.MaxBatch); len(batch) > 0 && len(batch) < target && !full() && delay > 0 {
+		r.waitQueue(w, target-len(batch), delay)
+		drain()
+	}
 	return batch
+}
+
+// waitQueue waits until n more appends are queued, for at most delay: the Append that
+// brings the queue to n signals r.reached (see File.waitQueue).
+func (r *Redis) waitQueue(w *redisWriterState, n int, delay time.Duration) {
+	select {
+	case <-r.reached: // stale, from an earlier wait
+	default:
+	}
+	r.waitFor.Store(int64(n))
+	defer r.waitFor.Store(0)
+	if len(r.queue) >= n {
+		return
+	}
+	if w.timer == nil {
+		w.timer = time.NewTimer(delay)
+	} else {
+		w.timer.Reset(delay)
+	}
+	defer w.timer.Stop()
+	select {
+	case <-r.reached:
+	case <-w.timer.C:
+	case <-r.closing:
+	}
 }
 
 // send appends batch with one script call (retried until the earliest deadline of the

@@ -1,0 +1,86 @@
+package journal
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// The Redis writer's commit delay (collect): it waits for the appends it expects, at
+// most a quarter of a round trip, and never when it expects no more than it has.
+
+func newCollectTest() *Redis {
+	return &Redis{
+		opts:    RedisOptions{MaxBatch: 64, AppendTimeout: time.Minute},
+		queue:   make(chan *redisReq, 64),
+		closing: make(chan struct{}),
+		reached: make(chan struct{}, 1),
+	}
+}
+
+func queued(t *testing.T, r *Redis, n int) {
+	t.Helper()
+	for range n {
+		q := &redisReq{deadline: time.Now().Add(time.Minute), res: make(chan redisResult, 1)}
+		if err := r.enqueue(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRedisCommitDelay(t *testing.T) {
+	first := func() *redisReq {
+		return &redisReq{deadline: time.Now().Add(time.Minute), res: make(chan redisResult, 1)}
+	}
+	t.Run("waits for the appends it expects", func(t *testing.T) {
+		r := newCollectTest()
+		// A delay of a quarter second, so that a busy machine cannot fail the test.
+		w := &redisWriterState{expect: 8, rtt: time.Second, delayMax: time.Second}
+		queued(t, r, 2)
+		go func() {
+			for r.waitFor.Load() == 0 { // until collect waits
+				time.Sleep(10 * time.Microsecond)
+			}
+			queued(t, r, 5)
+		}()
+		if b := r.collect(first(), w); len(b) != 8 {
+			t.Fatalf("collect took %d appends, want the 8 expected", len(b))
+		}
+	})
+	t.Run("gives up after the delay", func(t *testing.T) {
+		r := newCollectTest()
+		w := &redisWriterState{expect: 8, rtt: 8 * time.Millisecond} // delay 1 ms
+		queued(t, r, 2)
+		start := time.Now()
+		if b := r.collect(first(), w); len(b) != 3 {
+			t.Fatalf("collect took %d appends, want the 3 there", len(b))
+		}
+		if d := time.Since(start); d < time.Millisecond {
+			t.Fatalf("collect returned after %v, want it to wait the commit delay (1 ms) for the 5 missing", d)
+		}
+	})
+	t.Run("never waits when it has what it expects", func(t *testing.T) {
+		r := newCollectTest()
+		w := &redisWriterState{expect: 3, rtt: time.Hour}
+		queued(t, r, 2)
+		start := time.Now()
+		if b := r.collect(first(), w); len(b) != 3 || time.Since(start) > 500*time.Microsecond {
+			t.Fatalf("collect took %d appends in %v, want 3 at once", len(b), time.Since(start))
+		}
+		w = &redisWriterState{expect: 1, rtt: time.Hour} // one appender: no delay at all
+		start = time.Now()
+		if b := r.collect(first(), w); len(b) != 1 || time.Since(start) > 500*time.Microsecond {
+			t.Fatalf("collect with one appender took %d in %v, want 1 at once", len(b), time.Since(start))
+		}
+	})
+	t.Run("the round trip is a moving average", func(t *testing.T) {
+		var w redisWriterState
+		w.sent(8*time.Millisecond, 5)
+		for range 40 {
+			w.sent(time.Millisecond, 7)
+		}
+		if w.rtt < time.Millisecond || w.rtt > 1100*time.Microsecond || w.expect != 7 {
+			t.Fatalf("after 40 round trips of 1 ms: rtt %v, expect %d", w.rtt, w.expect)
+		}
+	})
+}
