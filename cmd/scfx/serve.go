@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -42,6 +43,29 @@ type serveConfig struct {
 	SnapshotMinInterval   time.Duration
 	TickEvery             time.Duration
 	ShutdownTimeout       time.Duration
+	GCPercent             int  // --gc-percent; applied when GCPercentSet or GOGC is unset
+	GCPercentSet          bool // given as a flag or SCFX_GC_PERCENT
+}
+
+// defaultGCPercent is serve's GOGC. The whole market lives in the heap and every
+// collection marks all of it: at the runtime's default of 100, collections took ~11%
+// of serve's CPU under POST load (docs/benchmarks.md). 400 collects a quarter as often
+// and lets the heap grow to about five times the live state; set GOMEMLIMIT to cap it,
+// or --gc-percent / GOGC to choose otherwise.
+const defaultGCPercent = 400
+
+// gcPercent is the GOGC serve sets, and whether it sets one: --gc-percent (or
+// SCFX_GC_PERCENT) when given; nothing when GOGC is in the environment (the runtime
+// has applied it); defaultGCPercent otherwise.
+func gcPercent(flag int, flagSet bool, gogcEnv string) (int, bool) {
+	switch {
+	case flagSet:
+		return flag, true
+	case gogcEnv != "":
+		return 0, false
+	default:
+		return defaultGCPercent, true
+	}
 }
 
 func durationEnv(name string, def time.Duration) time.Duration {
@@ -68,6 +92,8 @@ func serveCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Run scfx: API, journal, matcher and ledger (embedded chain by default)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, env := os.LookupEnv("SCFX_GC_PERCENT")
+			cfg.GCPercentSet = env || cmd.Flags().Changed("gc-percent")
 			return serve(cmd.Context(), cfg)
 		},
 	}
@@ -89,6 +115,7 @@ func serveCmd() *cobra.Command {
 	f.Uint64Var(&cfg.SnapshotEvery, "snapshot-every", uint64(intEnv("SCFX_SNAPSHOT_EVERY", node.DefaultSnapshotEvery)), "snapshot after this many entries (SCFX_SNAPSHOT_EVERY)")
 	f.DurationVar(&cfg.SnapshotMinInterval, "snapshot-min-interval", durationEnv("SCFX_SNAPSHOT_MIN_INTERVAL", 30*time.Second), "at most one periodic snapshot this often (SCFX_SNAPSHOT_MIN_INTERVAL)")
 	f.DurationVar(&cfg.TickEvery, "tick-every", durationEnv("SCFX_TICK_EVERY", time.Minute), "how often time moves maturities forward (SCFX_TICK_EVERY)")
+	f.IntVar(&cfg.GCPercent, "gc-percent", intEnv("SCFX_GC_PERCENT", defaultGCPercent), "Go GC target percentage (GOGC) for serve; -1 turns the collector off. Default 400 unless GOGC is set (SCFX_GC_PERCENT)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", durationEnv("SCFX_SHUTDOWN_TIMEOUT", 15*time.Second), "drain time on SIGINT/SIGTERM (SCFX_SHUTDOWN_TIMEOUT)")
 	return cmd
 }
@@ -133,6 +160,10 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	token, err := adminToken(cfg)
 	if err != nil {
 		return err
+	}
+	if pct, ok := gcPercent(cfg.GCPercent, cfg.GCPercentSet, os.Getenv("GOGC")); ok {
+		debug.SetGCPercent(pct)
+		log.Info("go collector", "gc_percent", pct)
 	}
 	sys, err := openSystem(ctx, cfg, log)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -634,5 +635,58 @@ func TestServeAdminTokenFromEnv(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "admin.token")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("admin.token with SCFX_ADMIN_TOKEN set: %v, want none", err)
+	}
+}
+
+// serve sets the collector's GOGC (defaultGCPercent) unless GOGC is in the
+// environment; --gc-percent and SCFX_GC_PERCENT override both.
+func TestServeGCPercent(t *testing.T) {
+	for _, c := range []struct {
+		flag    int
+		flagSet bool
+		gogc    string
+		want    int
+		sets    bool
+	}{
+		{defaultGCPercent, false, "", defaultGCPercent, true},
+		{defaultGCPercent, false, "150", 0, false},
+		{250, true, "150", 250, true},
+		{-1, true, "", -1, true},
+	} {
+		if got, sets := gcPercent(c.flag, c.flagSet, c.gogc); got != c.want || sets != c.sets {
+			t.Errorf("gcPercent(%d, %v, %q) = %d, %v; want %d, %v", c.flag, c.flagSet, c.gogc, got, sets, c.want, c.sets)
+		}
+	}
+	if testing.Short() {
+		t.Skip("the rest builds and runs the binary")
+	}
+	gogc := func(p *proc) string {
+		resp, err := http.Get(p.base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "go_gc_gogc_percent "); ok {
+				return v
+			}
+		}
+		t.Fatalf("/metrics has no go_gc_gogc_percent")
+		return ""
+	}
+	for _, c := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"GOGC="}, strconv.Itoa(defaultGCPercent)}, // whatever the test's environment holds
+		{[]string{"GOGC=150"}, "150"},
+		{[]string{"GOGC=150", "SCFX_GC_PERCENT=250"}, "250"},
+	} {
+		p := startServe(t, freeAddr(t), t.TempDir(), c.env...)
+		if got := gogc(p); got != c.want {
+			t.Errorf("serve with %q: go_gc_gogc_percent %s, want %s", c.env, got, c.want)
+		}
+		p.kill()
 	}
 }
