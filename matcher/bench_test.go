@@ -87,3 +87,34 @@ func ExampleDiscount() {
 	fmt.Println(Discount(100_000_000, 385, 90))
 	// Output: 949315
 }
+
+// BenchmarkApplyRawSubmit: one op is a journal record of POST /v1/receivables,
+// decoded and applied (with an Idempotency-Key, as clients send it): what every
+// replica does for every upload.
+func BenchmarkApplyRawSubmit(b *testing.B) {
+	w := newWorld(b)
+	cl := w.cluster(LevelNational)
+	core := w.core("AAA")
+	smes := make([]string, 64)
+	for i := range smes {
+		smes[i] = w.sme(cl, "specialized")
+	}
+	raw := make([][]byte, b.N)
+	for i := range raw {
+		c := w.submitCmd(core, 1_000_000, 90)
+		c.Actor = smes[i%len(smes)]
+		c.SubmitReceivable.InvoiceNumber = fmt.Sprintf("BENCH-%010d", i)
+		c.IdemKey, c.IdemHash = fmt.Sprintf("key-%d", i), "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		raw[i], _ = EncodeCommand(c)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w.seq++
+		if r := w.m.ApplyRaw(w.seq, w.nowMs, raw[i]); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+}

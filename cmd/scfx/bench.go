@@ -208,7 +208,7 @@ func benchCmd() *cobra.Command {
 					return err
 				}
 			}
-			res, err := runBench(ctx, strings.TrimRight(url, "/"), token, lc, mix)
+			res, err := runBench(ctx, url, token, lc, mix)
 			if err != nil {
 				return err
 			}
@@ -216,7 +216,7 @@ func benchCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&url, "url", "http://127.0.0.1:8080", "base URL of the scfx API")
+	f.StringVar(&url, "url", "http://127.0.0.1:8080", "base URL of the scfx API; several, comma-separated, to spread the connections over replicas (set up through the first)")
 	f.StringVar(&token, "token", envOr("SCFX_ADMIN_TOKEN", ""), "operator token (SCFX_ADMIN_TOKEN); default read from <data-dir>/admin.token")
 	f.StringVar(&dataDir, "data-dir", envOr("SCFX_DATA_DIR", "./data"), "data directory of the server, for its admin.token (SCFX_DATA_DIR)")
 	addLoadFlags(cmd, &lc)
@@ -241,11 +241,18 @@ func needsSetup(mix benchMix) bool {
 	return len(mix) != 1 || mix[0].op != opHealthz
 }
 
-// runBench sets up base through the API with the operator token and runs the load.
-func runBench(ctx context.Context, base, token string, lc loadConfig, mix benchMix) (benchResult, error) {
+// runBench sets up the target through the API with the operator token and runs the
+// load. urls is one base URL or several, comma-separated: replicas of one platform.
+// Connection i then loads replica i mod n, as a load balancer would spread them.
+func runBench(ctx context.Context, urls, token string, lc loadConfig, mix benchMix) (benchResult, error) {
+	bases, err := parseBases(urls)
+	if err != nil {
+		return benchResult{}, err
+	}
+	base := strings.Join(bases, ",")
 	client := newBenchClient(lc.Connections)
 	defer client.CloseIdleConnections()
-	t, err := setupTarget(ctx, client, base, token, lc.Connections, mix)
+	t, err := setupTarget(ctx, client, bases, token, lc.Connections, mix)
 	if err != nil {
 		return benchResult{}, err
 	}
@@ -254,6 +261,24 @@ func runBench(ctx context.Context, base, token string, lc loadConfig, mix benchM
 		return benchResult{}, fmt.Errorf("interrupted: %w", err)
 	}
 	return summarize(st, base, mix, lc), nil
+}
+
+// maxBenchTargets bounds --url's list.
+const maxBenchTargets = 64
+
+func parseBases(urls string) ([]string, error) {
+	var bases []string
+	for u := range strings.SplitSeq(urls, ",") {
+		u = strings.TrimRight(strings.TrimSpace(u), "/")
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return nil, fmt.Errorf("--url %q: want http:// or https:// base URLs, comma-separated", u)
+		}
+		bases = append(bases, u)
+	}
+	if len(bases) > maxBenchTargets {
+		return nil, fmt.Errorf("--url: %d base URLs, at most %d", len(bases), maxBenchTargets)
+	}
+	return bases, nil
 }
 
 // newBenchClient is one keep-alive transport sized to the connections: every
@@ -526,7 +551,8 @@ func jsonBody(v any) (io.Reader, error) {
 // lender) per connection, so that every connection has its own token, rate limit
 // and invoice numbers.
 type target struct {
-	base   string
+	base   string   // where setup goes: the first of bases
+	bases  []string // connection i loads bases[i % len(bases)]
 	client *http.Client
 	admin  string
 	prefix string
@@ -540,31 +566,46 @@ type target struct {
 }
 
 type benchConn struct {
+	base        string   // the replica this connection loads
 	sme, lender string   // tokens
 	pool        []string // receivables of sme, for get_receivable
 	invoice     uint64   // invoices posted; only this connection's goroutine touches it
 }
 
-func setupTarget(ctx context.Context, client *http.Client, base, admin string, conns int, mix benchMix) (*target, error) {
+func setupTarget(ctx context.Context, client *http.Client, bases []string, admin string, conns int, mix benchMix) (*target, error) {
 	now := time.Now().UTC()
 	t := &target{
-		base: base, client: client, admin: admin, prefix: runPrefix(), cycle: mix.cycle(),
+		base: bases[0], bases: bases, client: client, admin: admin, prefix: runPrefix(), cycle: mix.cycle(),
 		issue: now.Format(time.DateOnly), due: now.AddDate(0, 0, benchTermDays).Format(time.DateOnly),
 		conns: make([]benchConn, conns),
+	}
+	for i := range t.conns {
+		t.conns[i].base = bases[i%len(bases)]
 	}
 	if !needsSetup(mix) {
 		return t, nil
 	}
+	if err := t.setup(ctx, conns, mix); err != nil {
+		return nil, err
+	}
+	return t, t.awaitReplicas(ctx)
+}
+
+// setup makes the cluster, the core and every connection's participants through the
+// first base, and for get_receivable each connection's pool of receivables.
+func (t *target) setup(ctx context.Context, conns int, mix benchMix) error {
+	now := time.Now().UTC()
+	admin := t.admin
 	cluster, err := t.create(ctx, "/v1/clusters", admin, map[string]any{
 		"name": "bench " + t.prefix, "county_code": "330206", "level": "national", "industry": "汽车零部件",
 		"valid_until": now.AddDate(3, 0, 0).Format(time.DateOnly),
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	core, err := t.participant(ctx, map[string]any{"role": "core", "rating": "AAA"})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t.coreID = core.ID
 	err = parallel(ctx, conns, func(i int) error {
@@ -583,9 +624,66 @@ func setupTarget(ctx context.Context, client *http.Client, base, admin string, c
 		return nil
 	})
 	if err != nil || !mix.has(opGetReceivable) {
-		return t, err
+		return err
 	}
-	return t, parallel(ctx, conns, func(i int) error { return t.fillPool(ctx, i) })
+	return parallel(ctx, conns, func(i int) error { return t.fillPool(ctx, i) })
+}
+
+// awaitReplicas waits until every other base has applied what setup wrote through the
+// first (replicas apply the journal each at its own pace), so that no connection's
+// first request finds its token unknown.
+func (t *target) awaitReplicas(ctx context.Context) error {
+	if len(t.bases) == 1 {
+		return nil
+	}
+	want, err := t.appliedSeq(ctx, t.base)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(benchReplicaWait)
+	for _, b := range t.bases[1:] {
+		for {
+			seq, err := t.appliedSeq(ctx, b)
+			if err != nil {
+				return err
+			}
+			if seq >= want {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("setup: %s applied seq %d, not %d, after %v", b, seq, want, benchReplicaWait)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+const benchReplicaWait = 30 * time.Second
+
+func (t *target) appliedSeq(ctx context.Context, base string) (uint64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/node", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+t.admin)
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("setup: GET %s/v1/node: %w", base, err)
+	}
+	defer resp.Body.Close()
+	var n struct {
+		AppliedSeq *uint64 `json:"applied_seq"`
+	}
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, benchSetupBodyMax))
+	if err != nil || resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &n) != nil || n.AppliedSeq == nil {
+		return 0, fmt.Errorf("setup: GET %s/v1/node = %d %.300s (%v), want 200 with applied_seq", base, resp.StatusCode, raw, err)
+	}
+	return *n.AppliedSeq, nil
 }
 
 // fillPool posts benchPoolPerConn receivables as connection i's SME.
@@ -742,7 +840,7 @@ func (t *target) request(ctx context.Context, c *benchConn, op benchOp, seq uint
 	case opHealthz:
 		path, token = "/healthz", ""
 	}
-	req, err := http.NewRequestWithContext(ctx, method, t.base+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
 		return nil, err
 	}

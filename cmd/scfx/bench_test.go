@@ -4,14 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"math"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -300,4 +305,63 @@ func BenchmarkServeUnderLoad(t *testing.B) {
 		t.Fatalf("scfx bench: %v\n%s", err, errOut)
 	}
 	t.Log("\n" + out)
+}
+
+// scfx bench --url a,b: setup goes through the first URL, the run waits until every
+// other URL has applied it (GET /v1/node), and connection i loads URL i mod n.
+func TestBenchSeveralURLs(t *testing.T) {
+	type counts struct {
+		mu    sync.Mutex
+		paths map[string]int
+	}
+	const setupSeq = 1234
+	replica := func(seqs []uint64) (*httptest.Server, *counts) {
+		c := &counts{paths: map[string]int{}}
+		eng := baselineEngine()
+		var node atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c.mu.Lock()
+			c.paths[r.Method+" "+r.URL.Path]++
+			c.mu.Unlock()
+			if r.URL.Path == "/v1/node" {
+				// A replica behind the first: it reaches the setup's seq only at the
+				// last answer.
+				i := min(int(node.Add(1))-1, len(seqs)-1)
+				fmt.Fprintf(w, `{"applied_seq":%d}`, seqs[i])
+				return
+			}
+			eng.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		return srv, c
+	}
+	first, firstCounts := replica([]uint64{setupSeq})
+	second, secondCounts := replica([]uint64{7, 900, setupSeq})
+	lc := loadConfig{Connections: 4, Duration: 300 * time.Millisecond, Warmup: 0, Mix: "post_receivable=1"}
+	mix, err := lc.check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := runBench(context.Background(), first.URL+","+second.URL+"/", "admin", lc, mix)
+	if err != nil {
+		t.Fatalf("runBench over two URLs: %v", err)
+	}
+	if res.OK == 0 || res.Target != first.URL+","+second.URL {
+		t.Fatalf("result %+v", res)
+	}
+	if firstCounts.paths["POST /v1/participants"] != 5 || secondCounts.paths["POST /v1/participants"] != 0 || secondCounts.paths["POST /v1/clusters"] != 0 {
+		t.Errorf("setup calls: first %v, second %v; want all on the first", firstCounts.paths, secondCounts.paths)
+	}
+	if n := secondCounts.paths["GET /v1/node"]; n != 3 {
+		t.Errorf("the second URL was asked for its applied seq %d times, want 3 (until it reached the setup's)", n)
+	}
+	a, b := firstCounts.paths["POST /v1/receivables"], secondCounts.paths["POST /v1/receivables"]
+	if a == 0 || b == 0 || a+b < int(res.Requests) {
+		t.Errorf("receivables posted: %d to the first, %d to the second (%d requests measured); want both loaded", a, b, res.Requests)
+	}
+	for _, bad := range []string{"127.0.0.1:8080", "http://a,ftp://b", strings.Repeat("http://a,", maxBenchTargets) + "http://a"} {
+		if _, err := runBench(context.Background(), bad, "admin", lc, mix); err == nil || !strings.Contains(err.Error(), "--url") {
+			t.Errorf("runBench(%.40q) = %v, want a --url error", bad, err)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -465,17 +466,21 @@ func BenchmarkReplicas(t *testing.B) {
 	t.Run("embedded", func(t *testing.B) {
 		base, pid := startEmbeddedServe(t, flags...)
 		embedded = runBenchProcs(t, []string{base}, 64, duration, map[string]int{"scfx/embedded": pid})
+		logServerTimes(t, base)
 	})
 	t.Run("1-replica", func(t *testing.B) {
 		pf := startPlatform(t, 1, flags...)
 		stats := redisStats(t, pf.redis.Addr())
 		one = runBenchProcs(t, []string{pf.reps[0].base()}, 64, duration, pf.pids())
+		logServerTimes(t, pf.reps[0].base())
 		logRedisStats(t, stats, redisStats(t, pf.redis.Addr()), one.ok)
 	})
 	t.Run("3-replicas", func(t *testing.B) {
 		pf := startPlatform(t, 3, flags...)
 		stats := redisStats(t, pf.redis.Addr())
-		three = runBenchProcs(t, []string{pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base()}, 22, duration, pf.pids())
+		// One client over the three, as a load balancer would spread the connections.
+		three = runBenchProcs(t, []string{pf.reps[0].base() + "," + pf.reps[1].base() + "," + pf.reps[2].base()}, 64, duration, pf.pids())
+		logServerTimes(t, pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base())
 		logRedisStats(t, stats, redisStats(t, pf.redis.Addr()), three.ok)
 	})
 	if t.Failed() {
@@ -486,7 +491,7 @@ func BenchmarkReplicas(t *testing.B) {
 	for _, row := range []struct {
 		name, conns string
 		r           benchTotal
-	}{{"embedded `scfx serve`", "64", embedded}, {"1 replica, Redis", "64", one}, {"3 replicas, Redis", "3 × 22", three}} {
+	}{{"embedded `scfx serve`", "64", embedded}, {"1 replica, Redis", "64", one}, {"3 replicas, Redis", "64 over 3", three}} {
 		us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(row.r.ok, 1)) }
 		var all time.Duration
 		for _, d := range row.r.cpu {
@@ -496,7 +501,7 @@ func BenchmarkReplicas(t *testing.B) {
 			row.r.requests-row.r.ok, row.r.throughput, row.r.p50, row.r.p99, row.r.throughput/embedded.throughput,
 			us(row.r.cpu["scfx"]), us(row.r.cpu["redis"]), us(row.r.cpu["bench"]), us(all), row.r.other.Seconds())
 	}
-	t.Logf("%s, %s measured after a 2 s warmup, %d cores, serve flags %q; p50 and p99 of 3 replicas: the worst bench process's%s",
+	t.Logf("%s, %s measured after a 2 s warmup, %d cores, serve flags %q%s",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), duration, runtime.NumCPU(), flags, b.String())
 }
 
@@ -582,6 +587,49 @@ func logRedisStats(t testing.TB, before, after map[string][2]uint64, ok uint64) 
 		}
 	}
 	t.Logf("redis commands during the run:%s", b.String())
+}
+
+// logServerTimes logs, from each server's /metrics, the mean time of a journal append
+// and of a POST /v1/receivables inside the server, setup and warmup included: with the
+// client's latency they tell where a request's time goes.
+func logServerTimes(t testing.TB, bases ...string) {
+	t.Helper()
+	var b strings.Builder
+	for _, base := range bases {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Logf("%s/metrics: %v", base, err)
+			return
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		vals := map[string]float64{}
+		for line := range strings.SplitSeq(string(raw), "\n") {
+			name, v, ok := strings.Cut(line, " ")
+			if !ok || strings.HasPrefix(name, "#") {
+				continue
+			}
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				continue
+			}
+			switch {
+			case name == "scfx_journal_append_seconds_sum", name == "scfx_journal_append_seconds_count":
+				vals[name] += f
+			case strings.HasPrefix(name, "scfx_http_request_duration_seconds_") && strings.Contains(name, `route="/v1/receivables"`) && strings.Contains(name, `code="201"`):
+				if strings.HasPrefix(name, "scfx_http_request_duration_seconds_sum") {
+					vals["post_sum"] += f
+				} else if strings.HasPrefix(name, "scfx_http_request_duration_seconds_count") {
+					vals["post_count"] += f
+				}
+			}
+		}
+		ms := func(sum, n float64) float64 { return 1000 * sum / max(n, 1) }
+		fmt.Fprintf(&b, " %s: append %.2f ms mean (%.0f appends), POST /v1/receivables %.2f ms mean in the server;", base,
+			ms(vals["scfx_journal_append_seconds_sum"], vals["scfx_journal_append_seconds_count"]), vals["scfx_journal_append_seconds_count"],
+			ms(vals["post_sum"], vals["post_count"]))
+	}
+	t.Logf("server times:%s", b.String())
 }
 
 // runBenchProcs runs one `scfx bench --json` per base at once, adds them up, and
