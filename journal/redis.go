@@ -24,9 +24,10 @@ const (
 	redisDefaultMaxRecord     = 4 << 20
 	redisRecordLimit          = 64 << 20 // a Redis bulk string may hold 512 MiB; keep far below
 	redisDefaultAppendTimeout = 2 * time.Second
-	// redisBatchBytesMax stops a batch from taking more appends: one script call runs
-	// alone on Redis's single thread, so it must stay short.
-	redisBatchBytesMax = 8 << 20
+	// redisBatchBytesMax stops a batch from taking more appends (its first is always
+	// taken): one script call runs alone on Redis's single thread, so it must stay
+	// short, and a batch is one stream entry that readers take whole.
+	redisBatchBytesMax = 1 << 20
 	// One writer per process sends one batch at a time (its commit delay, see collect,
 	// assumes it is alone). BenchmarkRedisAppend64 on the 2-core development machine
 	// measured 1 writer 60–87k appends/s, 2 writers 63–90k, 4 writers 78–100k: within
@@ -126,9 +127,11 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 // All keys of a journal carry the hash tag {Stream}, so they live in one Cluster slot
 // and one Lua script may touch them all:
 //
-//	scfx:{S}:log        the stream; entry id <ms>-<seq>, one field "d" holding the data
+//	scfx:{S}:log        the stream; one entry per batch, id <ms>-<seq of its last record>,
+//	                    one field: "d" holding one record, or "b" holding several
 //	scfx:{S}:head       the id of the last entry appended ("<ms>-<seq>")
-//	scfx:{S}:idx        sorted set: seq → stream id of every 64th entry (seq 1, 65, ...)
+//	scfx:{S}:idx        sorted set: first seq → stream id of the entries that hold seq
+//	                    1, 65, 129, ... (every 64th)
 //	scfx:{S}:snapshots  hash: replica id → seq of the oldest snapshot it may restore
 //	scfx:{S}:w:<writer> the last batch of one writer, for 10 minutes (retries)
 //
@@ -140,17 +143,26 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 // takes ms = max(Redis TIME, the last entry's ms): ids, seqs and times all grow
 // together, whatever the clocks of the replicas do. Because a stream is ordered by id
 // and both halves grow together, it is ordered by seq too; but XRANGE needs a full id
-// to start from, and the ms of a seq is not computable. So every 64th entry's id is
-// kept in scfx:{S}:idx, written by the same script: a read from seq n finds the index
-// point at or below n (ZRANGE BYSCORE REV LIMIT 1, O(log n)) and XRANGEs from there,
-// skipping at most 63 entries inside Redis. A process reading on from the last entry
-// it saw (the applier does, every time) uses that entry's id and skips nothing.
+// to start from, and the ms of a seq is not computable. So the id of the entry that
+// holds every 64th seq is kept in scfx:{S}:idx, written by the same script: a read
+// from seq n finds the index point at or below n (ZRANGE BYSCORE REV LIMIT 1,
+// O(log n)) and XRANGEs from there, skipping fewer than 64 records (and the records of
+// one batch) inside Redis; the entry holding n is the first whose id's seq (its last
+// record's) is n or more. A process reading on from the last record it saw (the
+// applier does, every time) XREADs after that record's <ms>-<seq>, which is the id of
+// its entry or sorts inside it, and skips nothing.
 // (Ids <seq>-0 would give reads by seq for free, at the cost of the time in the id.)
 //
 // # Appends
 //
-// One script call appends a whole batch atomically: it reads the head, takes the next
-// seqs, XADDs each entry with its explicit id, updates the head and the index. Scripts
+// One script call appends a whole batch atomically as one stream entry: it reads the
+// head, takes the next seqs, XADDs the batch with the id of its last seq, updates the
+// head and the index. A batch of one record is field "d" with the record itself (as
+// every entry was before batches shared an entry, so older journals read the same);
+// a batch of n is field "b": uvarint n, then each record as a uvarint length and its
+// bytes. One entry per batch rather than per record is what lets three replicas keep
+// up: Redis's work (script, XADD, the replies to every replica's XREAD) and the
+// client's parsing are per entry (docs/benchmarks.md, "Distributed mode"). Scripts
 // run one at a time, so appenders in any number of processes get contiguous seqs, and
 // a batch is never half written (the script is flagged so that an out-of-memory Redis
 // refuses it before its first write). Within a process, Appends wait in a queue that

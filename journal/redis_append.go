@@ -2,6 +2,7 @@ package journal
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -209,17 +210,20 @@ func (r *Redis) waitQueue(w *redisWriterState, n int, delay time.Duration) {
 }
 
 // send appends batch with one script call (retried until the earliest deadline of the
-// batch) and answers each append.
+// batch) and answers each append. The batch is one stream entry: one record as field
+// d, several as field b (see encodeRedisBatch).
 func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	deadline := batch[0].deadline
-	args := make([]any, 0, 3+len(batch))
-	args = append(args, strconv.FormatUint(n, 10), redisIndexEvery, redisDedupTTL.Milliseconds())
 	for _, q := range batch {
 		if q.deadline.Before(deadline) {
 			deadline = q.deadline
 		}
-		args = append(args, q.data)
 	}
+	field, value := redisFieldRecord, batch[0].data
+	if len(batch) > 1 {
+		field, value = redisFieldBatch, encodeRedisBatch(batch)
+	}
+	args := []any{strconv.FormatUint(n, 10), redisIndexEvery, redisDedupTTL.Milliseconds(), len(batch), field, value}
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	keys := []string{r.keys.log, r.keys.head, r.keys.idx, writerKey}
@@ -240,6 +244,53 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	for i, q := range batch {
 		q.res <- redisResult{entry: es[i]}
 	}
+}
+
+// The fields of a stream entry: d holds one record (every entry of journals written
+// before batches were one entry), b a batch of records.
+const (
+	redisFieldRecord = "d"
+	redisFieldBatch  = "b"
+)
+
+// encodeRedisBatch is the value of field b: a uvarint count, then each record as a
+// uvarint length and its bytes.
+func encodeRedisBatch(batch []*redisReq) []byte {
+	size := binary.MaxVarintLen64
+	for _, q := range batch {
+		size += binary.MaxVarintLen64 + len(q.data)
+	}
+	b := make([]byte, 0, size)
+	b = binary.AppendUvarint(b, uint64(len(batch)))
+	for _, q := range batch {
+		b = binary.AppendUvarint(b, uint64(len(q.data)))
+		b = append(b, q.data...)
+	}
+	return b
+}
+
+// decodeRedisBatch splits the value of field b into its records, which share value's
+// memory (capacity capped, so an append to one cannot write over the next).
+func decodeRedisBatch(value []byte) ([][]byte, error) {
+	n, k := binary.Uvarint(value)
+	if k <= 0 || n < 2 || n > uint64(len(value)) {
+		return nil, fmt.Errorf("%w: stream batch of %d bytes has a bad count", ErrCorrupt, len(value))
+	}
+	value = value[k:]
+	out := make([][]byte, n)
+	for i := range out {
+		l, k := binary.Uvarint(value)
+		if k <= 0 || l > uint64(len(value)-k) {
+			return nil, fmt.Errorf("%w: stream batch record %d of %d is truncated", ErrCorrupt, i, n)
+		}
+		value = value[k:]
+		out[i] = value[:l:l]
+		value = value[l:]
+	}
+	if len(value) != 0 {
+		return nil, fmt.Errorf("%w: stream batch has %d bytes after its %d records", ErrCorrupt, len(value), n)
+	}
+	return out, nil
 }
 
 // runAppend runs the append script until it answers, a non-transient error, or ctx's
@@ -302,10 +353,12 @@ func mayHaveRun(err error) bool {
 	return true
 }
 
-// redisAppendScript appends a batch. KEYS: log, head, idx, writer. ARGV: batch token,
-// index every, dedup TTL (ms), then the data of each entry. It answers {ms, first seq}.
-// The shebang makes Redis 7 refuse it on out-of-memory before it runs, so it never
-// stops between two XADDs.
+// redisAppendScript appends a batch as one stream entry. KEYS: log, head, idx, writer.
+// ARGV: batch token, index every, dedup TTL (ms), the number of records n, the field
+// (d or b) and its value. The entry's id is <ms>-<seq of its last record>; the index
+// gets the entry, scored by its first seq, when one of its seqs is 1 more than a
+// multiple of "index every". It answers {ms, first seq}. The shebang makes Redis 7
+// refuse it on out-of-memory before it runs, so it never stops halfway.
 var redisAppendScript = redis.NewScript(`#!lua
 local prev = redis.call('GET', KEYS[4])
 if prev then
@@ -320,15 +373,14 @@ if head then
 end
 local t = redis.call('TIME')
 local ms = math.max(lastMs, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
-local every = tonumber(ARGV[2])
-local id
-for i = 4, #ARGV do
-  local seq = lastSeq + i - 3
-  id = string.format('%d-%d', ms, seq)
-  redis.call('XADD', KEYS[1], id, 'd', ARGV[i])
-  if (seq - 1) % every == 0 then redis.call('ZADD', KEYS[3], seq, id) end
+local every, n = tonumber(ARGV[2]), tonumber(ARGV[4])
+local first, last = lastSeq + 1, lastSeq + n
+local id = string.format('%d-%d', ms, last)
+redis.call('XADD', KEYS[1], id, ARGV[5], ARGV[6])
+if math.floor((last - 1) / every) > math.floor((first - 2) / every) then
+  redis.call('ZADD', KEYS[3], first, id)
 end
 redis.call('SET', KEYS[2], id)
-redis.call('SET', KEYS[4], string.format('%s %d %d', ARGV[1], ms, lastSeq + 1), 'PX', ARGV[3])
-return {ms, lastSeq + 1}
+redis.call('SET', KEYS[4], string.format('%s %d %d', ARGV[1], ms, first), 'PX', ARGV[3])
+return {ms, first}
 `)

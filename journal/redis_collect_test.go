@@ -84,3 +84,27 @@ func TestRedisCommitDelay(t *testing.T) {
 		}
 	})
 }
+
+// A batch's records round-trip, and each record's slice is capped: appending to one
+// never writes over the next.
+func TestRedisBatchEncoding(t *testing.T) {
+	reqs := []*redisReq{{data: []byte("first")}, {data: nil}, {data: []byte{0, 1, 2}}, {data: make([]byte, 300)}}
+	got, err := decodeRedisBatch(encodeRedisBatch(reqs))
+	if err != nil || len(got) != len(reqs) {
+		t.Fatalf("decode = %d records, %v", len(got), err)
+	}
+	for i, q := range reqs {
+		if string(got[i]) != string(q.data) || cap(got[i]) != len(got[i]) {
+			t.Fatalf("record %d = %q (cap %d), want %q with its capacity capped", i, got[i], cap(got[i]), q.data)
+		}
+	}
+	_ = append(got[0], 'X')
+	if string(got[1]) != "" || string(got[2]) != "\x00\x01\x02" {
+		t.Fatalf("appending to record 0 changed the next: %q %q", got[1], got[2])
+	}
+	for _, bad := range []string{"", "\x00", "\x01\x00", "\x02\x01a", "\x02\x01a\x01bc", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"} {
+		if _, err := decodeRedisBatch([]byte(bad)); err == nil {
+			t.Errorf("decodeRedisBatch(%q) accepted", bad)
+		}
+	}
+}

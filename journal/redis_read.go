@@ -67,7 +67,7 @@ func (r *Redis) fetch(ctx context.Context, from uint64, max int) ([]Entry, redis
 	if err != nil {
 		return nil, redisID{}, fmt.Errorf("journal: redis read from seq %d: %w", from, err)
 	}
-	if len(res)%2 != 1 {
+	if len(res)%3 != 1 {
 		return nil, redisID{}, fmt.Errorf("journal: redis read script answered %d values", len(res))
 	}
 	s, _ := res[0].(string)
@@ -75,14 +75,16 @@ func (r *Redis) fetch(ctx context.Context, from uint64, max int) ([]Entry, redis
 	if err != nil {
 		return nil, redisID{}, err
 	}
-	es := make([]Entry, 0, len(res)/2)
-	for i := 1; i < len(res); i += 2 {
+	var es []Entry
+	for i := 1; i < len(res); i += 3 {
 		id, _ := res[i].(string)
-		data, _ := res[i+1].(string)
-		if es, err = appendEntry(es, id, data); err != nil {
+		field, _ := res[i+1].(string)
+		value, _ := res[i+2].(string)
+		if es, err = appendStreamEntry(es, id, field, value); err != nil {
 			return nil, redisID{}, err
 		}
 	}
+	es = records(es, from, max)
 	if len(es) > 0 && es[0].Seq != from {
 		return nil, redisID{}, fmt.Errorf("journal: read from seq %d, before the first entry %d", from, es[0].Seq)
 	}
@@ -91,17 +93,42 @@ func (r *Redis) fetch(ctx context.Context, from uint64, max int) ([]Entry, redis
 	return es, head, nil
 }
 
-// appendEntry parses one stream entry onto es and checks that it follows the last one:
-// the next seq, a time not before it.
-func appendEntry(es []Entry, id, data string) ([]Entry, error) {
+// records keeps the records of es from seq from on, at most max of them.
+func records(es []Entry, from uint64, max int) []Entry {
+	i := firstFrom(es, from)
+	return es[i:min(len(es), i+max)]
+}
+
+// appendStreamEntry parses one stream entry — one record (field d) or a batch (field
+// b) — onto es and checks that its records follow the last one: the next seqs, a time
+// not before it.
+func appendStreamEntry(es []Entry, id, field, value string) ([]Entry, error) {
 	sid, err := parseRedisID(id)
 	if err != nil {
 		return nil, err
 	}
-	if n := len(es); n > 0 && (sid.seq != es[n-1].Seq+1 || sid.ms < es[n-1].TimeMs) {
-		return nil, fmt.Errorf("%w: stream entry %s after seq %d at %d ms", ErrCorrupt, id, es[n-1].Seq, es[n-1].TimeMs)
+	var datas [][]byte
+	switch field {
+	case redisFieldRecord:
+		datas = [][]byte{[]byte(value)}
+	case redisFieldBatch:
+		if datas, err = decodeRedisBatch([]byte(value)); err != nil {
+			return nil, fmt.Errorf("stream entry %s: %w", id, err)
+		}
+	default:
+		return nil, fmt.Errorf("%w: stream entry %s has field %q, want d or b", ErrCorrupt, id, field)
 	}
-	return append(es, Entry{Seq: sid.seq, TimeMs: sid.ms, Data: []byte(data)}), nil
+	if uint64(len(datas)) > sid.seq {
+		return nil, fmt.Errorf("%w: stream entry %s holds %d records", ErrCorrupt, id, len(datas))
+	}
+	first := sid.seq - uint64(len(datas)) + 1
+	if n := len(es); n > 0 && (first != es[n-1].Seq+1 || sid.ms < es[n-1].TimeMs) {
+		return nil, fmt.Errorf("%w: stream entry %s (from seq %d) after seq %d at %d ms", ErrCorrupt, id, first, es[n-1].Seq, es[n-1].TimeMs)
+	}
+	for i, d := range datas {
+		es = append(es, Entry{Seq: first + uint64(i), TimeMs: sid.ms, Data: d})
+	}
+	return es, nil
 }
 
 // took records what a read returned.
@@ -169,25 +196,37 @@ func (r *Redis) xread(head redisID, max int, block time.Duration) ([]Entry, erro
 	if err != nil {
 		return nil, fmt.Errorf("journal: redis XREAD after %s: %w", head, err)
 	}
-	es := []Entry{{Seq: head.seq, TimeMs: head.ms}} // a sentinel to check the first entry against
+	var es []Entry
 	for _, s := range streams {
 		for _, m := range s.Messages {
-			data, _ := m.Values["d"].(string)
-			if es, err = appendEntry(es, m.ID, data); err != nil {
-				return nil, err
+			if len(m.Values) != 1 {
+				return nil, fmt.Errorf("%w: stream entry %s has %d fields, want 1", ErrCorrupt, m.ID, len(m.Values))
+			}
+			for field, v := range m.Values {
+				value, _ := v.(string)
+				if es, err = appendStreamEntry(es, m.ID, field, value); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
-	es = es[1:]
+	// head is the id of the entry holding seq head.seq, or of a record inside a batch:
+	// the first entry after it may begin at or before head.seq+1, never after.
+	if len(es) > 0 && es[0].Seq > head.seq+1 {
+		return nil, fmt.Errorf("%w: the stream entry after %s begins at seq %d", ErrCorrupt, head, es[0].Seq)
+	}
+	es = records(es, head.seq+1, max)
 	r.took(es)
 	return es, nil
 }
 
-// redisReadScript reads from seq ARGV[1], up to ARGV[2] entries and about ARGV[4]
-// bytes. KEYS: log, idx, head. ARGV[3] is where to start in the stream (” = the index
-// point at or below the seq), ARGV[5] how many entries one XRANGE takes. It answers the
-// head's id, then id and data of each entry. It XRANGEs in small chunks so that large
-// records never pile up in the script's memory beyond a chunk.
+// redisReadScript reads the stream entries that hold seqs from ARGV[1] on, up to
+// ARGV[2] entries and about ARGV[4] bytes. KEYS: log, idx, head. ARGV[3] is where to
+// start in the stream (” = the index point at or below the seq), ARGV[5] how many
+// entries one XRANGE takes. It answers the head's id, then the id, field and value of
+// each entry (an entry's id carries the seq of its last record, so the entry holding
+// seq from is the first with an id seq at or above it). It XRANGEs in small chunks so
+// that large entries never pile up in the script's memory beyond a chunk.
 var redisReadScript = redis.NewScript(`#!lua flags=no-writes
 local from, max, bytesMax, chunk = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local start = ARGV[3]
@@ -200,8 +239,9 @@ while true do
   for _, e in ipairs(es) do
     if tonumber(string.match(e[1], '%-(%d+)$')) >= from then
       local d = e[2][2]
-      if (#out > 1 and bytes + #d > bytesMax) or #out > 2 * max then return out end
+      if (#out > 1 and bytes + #d > bytesMax) or #out > 3 * max then return out end
       out[#out + 1] = e[1]
+      out[#out + 1] = e[2][1]
       out[#out + 1] = d
       bytes = bytes + #d
     end
@@ -259,7 +299,8 @@ func (r *Redis) SafeTrimSeq(ctx context.Context) (uint64, error) {
 // Trim removes the entries below seq belowSeq (XTRIM MINID, exact) and their index
 // points. It refuses, with an error wrapping ErrTrimUnsafe, a belowSeq above
 // SafeTrimSeq; the check and the trim are one script, so a snapshot table that moves
-// meanwhile cannot be overtaken. It returns how many entries it removed.
+// meanwhile cannot be overtaken. A batch that holds belowSeq stays whole. It returns how
+// many stream entries (records or batches) it removed.
 func (r *Redis) Trim(ctx context.Context, belowSeq uint64) (int64, error) {
 	keys := []string{r.keys.log, r.keys.idx, r.keys.snapshots, r.keys.head}
 	n, err := redisTrimScript.Run(ctx, r.c, keys, belowSeq, redisIndexEvery).Int64()

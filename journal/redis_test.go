@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -553,5 +554,147 @@ func TestRedisTailReadIsOneXREAD(t *testing.T) {
 	if last := commandCalls(t, srv); last["xread"] != after["xread"]+1 || last["evalsha_ro"] != after["evalsha_ro"] {
 		t.Fatalf("writer's tail read ran xread %d times, read script %d times; want 1 and 0",
 			last["xread"]-after["xread"], last["evalsha_ro"]-after["evalsha_ro"])
+	}
+}
+
+// Concurrent appends share a stream entry (field b: the batch), and a reader that
+// knows nothing reads every record from any seq, inside a batch or at its start, with
+// any max; trimming below a seq inside a batch keeps the batch.
+func TestRedisBatchEntries(t *testing.T) {
+	const appenders, each = 64, 20
+	srv := redistest.Start(t)
+	j := openRedis(t, srv, "batch")
+	ctx := redisCtx(t)
+	if _, err := j.Append(ctx, []byte("alone")); err != nil { // one record: field d
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for a := range appenders {
+		wg.Go(func() {
+			for i := range each {
+				d := fmt.Appendf(nil, "a%d-%d", a, i)
+				if _, err := j.Append(ctx, d); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				want[string(d)] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	total := uint64(1 + appenders*each)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer c.Close()
+	msgs, err := c.XRange(ctx, "scfx:{batch}:log", "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := 0
+	for _, m := range msgs {
+		if _, ok := m.Values["b"]; ok {
+			batches++
+		} else if _, ok := m.Values["d"]; !ok || len(m.Values) != 1 {
+			t.Fatalf("stream entry %s = %v, want one field d or b", m.ID, m.Values)
+		}
+	}
+	if batches == 0 || uint64(len(msgs)) >= total || !strings.HasSuffix(msgs[len(msgs)-1].ID, fmt.Sprintf("-%d", total)) {
+		t.Fatalf("%d records in %d stream entries, %d of them batches, last id %s; want batches, the last id ending in -%d",
+			total, len(msgs), batches, msgs[len(msgs)-1].ID, total)
+	}
+	all := readAll(t, openRedis(t, srv, "batch"), 1, total)
+	checkOrder(t, all, 1)
+	for _, e := range all[1:] {
+		if !want[string(e.Data)] {
+			t.Fatalf("seq %d holds %q, appended never or twice", e.Seq, e.Data)
+		}
+		delete(want, string(e.Data))
+	}
+	// Every seq, read by an instance that knows nothing, with small maxes that cut
+	// batches; then read on from there (the tail path, from inside a batch).
+	for from := uint64(1); from <= total; from += 37 {
+		k := openRedis(t, srv, "batch")
+		es, err := k.Read(ctx, from, 3)
+		if err != nil || len(es) == 0 || len(es) > 3 || es[0].Seq != from || !bytes.Equal(es[0].Data, all[from-1].Data) {
+			t.Fatalf("Read(%d, 3) = %d entries, %v; want up to 3 from seq %d", from, len(es), err, from)
+		}
+		next := es[len(es)-1].Seq + 1
+		if next > total {
+			continue
+		}
+		es, err = k.Read(ctx, next, 1000)
+		if err != nil || es[0].Seq != next || es[len(es)-1].Seq > total {
+			t.Fatalf("Read(%d) after Read(%d, 3) = %d entries, %v", next, from, len(es), err)
+		}
+		checkOrder(t, es, next)
+		for _, e := range es {
+			if !bytes.Equal(e.Data, all[e.Seq-1].Data) {
+				t.Fatalf("seq %d read on from %d holds %q, want %q", e.Seq, next, e.Data, all[e.Seq-1].Data)
+			}
+		}
+	}
+	// Trim below a seq inside a batch: the batch stays, whole.
+	var inside uint64
+	for _, m := range msgs {
+		if _, ok := m.Values["b"]; ok {
+			_, last, _ := strings.Cut(m.ID, "-")
+			n, _ := strconv.ParseUint(last, 10, 64)
+			inside = n // the batch's last seq: the one before it is inside the batch too
+			break
+		}
+	}
+	if err := j.PublishSnapshot(ctx, "r1", inside); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Trim(ctx, inside); err != nil {
+		t.Fatal(err)
+	}
+	es, err := openRedis(t, srv, "batch").Read(ctx, inside-1, 2)
+	if err != nil || len(es) != 2 || es[0].Seq != inside-1 || !bytes.Equal(es[0].Data, all[inside-2].Data) {
+		t.Fatalf("Read(%d) after Trim(%d) = %d entries, %v; want the trimmed batch's records kept", inside-1, inside, len(es), err)
+	}
+}
+
+// A stream entry that is not a well-formed record or batch is ErrCorrupt to a reader,
+// though its id follows the last entry's.
+func TestRedisCorruptBatch(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := redisCtx(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer c.Close()
+	for i, tc := range []struct {
+		records uint64 // the seqs the entry's id claims
+		values  map[string]any
+	}{
+		{2, map[string]any{"b": "\x02\x01a"}},          // two records announced, one there
+		{1, map[string]any{"b": "\x01\x01a"}},          // a batch of one
+		{2, map[string]any{"b": "\x02\x01a\x01bjunk"}}, // bytes after the records
+		{1, map[string]any{"x": "data"}},               // unknown field
+		{2, map[string]any{"b": "\x02\x01a\x01b"}},     // well formed: read back
+	} {
+		stream := fmt.Sprintf("bad%d", i)
+		j := openRedis(t, srv, stream)
+		e, err := j.Append(ctx, []byte("one"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := fmt.Sprintf("%d-%d", e.TimeMs, e.Seq+tc.records)
+		if err := c.XAdd(ctx, &redis.XAddArgs{Stream: "scfx:{" + stream + "}:log", ID: id, Values: tc.values}).Err(); err != nil {
+			t.Fatal(err)
+		}
+		c.Set(ctx, "scfx:{"+stream+"}:head", id, 0)
+		for name, k := range map[string]*journal.Redis{"the appender (tail read)": j, "a new instance": openRedis(t, srv, stream)} {
+			es, err := k.Read(ctx, e.Seq+1, 10)
+			if i == 4 {
+				if err != nil || len(es) != 2 || string(es[0].Data) != "a" || string(es[1].Data) != "b" || es[1].Seq != e.Seq+2 {
+					t.Errorf("%s: Read of a well-formed batch = %v, %v", name, es, err)
+				}
+			} else if !errors.Is(err, journal.ErrCorrupt) {
+				t.Errorf("%s: Read of stream entry %q = %v, %v; want ErrCorrupt", name, tc.values, es, err)
+			}
+		}
 	}
 }
