@@ -127,3 +127,28 @@ func TestCodecRefusesMalformed(t *testing.T) {
 		}
 	}
 }
+
+// ApplyRawUnanswered leaves out of the result what only a response needs — a
+// receivable's score and anchors — except for a command with an Idempotency-Key: its
+// record must answer a retry on this replica exactly as the replica that took the
+// request answered it.
+func TestApplyRawUnanswered(t *testing.T) {
+	w := newWorld(t)
+	a, core := w.sme("", ""), w.core("AAA")
+	plain := w.submitCmd(core, 1000, 90)
+	plain.Actor = a
+	w.seq++
+	r := w.m.ApplyRawUnanswered(w.seq, w.nowMs, mustEncode(t, plain))
+	if r.Err != nil || r.Receivable == nil || r.Score != nil || r.Anchors != nil {
+		t.Fatalf("unanswered submit = %+v, want the receivable without score and anchors", r)
+	}
+	keyed := w.submitCmd(core, 2000, 90)
+	keyed.Actor, keyed.IdemKey, keyed.IdemHash = a, "k1", "h1"
+	w.seq++
+	first := w.m.ApplyRawUnanswered(w.seq, w.nowMs, mustEncode(t, keyed))
+	w.seq++
+	again := w.m.ApplyRaw(w.seq, w.nowMs, mustEncode(t, keyed))
+	if first.Score == nil || !again.Replayed || again.Score == nil || again.Score.Total != first.Score.Total || again.Receivable.ID != first.Receivable.ID {
+		t.Fatalf("keyed submit applied unanswered = %+v; its retry = %+v; want both whole", first, again)
+	}
+}

@@ -187,12 +187,25 @@ func (m *Matcher) Ledger() *LedgerConfig {
 // ApplyRaw decodes a journal record and applies it. A record that does not decode
 // still takes its sequence: it is applied as a rejected command.
 func (m *Matcher) ApplyRaw(seq uint64, timeMs int64, data []byte) Result {
+	return m.applyRaw(seq, timeMs, data, true)
+}
+
+// ApplyRawUnanswered applies a record whose result no caller here waits for: another
+// replica's command, or a replay. The state changes exactly as with ApplyRaw —
+// idempotency records, which a retry on this replica answers from, are whole — but
+// what only a response needs is not computed: a receivable's score and anchors are
+// left out of the result. Every replica applies every entry, and most are not its own.
+func (m *Matcher) ApplyRawUnanswered(seq uint64, timeMs int64, data []byte) Result {
+	return m.applyRaw(seq, timeMs, data, false)
+}
+
+func (m *Matcher) applyRaw(seq uint64, timeMs int64, data []byte, answered bool) Result {
 	cmd, err := DecodeCommand(data)
 	if err != nil {
 		m.advance(seq, timeMs)
 		return Result{Seq: seq, Err: asError(err)}
 	}
-	return m.Apply(Entry{Seq: seq, TimeMs: timeMs, Cmd: cmd})
+	return m.apply(Entry{Seq: seq, TimeMs: timeMs, Cmd: cmd}, answered)
 }
 
 func asError(err error) *Error {
@@ -216,7 +229,9 @@ func (m *Matcher) advance(seq uint64, timeMs int64) {
 
 // Apply applies one entry. A rejected command returns its error and changes nothing
 // but the applied sequence and the clock.
-func (m *Matcher) Apply(e Entry) Result {
+func (m *Matcher) Apply(e Entry) Result { return m.apply(e, true) }
+
+func (m *Matcher) apply(e Entry, answered bool) Result {
 	m.advance(e.Seq, e.TimeMs)
 	c := &e.Cmd
 	var idemKey string
@@ -237,7 +252,7 @@ func (m *Matcher) Apply(e Entry) Result {
 	if err != nil {
 		return Result{Seq: e.Seq, Err: err}
 	}
-	if r.Receivable != nil {
+	if r.Receivable != nil && (answered || idemKey != "") {
 		sc := m.ScoreOf(r.Receivable)
 		r.Score, r.Anchors = &sc, m.Anchors(r.Receivable)
 	}

@@ -215,7 +215,7 @@ func (n *Node) applyBatch(es []journal.Entry) {
 		if e.Seq != n.m.AppliedSeq()+1 {
 			continue // a read that overlapped one already applied
 		}
-		origin, ticket, res := applyEntry(n.m, e)
+		origin, ticket, res := applyEntry(n.m, e, n.origin)
 		leaves = leaves || res.NewLeaves > 0 || res.NewRegs > 0
 		if origin == n.origin {
 			out = append(out, delivery{ticket, res})
@@ -383,7 +383,7 @@ func (n *Node) replayTo(m *matcher.Matcher, seq uint64) error {
 				break
 			}
 			if e.Seq == m.AppliedSeq()+1 {
-				applyEntry(m, e)
+				applyEntry(m, e, "")
 			}
 		}
 	}
@@ -412,13 +412,19 @@ func (n *Node) writeFrom(m *matcher.Matcher) error {
 }
 
 // applyEntry applies one journal entry: the command inside its envelope, or the raw
-// bytes when there is no envelope (applied, and refused, as such).
-func applyEntry(m *matcher.Matcher, e journal.Entry) (origin string, ticket uint64, res matcher.Result) {
+// bytes when there is no envelope (applied, and refused, as such). Entries that self
+// (this node's origin) appended get their whole result, for the Submit waiting on it;
+// the others are applied unanswered (matcher.ApplyRawUnanswered: the same state,
+// without what only a response needs).
+func applyEntry(m *matcher.Matcher, e journal.Entry, self string) (origin string, ticket uint64, res matcher.Result) {
 	origin, ticket, cmd, err := decodeEnvelope(e.Data)
 	if err != nil {
 		cmd, origin = e.Data, ""
 	}
-	return origin, ticket, m.ApplyRaw(e.Seq, e.TimeMs, cmd)
+	if self != "" && origin == self {
+		return origin, ticket, m.ApplyRaw(e.Seq, e.TimeMs, cmd)
+	}
+	return origin, ticket, m.ApplyRawUnanswered(e.Seq, e.TimeMs, cmd)
 }
 
 // Snapshot writes a snapshot of the state as applied now and waits for it. It
