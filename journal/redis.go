@@ -133,6 +133,7 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 //	scfx:{S}:idx        sorted set: first seq → stream id of the entries that hold seq
 //	                    1, 65, 129, ... (every 64th)
 //	scfx:{S}:snapshots  hash: replica id → seq of the oldest snapshot it may restore
+//	scfx:{S}:format     the journal format of the newest replica that opened it (redisFormat)
 //	scfx:{S}:w:<writer> the last batch of one writer, for 10 minutes (retries)
 //
 // # Why ids are <ms>-<seq>
@@ -212,12 +213,12 @@ type Redis struct {
 var _ Journal = (*Redis)(nil)
 
 type redisKeys struct {
-	log, head, idx, snapshots, writerPrefix string
+	log, head, idx, snapshots, format, writerPrefix string
 }
 
 func newRedisKeys(stream string) redisKeys {
 	p := "scfx:{" + stream + "}:"
-	return redisKeys{log: p + "log", head: p + "head", idx: p + "idx", snapshots: p + "snapshots", writerPrefix: p + "w:"}
+	return redisKeys{log: p + "log", head: p + "head", idx: p + "idx", snapshots: p + "snapshots", format: p + "format", writerPrefix: p + "w:"}
 }
 
 // redisID is a stream id, <ms>-<seq>.
@@ -293,7 +294,41 @@ func (r *Redis) open(ctx context.Context, addr string) (redisID, error) {
 	if err := r.checkDurability(ctx, addr); err != nil {
 		return redisID{}, err
 	}
+	if err := r.claimFormat(ctx); err != nil {
+		return redisID{}, err
+	}
 	return r.readHead(ctx)
+}
+
+// redisFormat is the journal format this code writes: 2 = a batch is one stream entry
+// (field b), records are binary commands. 1 (or no format key) = one entry per record.
+// Every replica must read what every other writes, so a replica refuses a journal
+// whose format is newer than its own, and marks the journal with its own format, so
+// that an older replica (one that checks) refuses it in turn (docs/operations.md,
+// "Upgrades").
+const redisFormat = 2
+
+func (r *Redis) claimFormat(ctx context.Context) error {
+	v, err := r.c.Get(ctx, r.keys.format).Result()
+	have := int64(1)
+	switch {
+	case errors.Is(err, redis.Nil):
+	case err != nil:
+		return fmt.Errorf("journal: redis read %s: %w", r.keys.format, err)
+	default:
+		if have, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return fmt.Errorf("%w: %s is %q, not a format number", ErrCorrupt, r.keys.format, v)
+		}
+	}
+	if have > redisFormat {
+		return fmt.Errorf("journal: %s is written in format %d, and this scfx reads formats up to %d: upgrade it", r.keys.log, have, redisFormat)
+	}
+	if have < redisFormat {
+		if err := r.c.Set(ctx, r.keys.format, redisFormat, 0).Err(); err != nil {
+			return fmt.Errorf("journal: redis write %s: %w", r.keys.format, err)
+		}
+	}
+	return nil
 }
 
 // readHead reads the head and checks it against the stream's own last id: a head and

@@ -698,3 +698,27 @@ func TestRedisCorruptBatch(t *testing.T) {
 		}
 	}
 }
+
+// The journal carries its format: a replica marks it with its own, and refuses one
+// written in a newer format than it reads (mixed releases would diverge).
+func TestRedisFormat(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := redisCtx(t)
+	openRedis(t, srv, "fmt")
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer c.Close()
+	if v, err := c.Get(ctx, "scfx:{fmt}:format").Result(); err != nil || v != "2" {
+		t.Fatalf("GET scfx:{fmt}:format = %q, %v; want 2", v, err)
+	}
+	for v, want := range map[string]string{"3": "format 3", "x": "not a format number"} {
+		c.Set(ctx, "scfx:{fmt}:format", v, 0)
+		if _, err := journal.OpenRedis(ctx, journal.RedisOptions{URL: srv.URL(), Stream: "fmt"}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("OpenRedis with format %q = %v, want an error saying %q", v, err, want)
+		}
+	}
+	c.Set(ctx, "scfx:{fmt}:format", "1", 0) // an older journal: taken over
+	openRedis(t, srv, "fmt")
+	if v, _ := c.Get(ctx, "scfx:{fmt}:format").Result(); v != "2" {
+		t.Fatalf("format after opening a format-1 journal = %q, want 2", v)
+	}
+}
