@@ -7,7 +7,8 @@ import (
 )
 
 // The Redis writer's commit delay (collect): it waits for the appends it expects, at
-// most a quarter of a round trip, and never when it expects no more than it has.
+// most one round trip (and redisCommitDelayMax), and never when it expects no more
+// than it has.
 
 func newCollectTest() *Redis {
 	return &Redis{
@@ -34,7 +35,7 @@ func TestRedisCommitDelay(t *testing.T) {
 	}
 	t.Run("waits for the appends it expects", func(t *testing.T) {
 		r := newCollectTest()
-		// A delay of a quarter second, so that a busy machine cannot fail the test.
+		// A delay of a second, so that a busy machine cannot fail the test.
 		w := &redisWriterState{expect: 8, rtt: time.Second, delayMax: time.Second}
 		queued(t, r, 2)
 		go func() {
@@ -49,7 +50,7 @@ func TestRedisCommitDelay(t *testing.T) {
 	})
 	t.Run("gives up after the delay", func(t *testing.T) {
 		r := newCollectTest()
-		w := &redisWriterState{expect: 8, rtt: 8 * time.Millisecond} // delay 1 ms
+		w := &redisWriterState{expect: 8, rtt: time.Millisecond} // delay: one round trip, 1 ms
 		queued(t, r, 2)
 		start := time.Now()
 		if b := r.collect(first(), w); len(b) != 3 {
@@ -57,6 +58,17 @@ func TestRedisCommitDelay(t *testing.T) {
 		}
 		if d := time.Since(start); d < time.Millisecond {
 			t.Fatalf("collect returned after %v, want it to wait the commit delay (1 ms) for the 5 missing", d)
+		}
+	})
+	t.Run("never longer than redisCommitDelayMax", func(t *testing.T) {
+		r := newCollectTest()
+		w := &redisWriterState{expect: 8, rtt: time.Hour} // Redis slow or down
+		start := time.Now()
+		if b := r.collect(first(), w); len(b) != 1 {
+			t.Fatalf("collect took %d appends, want 1", len(b))
+		}
+		if d := time.Since(start); d < redisCommitDelayMax || d > time.Second {
+			t.Fatalf("collect returned after %v, want redisCommitDelayMax (%v)", d, redisCommitDelayMax)
 		}
 	})
 	t.Run("never waits when it has what it expects", func(t *testing.T) {
