@@ -165,6 +165,10 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		debug.SetGCPercent(pct)
 		log.Info("go collector", "gc_percent", pct)
 	}
+	if limit, ok := memoryLimit(os.Getenv("GOMEMLIMIT"), memoryAvailable()); ok {
+		debug.SetMemoryLimit(limit)
+		log.Info("go soft memory limit", "bytes", limit)
+	}
 	sys, err := openSystem(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -660,21 +661,7 @@ func TestServeGCPercent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the rest builds and runs the binary")
 	}
-	gogc := func(p *proc) string {
-		resp, err := http.Get(p.base + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		for line := range strings.SplitSeq(string(b), "\n") {
-			if v, ok := strings.CutPrefix(line, "go_gc_gogc_percent "); ok {
-				return v
-			}
-		}
-		t.Fatalf("/metrics has no go_gc_gogc_percent")
-		return ""
-	}
+	gogc := func(p *proc) string { return metricValue(t, p, "go_gc_gogc_percent") }
 	for _, c := range []struct {
 		env  []string
 		want string
@@ -689,4 +676,77 @@ func TestServeGCPercent(t *testing.T) {
 		}
 		p.kill()
 	}
+}
+
+// metricValue is the value of an unlabelled metric in p's /metrics.
+func metricValue(t *testing.T, p *proc, name string) string {
+	t.Helper()
+	resp, err := http.Get(p.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	t.Fatalf("/metrics has no %s", name)
+	return ""
+}
+
+// serve sets a soft memory limit of 3/4 of the memory it may use (its cgroup's
+// limit, else the machine's) unless GOMEMLIMIT is set: with GOGC 400 the heap may
+// grow to five times the live state.
+func TestServeMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{{"max\n", 0, false}, {"8589934592\n", 8589934592, true}, {"9223372036854771712\n", 0, false}, {"", 0, false}, {"-1", 0, false}} {
+		if n, ok := parseCgroupLimit(c.in); n != c.want || ok != c.ok {
+			t.Errorf("parseCgroupLimit(%q) = %d, %v; want %d, %v", c.in, n, ok, c.want, c.ok)
+		}
+	}
+	for in, want := range map[string]int64{
+		"MemFree: 1 kB\nMemTotal:       24684092 kB\n": 24684092 * 1024,
+		"MemTotal: 12 MB\n":                            0,
+		"nothing\n":                                    0,
+	} {
+		if got := parseMemTotal(bufio.NewScanner(strings.NewReader(in))); got != want {
+			t.Errorf("parseMemTotal(%q) = %d, want %d", in, got, want)
+		}
+	}
+	if n, ok := memoryLimit("", 8<<30); !ok || n != 6<<30 {
+		t.Errorf("memoryLimit(no GOMEMLIMIT, 8 GiB) = %d, %v; want 6 GiB", n, ok)
+	}
+	if _, ok := memoryLimit("2GiB", 8<<30); ok {
+		t.Errorf("memoryLimit with GOMEMLIMIT set: want none set by serve")
+	}
+	if _, ok := memoryLimit("", 0); ok {
+		t.Errorf("memoryLimit with nothing known: want none")
+	}
+	avail := memoryAvailable()
+	if avail <= 0 {
+		t.Fatalf("memoryAvailable() = %d on this Linux machine, want its memory", avail)
+	}
+	if testing.Short() {
+		t.Skip("the rest builds and runs the binary")
+	}
+	p := startServe(t, freeAddr(t), t.TempDir(), "GOMEMLIMIT=")
+	if got, want := metricValue(t, p, "go_gc_gomemlimit_bytes"), int64(float64(avail)*memoryLimitShare); got != strconv.FormatInt(want, 10) && !sameFloat(got, want) {
+		t.Errorf("serve without GOMEMLIMIT: go_gc_gomemlimit_bytes %s, want %d", got, want)
+	}
+	p.kill()
+	p = startServe(t, freeAddr(t), t.TempDir(), "GOMEMLIMIT=3GiB")
+	if got := metricValue(t, p, "go_gc_gomemlimit_bytes"); !sameFloat(got, 3<<30) {
+		t.Errorf("serve with GOMEMLIMIT=3GiB: go_gc_gomemlimit_bytes %s, want %d", got, int64(3<<30))
+	}
+}
+
+// sameFloat: a metric printed as a float (1.2e+10) equals n.
+func sameFloat(s string, n int64) bool {
+	f, err := strconv.ParseFloat(s, 64)
+	return err == nil && int64(f) == n
 }
