@@ -67,7 +67,7 @@ func runBadCases(t *testing.T, e *testEnv, cases []badCase) {
 type badInputWorld struct {
 	*authzMarket
 	e           *testEnv
-	S           receivableView // financeable, 10 days to run: too short to list
+	S           ReceivableView // financeable, 10 days to run: too short to list
 	M2          string         // a funded match
 	usedSalt    common.Hash    // a salt smeA already used on F
 	remainingF  int64

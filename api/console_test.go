@@ -238,7 +238,7 @@ func TestConsoleNoMarkupFromData(t *testing.T) {
 // invoice still waiting for the core's confirmation.
 type consoleMarket struct {
 	core, sme1, sme2, lender *testParty
-	root, child, pending     receivableView
+	root, child, pending     ReceivableView
 	match                    matchView
 }
 

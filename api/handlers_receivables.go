@@ -66,7 +66,7 @@ func (s *Server) listReceivables(c *gin.Context) {
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
 		p := m.Receivables(actorOf(c), matcher.Status(status), cursor, limit)
-		return viewPage(p, func(r *matcher.Receivable) receivableView { return viewReceivable(m, r) }), nil
+		return viewPage(p, func(r *matcher.Receivable) ReceivableView { return viewReceivable(m, r) }), nil
 	})
 }
 

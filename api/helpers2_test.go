@@ -77,7 +77,7 @@ type authzMarket struct {
 	cluster                  clusterView
 	smeA, smeB, coreA, coreB *testParty
 	lenderA, lenderB         *testParty
-	R, P, F, C, Q            receivableView
+	R, P, F, C, Q            ReceivableView
 	L, LR, M                 string
 	OA, OB, OC               offerView
 	callers                  map[string]*testParty // by name, the operator included

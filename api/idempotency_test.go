@@ -223,7 +223,7 @@ func TestIdempotencyKeysPerCaller(t *testing.T) {
 	if b.Header.Get("Idempotent-Replayed") != "" || a.decodeID(t) == b.decodeID(t) {
 		t.Fatalf("smeB's request was answered with smeA's: %s / %s", a, b)
 	}
-	var rb receivableView
+	var rb ReceivableView
 	b.decode(t, &rb)
 	if rb.HolderID != smeB.ID {
 		t.Fatalf("smeB's receivable is held by %s", rb.HolderID)

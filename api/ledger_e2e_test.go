@@ -71,7 +71,7 @@ func TestLedgerRealLifecycle(t *testing.T) {
 	}
 
 	// The duplicate: refOf shows the other platform's ref, the receivable is refused.
-	var dup receivableView
+	var dup ReceivableView
 	e.postJSON(sme1.Token, "/v1/receivables", map[string]any{
 		"debtor_id": core.ID, "invoice_number": dupInvoice, "amount": int64(50_000_000), "currency": "CNY",
 		"issue_date": e.date(0), "due_date": e.date(90),
@@ -131,7 +131,7 @@ func TestLedgerRealLifecycle(t *testing.T) {
 }
 
 // waitStatus polls GET /v1/receivables/{id} until it is want, for at most ledgerWait.
-func (e *testEnv) waitStatus(token, id string, want matcher.Status) receivableView {
+func (e *testEnv) waitStatus(token, id string, want matcher.Status) ReceivableView {
 	e.t.Helper()
 	deadline := time.Now().Add(ledgerWait)
 	for {

@@ -132,7 +132,7 @@ func TestLifecycle(t *testing.T) {
 	e.settleLedger()
 	r1, r2, r3 = e.receivable(sme1.Token, r1.ID), e.receivable(sme2.Token, r2.ID), e.receivable(sme3.Token, r3.ID)
 	for i, c := range []struct {
-		r              receivableView
+		r              ReceivableView
 		tier           int
 		holder, parent string
 		amount, remain int64
@@ -196,7 +196,7 @@ func TestLifecycle(t *testing.T) {
 		m      matchView
 		band   string
 		holder *testParty
-		r      receivableView
+		r      ReceivableView
 	}{{m1, l1.Listing.ScoreBand, sme1, r1}, {m2, l2.Listing.ScoreBand, sme2, r2}, {m3, l3.Listing.ScoreBand, sme3, r3}}
 	var reserved int64
 	for _, c := range matched {
@@ -254,7 +254,7 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	// §Core pays: everything settles and the line is released.
-	var paid receivableView
+	var paid ReceivableView
 	e.postJSON(core.Token, "/v1/receivables/"+r1.ID+"/settle", map[string]string{"reference": "PAY-0001"}, http.StatusOK, &paid)
 	if paid.Status != string(matcher.StatusSettled) {
 		t.Fatalf("settled receivable = %+v", paid)
@@ -338,7 +338,7 @@ func (e *testEnv) collectReceivables(token, status string, limit int) []string {
 	if status != "" {
 		path += "?status=" + status
 	}
-	return collectPages(e, token, path, limit, func(v receivableView) string { return v.ID })
+	return collectPages(e, token, path, limit, func(v ReceivableView) string { return v.ID })
 }
 
 // collectPages follows next_cursor from the first page to the last and returns the
@@ -380,7 +380,7 @@ func collectPages[T any](e *testEnv, token, path string, limit int, id func(T) s
 // checkMatch holds a match to API.md: its parties, the offer's quote for the band,
 // days to the due date from the match's date, discount = floor(amount × rate × days /
 // 3,650,000) and advance = amount − discount.
-func (e *testEnv) checkMatch(m matchView, r receivableView, holder, lender *testParty, offerID string, quote int64) {
+func (e *testEnv) checkMatch(m matchView, r ReceivableView, holder, lender *testParty, offerID string, quote int64) {
 	e.t.Helper()
 	if m.ReceivableID != r.ID || m.HolderID != holder.ID || m.LenderID != lender.ID || m.DebtorID != r.DebtorID ||
 		m.OfferID != offerID || m.Status != "matched" || m.Amount != r.Remaining {
@@ -446,7 +446,7 @@ func (e *testEnv) checkBook(lender, core *testParty, secret []string, nListings,
 // checkProof: GET …/proof?kind= returns a proof of the receivable's leaf of that
 // kind that merkle.Verify accepts, under the root its anchors report, on this
 // ledger; a confirmation's leaf is the one the client can compute from what it signed.
-func (e *testEnv) checkProof(token string, r receivableView, kind string, leafKind byte) {
+func (e *testEnv) checkProof(token string, r ReceivableView, kind string, leafKind byte) {
 	e.t.Helper()
 	path := "/v1/receivables/" + r.ID + "/proof"
 	switch {

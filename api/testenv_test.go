@@ -25,14 +25,14 @@ package api
 //	e.participant(participantRequest{...}) *testParty // fills name, uscc and (sme/core) a fresh key's address
 //	e.newUSCC() string; e.newInvoiceNumber() string; e.date(offsetDays) string (UTC)
 //
-//	e.invoice(sme, core, amountFen, dueDays) receivableView          // POST /v1/receivables (pending_confirmation)
+//	e.invoice(sme, core, amountFen, dueDays) ReceivableView          // POST /v1/receivables (pending_confirmation)
 //	e.confirmationSignature(core, id) string                         // GET …/typed-data, sign as a wallet would
-//	e.confirm(core, id) receivableView                               // …and POST …/confirm
+//	e.confirm(core, id) ReceivableView                               // …and POST …/confirm
 //	e.transferSignature(holder, parentID, to, amount, salt) string   // GET …/transfers/typed-data, sign
-//	e.transfer(holder, parentID, to, amount) receivableView          // …and POST …/transfers (201, the child)
+//	e.transfer(holder, parentID, to, amount) ReceivableView          // …and POST …/transfers (201, the child)
 //	e.settleLedger(dups ...common.Hash)                              // answer registrations, cut and anchor all leaves (real ledger: wait for the anchorer)
-//	e.financeable(sme, core, amountFen, dueDays) receivableView      // invoice + confirm + settleLedger
-//	e.receivable(token, id) receivableView                           // GET /v1/receivables/{id}
+//	e.financeable(sme, core, amountFen, dueDays) ReceivableView      // invoice + confirm + settleLedger
+//	e.receivable(token, id) ReceivableView                           // GET /v1/receivables/{id}
 //	e.postOffer(lender, body) offerView; e.offer(lender, core, lineFen, rateBps) offerView
 //	e.list(holder, receivableID, maxRateBps) listingResponse
 //
@@ -527,9 +527,9 @@ func (e *testEnv) lender() *testParty {
 // ---- receivables ----
 
 // invoice submits a receivable as sme on core, issued today and due in dueDays.
-func (e *testEnv) invoice(sme, core *testParty, amountFen int64, dueDays int) receivableView {
+func (e *testEnv) invoice(sme, core *testParty, amountFen int64, dueDays int) ReceivableView {
 	e.t.Helper()
-	var v receivableView
+	var v ReceivableView
 	e.postJSON(sme.Token, "/v1/receivables", map[string]any{
 		"debtor_id": core.ID, "invoice_number": e.newInvoiceNumber(), "amount": amountFen, "currency": "CNY",
 		"issue_date": e.date(0), "due_date": e.date(dueDays),
@@ -538,9 +538,9 @@ func (e *testEnv) invoice(sme, core *testParty, amountFen int64, dueDays int) re
 }
 
 // receivable GETs one receivable as token.
-func (e *testEnv) receivable(token, id string) receivableView {
+func (e *testEnv) receivable(token, id string) ReceivableView {
 	e.t.Helper()
-	var v receivableView
+	var v ReceivableView
 	e.getJSON(token, "/v1/receivables/"+id, &v)
 	return v
 }
@@ -555,9 +555,9 @@ func (e *testEnv) confirmationSignature(core *testParty, id string) string {
 }
 
 // confirm signs and POSTs the confirmation; the answer is the receivable (confirmed).
-func (e *testEnv) confirm(core *testParty, id string) receivableView {
+func (e *testEnv) confirm(core *testParty, id string) ReceivableView {
 	e.t.Helper()
-	var v receivableView
+	var v ReceivableView
 	e.postJSON(core.Token, "/v1/receivables/"+id+"/confirm",
 		map[string]string{"signature": e.confirmationSignature(core, id)}, http.StatusOK, &v)
 	return v
@@ -574,10 +574,10 @@ func (e *testEnv) transferSignature(holder *testParty, parentID string, to *test
 
 // transfer splits amountFen of parentID to `to`, signed by holder with a fresh
 // salt; the answer is the child receivable.
-func (e *testEnv) transfer(holder *testParty, parentID string, to *testParty, amountFen int64) receivableView {
+func (e *testEnv) transfer(holder *testParty, parentID string, to *testParty, amountFen int64) ReceivableView {
 	e.t.Helper()
 	salt := newSalt(e.t)
-	var v receivableView
+	var v ReceivableView
 	e.postJSON(holder.Token, "/v1/receivables/"+parentID+"/transfers", map[string]any{
 		"to_id": to.ID, "amount": amountFen, "salt": salt.Hex(),
 		"signature": e.transferSignature(holder, parentID, to, amountFen, salt),
@@ -587,7 +587,7 @@ func (e *testEnv) transfer(holder *testParty, parentID string, to *testParty, am
 
 // financeable submits, confirms and anchors a tier-1 receivable and checks that it
 // is financeable.
-func (e *testEnv) financeable(sme, core *testParty, amountFen int64, dueDays int) receivableView {
+func (e *testEnv) financeable(sme, core *testParty, amountFen int64, dueDays int) ReceivableView {
 	e.t.Helper()
 	r := e.invoice(sme, core, amountFen, dueDays)
 	e.confirm(core, r.ID)

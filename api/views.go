@@ -71,7 +71,9 @@ type confirmationView struct {
 	ConfirmedAt string `json:"confirmed_at"`
 }
 
-type receivableView struct {
+// ReceivableView is a receivable as the API renders it (API.md "Receivable"). It is
+// exported for the benchmark's baseline server, which answers in the same shape.
+type ReceivableView struct {
 	ID              string              `json:"id"`
 	ParentID        *string             `json:"parent_id"`
 	Tier            int                 `json:"tier"`
@@ -97,16 +99,16 @@ type receivableView struct {
 }
 
 // viewReceivable renders r; m gives the score and anchors as of now.
-func viewReceivable(m *matcher.Matcher, r *matcher.Receivable) receivableView {
+func viewReceivable(m *matcher.Matcher, r *matcher.Receivable) ReceivableView {
 	return viewReceivableAt(r, m.ScoreOf(r), m.Anchors(r))
 }
 
 // viewReceivableAt renders r with the score and anchors it had at a given entry.
-func viewReceivableAt(r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) receivableView {
+func viewReceivableAt(r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) ReceivableView {
 	if anchors == nil {
 		anchors = []matcher.Anchor{}
 	}
-	v := receivableView{
+	v := ReceivableView{
 		ID: r.ID, ParentID: optString(r.ParentID), Tier: r.Tier, CreditorID: r.CreditorID, HolderID: r.HolderID,
 		AssigneeID: optString(r.AssigneeID), DebtorID: r.DebtorID, InvoiceNumber: r.InvoiceNumber,
 		Fingerprint: r.Fingerprint.Hex(), Amount: r.AmountFen, Remaining: r.RemainingFen, Currency: r.Currency,

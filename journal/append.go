@@ -50,12 +50,7 @@ func (f *File) enqueue(ctx context.Context, r *appendReq) error {
 			return ctx.Err()
 		}
 	}
-	if w := f.waitFor.Load(); w > 0 && int64(len(f.queue)) >= w {
-		select {
-		case f.reached <- struct{}{}:
-		default:
-		}
-	}
+	f.qwait.enqueued(len(f.queue))
 	return nil
 }
 

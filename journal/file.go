@@ -83,8 +83,7 @@ type File struct {
 	lock *os.File
 
 	queue     chan *appendReq // bounded: MaxBatchRecords
-	waitFor   atomic.Int64    // queue length the writer waits for (0: not waiting)
-	reached   chan struct{}   // signals the writer that waitFor is reached; buffered(1)
+	qwait     *queueWait      // the writer's commit delay
 	closing   chan struct{}   // closed by Close: the writer stops, new Appends fail
 	stopped   chan struct{}   // closed by the writer when it has exited
 	closeOnce sync.Once
@@ -123,7 +122,7 @@ func openFile(dir string, opts FileOptions, fio fileIO) (*File, error) {
 	f := &File{
 		opts: opts, dir: dir, io: fio, lock: lock,
 		queue:   make(chan *appendReq, opts.MaxBatchRecords),
-		reached: make(chan struct{}, 1),
+		qwait:   newQueueWait(),
 		closing: make(chan struct{}),
 		stopped: make(chan struct{}),
 		notify:  make(chan struct{}),

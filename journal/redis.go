@@ -201,8 +201,7 @@ type Redis struct {
 
 	lastSeq atomic.Uint64
 	batches atomic.Uint64
-	reached chan struct{} // the queue holds waitFor appends (commit delay)
-	waitFor atomic.Int64
+	qwait   *queueWait // the writer's commit delay
 
 	mu        sync.Mutex
 	closed    bool
@@ -264,7 +263,7 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		queue:   make(chan *redisReq, opts.MaxBatch),
 		closing: make(chan struct{}),
 		stopped: make(chan struct{}),
-		reached: make(chan struct{}, 1),
+		qwait:   newQueueWait(),
 	}
 	head, err := r.open(ctx, ro.Addr)
 	if err != nil {
@@ -477,12 +476,10 @@ func (r *Redis) knownID(seq uint64) (redisID, bool) {
 // startFor is where a read from seq from starts: just after the id of from-1 or at the
 // id of from when known here, else "" (the read script looks the index up).
 func (r *Redis) startFor(from uint64) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if p := r.recent[(from-1)%redisRecentIDs]; from > 1 && p.seq == from-1 {
+	if p, ok := r.knownID(from - 1); ok {
 		return "(" + p.String()
 	}
-	if p := r.recent[from%redisRecentIDs]; p.seq == from {
+	if p, ok := r.knownID(from); ok {
 		return p.String()
 	}
 	return ""

@@ -84,12 +84,7 @@ func (r *Redis) enqueue(ctx context.Context, q *redisReq) error {
 	case <-r.closing:
 		return ErrClosed
 	}
-	if w := r.waitFor.Load(); w > 0 && int64(len(r.queue)) >= w {
-		select {
-		case r.reached <- struct{}{}:
-		default:
-		}
-	}
+	r.qwait.enqueued(len(r.queue))
 	return nil
 }
 
@@ -119,7 +114,6 @@ func (r *Redis) runWriter(writerKey string) {
 type redisWriterState struct {
 	expect int           // appends outstanding when the last batch was answered
 	rtt    time.Duration // moving average of one batch's round trip (with Redis's fsync)
-	timer  *time.Timer
 	// delayMax bounds the commit delay: redisCommitDelayMax when 0 (tests set it).
 	delayMax time.Duration
 }
@@ -182,7 +176,7 @@ func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 	}
 	delay := min(w.rtt, delayMax)
 	if target := min(w.expect, r.opts.MaxBatch); len(batch) > 0 && len(batch) < target && !full() && delay > 0 {
-		r.waitQueue(w, target-len(batch), delay)
+		r.qwait.wait(func() int { return len(r.queue) }, target-len(batch), delay, r.closing)
 		drain()
 	}
 	return batch
@@ -190,31 +184,6 @@ func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 
 // redisCommitDelayMax bounds the Redis writer's commit delay (see collect).
 const redisCommitDelayMax = 3 * time.Millisecond
-
-// waitQueue waits until n more appends are queued, for at most delay: the Append that
-// brings the queue to n signals r.reached (see File.waitQueue).
-func (r *Redis) waitQueue(w *redisWriterState, n int, delay time.Duration) {
-	select {
-	case <-r.reached: // stale, from an earlier wait
-	default:
-	}
-	r.waitFor.Store(int64(n))
-	defer r.waitFor.Store(0)
-	if len(r.queue) >= n {
-		return
-	}
-	if w.timer == nil {
-		w.timer = time.NewTimer(delay)
-	} else {
-		w.timer.Reset(delay)
-	}
-	defer w.timer.Stop()
-	select {
-	case <-r.reached:
-	case <-w.timer.C:
-	case <-r.closing:
-	}
-}
 
 // send appends batch with one script call (retried until the earliest deadline of the
 // batch) and answers each append. The batch is one stream entry: one record as field

@@ -15,7 +15,7 @@ func newCollectTest() *Redis {
 		opts:    RedisOptions{MaxBatch: 64, AppendTimeout: time.Minute},
 		queue:   make(chan *redisReq, 64),
 		closing: make(chan struct{}),
-		reached: make(chan struct{}, 1),
+		qwait:   newQueueWait(),
 	}
 }
 
@@ -39,7 +39,7 @@ func TestRedisCommitDelay(t *testing.T) {
 		w := &redisWriterState{expect: 8, rtt: time.Second, delayMax: time.Second}
 		queued(t, r, 2)
 		go func() {
-			for r.waitFor.Load() == 0 { // until collect waits
+			for r.qwait.waitFor.Load() == 0 { // until collect waits
 				time.Sleep(10 * time.Microsecond)
 			}
 			queued(t, r, 5)

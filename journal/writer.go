@@ -19,7 +19,6 @@ type writerState struct {
 	expect    int           // appends outstanding when the last batch was synced
 	syncTime  time.Duration // moving average of one fsync
 	syncTotal time.Duration // all fsyncs, for benchmarks
-	waitTimer *time.Timer
 }
 
 // Limits of the commit delay: a batch waits at most syncTime/commitDelayDivisor, and never
@@ -69,36 +68,10 @@ func (f *File) collect(r *appendReq) []*appendReq {
 	c.drain(f.queue)
 	delay := min(f.w.syncTime/commitDelayDivisor, commitDelayMax)
 	if target := min(f.w.expect, c.limit); len(c.batch) < target && !c.full() && delay > 0 {
-		f.waitQueue(target-len(c.batch), delay)
+		f.qwait.wait(func() int { return len(f.queue) }, target-len(c.batch), delay, f.closing)
 		c.drain(f.queue)
 	}
 	return c.batch
-}
-
-// waitQueue waits until the queue holds n requests, for at most delay. Rather than waking
-// for each request, the writer sleeps until the Append that fills the queue to n signals
-// f.reached. A signal missed in a race costs the delay, nothing else.
-func (f *File) waitQueue(n int, delay time.Duration) {
-	select {
-	case <-f.reached: // stale, from an earlier wait
-	default:
-	}
-	f.waitFor.Store(int64(n))
-	defer f.waitFor.Store(0)
-	if len(f.queue) >= n {
-		return
-	}
-	if f.w.waitTimer == nil {
-		f.w.waitTimer = time.NewTimer(delay)
-	} else {
-		f.w.waitTimer.Reset(delay)
-	}
-	defer f.w.waitTimer.Stop()
-	select {
-	case <-f.reached:
-	case <-f.w.waitTimer.C:
-	case <-f.closing:
-	}
 }
 
 // collector gathers the requests of one batch.

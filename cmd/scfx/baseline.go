@@ -32,6 +32,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
+	"github.com/scfx/scfx/api"
 	"github.com/scfx/scfx/matcher"
 )
 
@@ -145,32 +146,6 @@ func baselineCreate(id string) gin.HandlerFunc {
 	}
 }
 
-// baselineReceivable has the JSON shape of the API's receivable (API.md).
-type baselineReceivable struct {
-	ID              string              `json:"id"`
-	ParentID        *string             `json:"parent_id"`
-	Tier            int                 `json:"tier"`
-	CreditorID      string              `json:"creditor_id"`
-	HolderID        string              `json:"holder_id"`
-	AssigneeID      *string             `json:"assignee_id"`
-	DebtorID        string              `json:"debtor_id"`
-	InvoiceNumber   string              `json:"invoice_number"`
-	Fingerprint     string              `json:"fingerprint"`
-	Amount          int64               `json:"amount"`
-	Remaining       int64               `json:"remaining"`
-	Currency        string              `json:"currency"`
-	IssueDate       string              `json:"issue_date"`
-	DueDate         string              `json:"due_date"`
-	Status          string              `json:"status"`
-	Score           int                 `json:"score"`
-	ScoreBand       string              `json:"score_band"`
-	ScoreComponents []matcher.Component `json:"score_components"`
-	ScorePolicy     string              `json:"score_policy"`
-	Confirmation    *struct{}           `json:"confirmation"`
-	Anchors         []matcher.Anchor    `json:"anchors"`
-	CreatedAt       string              `json:"created_at"`
-}
-
 // baselineStatic is what GET answers: the baseline keeps nothing.
 var baselineStatic = matcher.SubmitReceivable{
 	DebtorID: "par_1", InvoiceNumber: "INV-00000001", Amount: benchAmountFen, Currency: "CNY",
@@ -179,8 +154,8 @@ var baselineStatic = matcher.SubmitReceivable{
 
 // baselineView is a pending receivable as scfx serve renders one, with static values
 // where the server would compute them.
-func baselineView(id string, in matcher.SubmitReceivable) baselineReceivable {
-	return baselineReceivable{
+func baselineView(id string, in matcher.SubmitReceivable) api.ReceivableView {
+	return api.ReceivableView{
 		ID: id, Tier: 1, CreditorID: "par_2", HolderID: "par_2", DebtorID: in.DebtorID, InvoiceNumber: in.InvoiceNumber,
 		Fingerprint: "0xa6aeff0216a8b81e00b4ce864b7614174f4d9e1e7496b1012c770352349b8ae5",
 		Amount:      in.Amount, Remaining: in.Amount, Currency: in.Currency, IssueDate: in.IssueDate, DueDate: in.DueDate,
