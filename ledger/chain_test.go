@@ -185,6 +185,9 @@ func TestTwoPlatformsOneRegistry(t *testing.T) {
 	aB := NewAnchorer(nB, bB, fastAnchoring())
 	stopB := runAnchorer(t, aB)
 	waitStatus(t, nB, idB, matcher.StatusDuplicate, 30*time.Second)
+	// The status is visible once the outcome is applied; the anchorer counts it just
+	// after its submit returns.
+	waitFor(t, 30*time.Second, "the registration counted", func() bool { return aB.Stats().Registrations == 1 })
 	if s := aB.Stats(); s.RegisterTxs != 0 || s.Duplicates != 1 {
 		t.Fatalf("second platform's stats %+v: want the duplicate found by refOf, no register sent", s)
 	}
@@ -217,12 +220,14 @@ func TestTwoPlatformsOneRegistry(t *testing.T) {
 	}
 	runAnchorer(t, aB2)
 	waitStatus(t, nB, idB2, matcher.StatusDuplicate, 30*time.Second)
+	waitFor(t, 30*time.Second, "the registration counted", func() bool { return aB2.Stats().Registrations == 1 })
 	if s := aB2.Stats(); !raced || s.RegisterTxs != 1 || s.Duplicates != 1 {
 		t.Fatalf("raced %v, stats %+v: want one register sent and answered Duplicate", raced, s)
 	}
 	aA2 := NewAnchorer(nA, eA, fastAnchoring())
 	runAnchorer(t, aA2)
 	waitStatus(t, nA, idA2, matcher.StatusFinanceable, 30*time.Second)
+	waitFor(t, 30*time.Second, "the registration counted", func() bool { return aA2.Stats().Registrations == 1 })
 	if s := aA2.Stats(); s.RegisterTxs != 0 || s.Duplicates != 0 {
 		t.Fatalf("first platform's stats %+v: its own ref was on chain, want it recorded clean without sending", s)
 	}
