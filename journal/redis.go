@@ -203,10 +203,20 @@ type Redis struct {
 	batches atomic.Uint64
 	qwait   *queueWait // the writer's commit delay
 
-	mu        sync.Mutex
-	closed    bool
-	recent    [redisRecentIDs]redisID // by seq % redisRecentIDs
-	closeOnce sync.Once
+	// pending counts the Appends of this process that wait for their batch: while
+	// one does, Read waits for its reply (redis_ahead.go) rather than XREAD.
+	pending atomic.Int64
+
+	mu     sync.Mutex
+	closed bool
+	recent [redisRecentIDs]redisID // by seq % redisRecentIDs
+	// The read-ahead buffer (redis_ahead.go): entries from the XRANGE behind each
+	// batch that no Read has returned yet, in seq order and without gaps.
+	ahead      []Entry
+	aheadBytes int
+	aheadSig   chan struct{} // closed when a batch's reply is in, then replaced
+	readNext   uint64        // one past the last entry a Read returned
+	closeOnce  sync.Once
 }
 
 var _ Journal = (*Redis)(nil)
@@ -264,6 +274,8 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		closing: make(chan struct{}),
 		stopped: make(chan struct{}),
 		qwait:   newQueueWait(),
+
+		aheadSig: make(chan struct{}),
 	}
 	head, err := r.open(ctx, ro.Addr)
 	if err != nil {

@@ -54,6 +54,8 @@ func (r *Redis) Append(ctx context.Context, data []byte) (Entry, error) {
 		deadline = d
 	}
 	q := &redisReq{data: data, deadline: deadline, res: make(chan redisResult, 1)}
+	r.pending.Add(1)
+	defer r.pending.Add(-1)
 	if err := r.enqueue(ctx, q); err != nil {
 		return Entry{}, err
 	}
@@ -205,6 +207,7 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	keys := []string{r.keys.log, r.keys.head, r.keys.idx, writerKey}
 	first, err := r.runAppend(ctx, keys, args)
 	if err != nil {
+		r.batchDone()
 		for _, q := range batch {
 			q.res <- redisResult{err: err}
 		}
@@ -217,6 +220,7 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	r.remember(es)
 	r.noteSeq(es[len(es)-1].Seq)
 	r.batches.Add(1)
+	r.batchDone() // the reader first: the appenders wait for its apply anyway
 	for i, q := range batch {
 		q.res <- redisResult{entry: es[i]}
 	}
@@ -270,12 +274,20 @@ func decodeRedisBatch(value []byte) ([][]byte, error) {
 }
 
 // runAppend runs the append script until it answers, a non-transient error, or ctx's
-// deadline. It returns the id of the batch's first entry.
+// deadline. It returns the id of the batch's first entry. Behind the script, in the
+// same round trip, it reads the stream on from where this process's reader stands
+// (redis_ahead.go).
 func (r *Redis) runAppend(ctx context.Context, keys []string, args []any) (redisID, error) {
 	uncertain := false
 	backoff := redisRetryMin
 	for {
-		vals, err := redisAppendScript.Run(ctx, r.c, keys, args...).Int64Slice()
+		vals, err := r.appendAndReadAhead(ctx, keys, args)
+		if redis.HasErrorPrefix(err, "NOSCRIPT") {
+			// Redis lost its script cache (a restart): the call did not run.
+			if err = redisAppendScript.Load(ctx, r.c).Err(); err == nil {
+				continue
+			}
+		}
 		if err == nil {
 			if len(vals) != 2 || vals[0] <= 0 || vals[1] <= 0 {
 				return redisID{}, fmt.Errorf("journal: redis append script answered %v", vals)
@@ -298,6 +310,27 @@ func (r *Redis) runAppend(ctx context.Context, keys []string, args []any) (redis
 		}
 		return redisID{}, fmt.Errorf("journal: redis append: %w", err)
 	}
+}
+
+// appendAndReadAhead pipelines the append script and, when the reader's position is
+// known here, an XRANGE from it; the entries it brings go to the read-ahead buffer. An
+// error is the script's: the XRANGE only ever adds to the buffer.
+func (r *Redis) appendAndReadAhead(ctx context.Context, keys []string, args []any) ([]int64, error) {
+	start, ok := r.aheadStart()
+	if !ok {
+		return redisAppendScript.EvalSha(ctx, r.c, keys, args...).Int64Slice()
+	}
+	pipe := r.c.Pipeline()
+	script := redisAppendScript.EvalSha(ctx, pipe, keys, args...)
+	xr := pipe.XRangeN(ctx, r.keys.log, "("+start.String(), "+", redisAheadEntries)
+	_, _ = pipe.Exec(ctx)
+	vals, err := script.Int64Slice()
+	if err == nil {
+		if msgs, xerr := xr.Result(); xerr == nil {
+			r.readAhead(start, msgs)
+		}
+	}
+	return vals, err
 }
 
 // retryable: Redis is unreachable or answered that it cannot serve for now.

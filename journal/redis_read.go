@@ -24,6 +24,7 @@ func (r *Redis) Read(ctx context.Context, from uint64, max int) ([]Entry, error)
 	}
 	from = maxUint64(from, 1)
 	max = min(max, redisReadEntriesMax)
+	waited := false
 	for {
 		if r.isClosing() {
 			return nil, ErrClosed
@@ -31,6 +32,26 @@ func (r *Redis) Read(ctx context.Context, from uint64, max int) ([]Entry, error)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		es, replied := r.takeAhead(from, max)
+		if len(es) > 0 {
+			return es, nil
+		}
+		if !waited && from > r.lastSeq.Load() && r.pending.Load() > 0 {
+			// At the head, with an append of this process on its way: its reply brings
+			// the entries up to it (redis_ahead.go). Wait for that once, then read by
+			// ourselves. (Behind the head, reading is faster than waiting.)
+			waited = true
+			t := time.NewTimer(redisAheadWaitMax)
+			select {
+			case <-replied:
+			case <-t.C:
+			case <-ctx.Done():
+			case <-r.closing:
+			}
+			t.Stop()
+			continue
+		}
+		waited = false
 		if prev, ok := r.knownID(from - 1); ok {
 			// Tailing: the id of the entry before from is known (this process read or
 			// appended it), so one XREAD from it is the whole read.
@@ -136,6 +157,7 @@ func (r *Redis) took(es []Entry) {
 	if len(es) > 0 {
 		r.remember(es)
 		r.noteSeq(es[len(es)-1].Seq)
+		r.readReturned(es)
 	}
 }
 

@@ -1,0 +1,138 @@
+package journal
+
+import (
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Reads that ride on appends.
+//
+// A replica under load appends a batch every round trip and must then read the stream
+// up to that batch before it can answer its appenders: the entries of the other
+// replicas before it, and its own. Rather than an XREAD of its own for that (a request
+// and a blocked-client reply on Redis's one thread, a wake-up of the reader), the
+// writer pipelines an XRANGE from where the reader stands behind each batch's script
+// call: the reply brings everything up to the batch, in the same round trip. Read takes
+// those entries from the "ahead" buffer, and while an Append of this process is
+// outstanding it waits for its reply instead of issuing an XREAD. The buffer is a cache:
+// whatever it lacks (an idle process, a reply that failed or fell short, a reader
+// elsewhere in the stream) Read reads from Redis as before.
+
+const (
+	// redisAheadEntries is how many stream entries the XRANGE behind a batch takes: a
+	// round trip brings a few per replica; more means the reader is behind and reads
+	// on by itself.
+	redisAheadEntries = redisReadChunk
+	// redisAheadRecordsMax and redisAheadBytesMax bound the buffer of entries read
+	// ahead and not yet returned by Read; beyond them the writer reads ahead no more.
+	redisAheadRecordsMax = redisReadEntriesMax
+	redisAheadBytesMax   = redisReadBytesMax
+	// redisAheadWaitMax bounds how long Read waits for an outstanding append's reply
+	// before it reads from Redis itself (Redis slow or down: the XREAD then errs).
+	redisAheadWaitMax = 100 * time.Millisecond
+)
+
+// aheadStart is the stream id after which the XRANGE behind the next batch starts —
+// the entry before the first seq nobody has read yet — and false when there is to be
+// none: no Read has returned anything yet, that entry's id is not known here, or the
+// buffer is full.
+func (r *Redis) aheadStart() (redisID, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	next := r.readNext
+	if n := len(r.ahead); n > 0 {
+		next = r.ahead[n-1].Seq + 1
+	}
+	if next < 2 || len(r.ahead) >= redisAheadRecordsMax || r.aheadBytes >= redisAheadBytesMax {
+		return redisID{}, false
+	}
+	p := r.recent[(next-1)%redisRecentIDs]
+	return p, p.seq == next-1
+}
+
+// readAhead parses the reply of the XRANGE after start into the buffer. A reply that
+// does not follow on from start (the stream was trimmed meanwhile) is dropped: Read
+// then reads those entries itself.
+func (r *Redis) readAhead(start redisID, msgs []redis.XMessage) {
+	var es []Entry
+	for _, m := range msgs {
+		if len(m.Values) != 1 {
+			return
+		}
+		for field, v := range m.Values {
+			value, _ := v.(string)
+			var err error
+			if es, err = appendStreamEntry(es, m.ID, field, value); err != nil {
+				return
+			}
+		}
+	}
+	if len(es) == 0 || es[0].Seq > start.seq+1 {
+		return
+	}
+	es = es[firstFrom(es, start.seq+1):]
+	r.remember(es)
+	r.noteSeq(es[len(es)-1].Seq)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	next := r.readNext
+	if n := len(r.ahead); n > 0 {
+		next = r.ahead[n-1].Seq + 1
+	}
+	es = es[firstFrom(es, next):]
+	if len(es) == 0 || es[0].Seq != next {
+		return // not contiguous with the buffer: a Read moved on meanwhile
+	}
+	for _, e := range es {
+		if len(r.ahead) >= redisAheadRecordsMax || r.aheadBytes >= redisAheadBytesMax {
+			break
+		}
+		r.ahead = append(r.ahead, e)
+		r.aheadBytes += len(e.Data)
+	}
+}
+
+// batchDone wakes a Read waiting for an outstanding append's reply.
+func (r *Redis) batchDone() {
+	r.mu.Lock()
+	close(r.aheadSig)
+	r.aheadSig = make(chan struct{})
+	r.mu.Unlock()
+}
+
+// takeAhead returns up to limit buffered entries from seq from on and drops them and
+// those below; it leaves the buffer be when it starts after from. It returns them with the channel that batchDone closes next (taken under the same lock, so a
+// reply that lands after an empty take is never missed).
+func (r *Redis) takeAhead(from uint64, limit int) ([]Entry, <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	drop := firstFrom(r.ahead, from)
+	var out []Entry
+	if drop < len(r.ahead) && r.ahead[drop].Seq == from {
+		out = r.ahead[drop:min(len(r.ahead), drop+limit)]
+		drop += len(out)
+	}
+	for _, e := range r.ahead[:drop] {
+		r.aheadBytes -= len(e.Data)
+	}
+	r.ahead = r.ahead[drop:]
+	if len(r.ahead) == 0 {
+		r.ahead = nil
+	}
+	if len(out) > 0 {
+		r.readNext = max(r.readNext, out[len(out)-1].Seq+1)
+	}
+	return out, r.aheadSig
+}
+
+// readReturned moves the start of the next read ahead past entries a Read returned
+// from Redis.
+func (r *Redis) readReturned(es []Entry) {
+	if len(es) == 0 {
+		return
+	}
+	r.mu.Lock()
+	r.readNext = max(r.readNext, es[len(es)-1].Seq+1)
+	r.mu.Unlock()
+}
