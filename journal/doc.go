@@ -1,7 +1,10 @@
 // Package journal is the ordered, durable log of scfx (DESIGN.md §3): every command is
 // appended here, stamped with a sequence and a time, and applied in that order by every
 // node's matcher. Journal is the interface; File is the embedded store, in segment files
-// of one directory. The Redis Streams store comes later.
+// of one directory; Redis is the store that replicas share, one Redis stream (redis.go:
+// opening and keys; redis_append.go: the writer, batches and the append script;
+// redis_read.go: reads by seq and trimming; redis_ahead.go: reads that ride on
+// appends — docs/operations.md has its keys and format).
 //
 // # Record format
 //

@@ -91,7 +91,14 @@ func ExampleDiscount() {
 // BenchmarkApplyRawSubmit: one op is a journal record of POST /v1/receivables,
 // decoded and applied (with an Idempotency-Key, as clients send it): what every
 // replica does for every upload.
-func BenchmarkApplyRawSubmit(b *testing.B) {
+// BenchmarkApplyRawSubmit: a receivable uploaded with an Idempotency-Key, applied by
+// the replica that answers it. BenchmarkApplyRawSubmitUnanswered: one without a key,
+// applied by every other replica.
+func BenchmarkApplyRawSubmit(b *testing.B) { benchApplyRawSubmit(b, true) }
+
+func BenchmarkApplyRawSubmitUnanswered(b *testing.B) { benchApplyRawSubmit(b, false) }
+
+func benchApplyRawSubmit(b *testing.B, answered bool) {
 	w := newWorld(b)
 	cl := w.cluster(LevelNational)
 	core := w.core("AAA")
@@ -104,14 +111,20 @@ func BenchmarkApplyRawSubmit(b *testing.B) {
 		c := w.submitCmd(core, 1_000_000, 90)
 		c.Actor = smes[i%len(smes)]
 		c.SubmitReceivable.InvoiceNumber = fmt.Sprintf("BENCH-%010d", i)
-		c.IdemKey, c.IdemHash = fmt.Sprintf("key-%d", i), "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		if answered {
+			c.IdemKey, c.IdemHash = fmt.Sprintf("key-%d", i), "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		}
 		raw[i], _ = EncodeCommand(c)
+	}
+	apply := w.m.ApplyRaw
+	if !answered {
+		apply = w.m.ApplyRawUnanswered
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		w.seq++
-		if r := w.m.ApplyRaw(w.seq, w.nowMs, raw[i]); r.Err != nil {
+		if r := apply(w.seq, w.nowMs, raw[i]); r.Err != nil {
 			b.Fatal(r.Err)
 		}
 	}

@@ -128,10 +128,11 @@ func TestCodecRefusesMalformed(t *testing.T) {
 	}
 }
 
-// ApplyRawUnanswered leaves out of the result what only a response needs — a
-// receivable's score and anchors — except for a command with an Idempotency-Key: its
-// record must answer a retry on this replica exactly as the replica that took the
-// request answered it.
+// ApplyRawUnanswered leaves out of the result what only a response needs — the
+// objects, a receivable's score and anchors — but keeps the work counts the node
+// wakes the anchorer by; except for a command with an Idempotency-Key: its record
+// must answer a retry on this replica exactly as the replica that took the request
+// answered it.
 func TestApplyRawUnanswered(t *testing.T) {
 	w := newWorld(t)
 	a, core := w.sme("", ""), w.core("AAA")
@@ -139,8 +140,14 @@ func TestApplyRawUnanswered(t *testing.T) {
 	plain.Actor = a
 	w.seq++
 	r := w.m.ApplyRawUnanswered(w.seq, w.nowMs, mustEncode(t, plain))
-	if r.Err != nil || r.Receivable == nil || r.Score != nil || r.Anchors != nil {
-		t.Fatalf("unanswered submit = %+v, want the receivable without score and anchors", r)
+	if r.Err != nil || r.Receivable != nil || r.Score != nil || r.Anchors != nil || r.Seq != w.seq {
+		t.Fatalf("unanswered submit = %+v, want its seq and nothing else", r)
+	}
+	confirm := w.confirmCmd(makeID(prefixReceivable, w.m.s.Counters.Receivable))
+	confirm.Actor = core
+	w.seq++
+	if r := w.m.ApplyRawUnanswered(w.seq, w.nowMs, mustEncode(t, confirm)); r.Err != nil || r.NewLeaves != 1 || r.NewRegs != 1 || r.Receivable != nil {
+		t.Fatalf("unanswered confirm = %+v, want the work counts (1 leaf, 1 registration) and no objects", r)
 	}
 	keyed := w.submitCmd(core, 2000, 90)
 	keyed.Actor, keyed.IdemKey, keyed.IdemHash = a, "k1", "h1"
@@ -150,5 +157,32 @@ func TestApplyRawUnanswered(t *testing.T) {
 	again := w.m.ApplyRaw(w.seq, w.nowMs, mustEncode(t, keyed))
 	if first.Score == nil || !again.Replayed || again.Score == nil || again.Score.Total != first.Score.Total || again.Receivable.ID != first.Receivable.ID {
 		t.Fatalf("keyed submit applied unanswered = %+v; its retry = %+v; want both whole", first, again)
+	}
+}
+
+// A result holds copies: later entries that change its objects do not change it, nor
+// the idempotency record a retry is answered from.
+func TestResultsAreCopies(t *testing.T) {
+	w := newWorld(t)
+	a, core := w.sme("", ""), w.core("AAA")
+	keyed := w.submitCmd(core, 1000, 90)
+	keyed.Actor, keyed.IdemKey, keyed.IdemHash = a, "k1", "h1"
+	w.seq++
+	answered := w.m.ApplyRaw(w.seq, w.nowMs, mustEncode(t, keyed))
+	if answered.Err != nil || answered.Receivable == nil {
+		t.Fatalf("submit = %+v", answered)
+	}
+	w.confirm(answered.Receivable.ID)
+	if answered.Receivable.Status != StatusPending {
+		t.Fatalf("the submit's result shows status %s after a later confirm, want %s", answered.Receivable.Status, StatusPending)
+	}
+	w.seq++
+	again := w.m.ApplyRaw(w.seq, w.nowMs, mustEncode(t, keyed))
+	if !again.Replayed || again.Receivable.Status != StatusPending {
+		t.Fatalf("retry = %+v, want the first answer replayed (status %s)", again, StatusPending)
+	}
+	got, err := w.m.Receivable(ActorOperator, answered.Receivable.ID)
+	if err != nil || got.Status == StatusPending {
+		t.Fatalf("state: %+v, %v; want it confirmed", got, err)
 	}
 }

@@ -19,7 +19,7 @@ func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
 	}
 	m.eachInTree(r, m.settleOne)
 	core.Settled++
-	return Result{Receivable: r.copy()}, nil
+	return Result{Receivable: r}, nil
 }
 
 // eachInTree calls fn on r and every fragment split from it, parents first, in the

@@ -104,11 +104,11 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 	res := Result{}
 	if o, rate := m.bestOffer(l, t); o != nil {
 		mt := m.makeMatch(l, o, rate, r)
-		res.Match = mt.copy()
+		res.Match = mt
 	} else {
 		m.ix.book(r.DebtorID).addListing(l)
 	}
-	res.Listing = l.copy()
+	res.Listing = l
 	return res, nil
 }
 
@@ -176,7 +176,7 @@ func (m *Matcher) cancelListing(actor string, c *CancelListing) (Result, *Error)
 	l.Status = ListingCancelled
 	r.Status, r.ListingID = StatusFinanceable, ""
 	m.ix.book(l.DebtorID).removeListing(l)
-	return Result{Listing: l.copy(), Receivable: r.copy()}, nil
+	return Result{Listing: l, Receivable: r}, nil
 }
 
 func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
@@ -198,7 +198,7 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 	b.addOffer(o)
 	m.ix.addOffer(o)
 	matches := m.serveResting(o)
-	return Result{Offer: o.copy(), Matches: matches}, nil
+	return Result{Offer: o, Matches: matches}, nil
 }
 
 // serveResting lets a new offer take resting listings, oldest first, while its line lasts.
@@ -298,7 +298,7 @@ func (m *Matcher) cancelOffer(actor string, c *CancelOffer) (Result, *Error) {
 	}
 	o.Status = OfferCancelled
 	m.ix.book(o.CoreID).removeOffer(o)
-	return Result{Offer: o.copy()}, nil
+	return Result{Offer: o}, nil
 }
 
 func checkReference(ref string) *Error {
@@ -331,7 +331,7 @@ func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
 	mt.Status, mt.Reference, mt.FundedMs = MatchFunded, c.Reference, m.nowMs
 	r.Status, r.AssigneeID = StatusFunded, lender.ID
 	m.pushLeaf(r, merkle.KindAssignment, merkle.AssignmentLeaf(r.ID, mt.ID, lender.ID, mt.AmountFen, m.nowMs), mt.ID)
-	return Result{Match: mt.copy(), Receivable: r.copy(), NewLeaves: 1}, nil
+	return Result{Match: mt, Receivable: r, NewLeaves: 1}, nil
 }
 
 func (o *Offer) copy() *Offer {

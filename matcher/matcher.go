@@ -193,8 +193,10 @@ func (m *Matcher) ApplyRaw(seq uint64, timeMs int64, data []byte) Result {
 // ApplyRawUnanswered applies a record whose result no caller here waits for: another
 // replica's command, or a replay. The state changes exactly as with ApplyRaw —
 // idempotency records, which a retry on this replica answers from, are whole — but
-// what only a response needs is not computed: a receivable's score and anchors are
-// left out of the result. Every replica applies every entry, and most are not its own.
+// what only a response needs is not made: the result holds the seq, the error and the
+// work counts (NewLeaves, NewRegs), no objects, score or anchors (a command with an
+// Idempotency-Key excepted). Every replica applies every entry, and most are not its
+// own.
 func (m *Matcher) ApplyRawUnanswered(seq uint64, timeMs int64, data []byte) Result {
 	return m.applyRaw(seq, timeMs, data, false)
 }
@@ -252,16 +254,41 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 	if err != nil {
 		return Result{Seq: e.Seq, Err: err}
 	}
-	if r.Receivable != nil && (answered || idemKey != "") {
+	if !answered && idemKey == "" {
+		// Nobody reads this result (another replica's command): no copies for it.
+		r.Receivable, r.Listing, r.Offer, r.Match = nil, nil, nil, nil
+		return r
+	}
+	if r.Receivable != nil {
 		sc := m.ScoreOf(r.Receivable)
 		r.Score, r.Anchors = &sc, m.Anchors(r.Receivable)
 	}
+	r.detach()
 	if idemKey != "" {
 		m.remember(idemKey, c.IdemHash, r)
 	}
 	return r
 }
 
+// detach replaces the objects of a result, which the commands return as they are in
+// the state, with copies that stay as they are when later entries change the state.
+func (r *Result) detach() {
+	if r.Receivable != nil {
+		r.Receivable = r.Receivable.copy()
+	}
+	if r.Listing != nil {
+		r.Listing = r.Listing.copy()
+	}
+	if r.Offer != nil {
+		r.Offer = r.Offer.copy()
+	}
+	if r.Match != nil {
+		r.Match = r.Match.copy()
+	}
+}
+
+// dispatch runs the command. The objects of its result are the state's own (apply
+// copies them for whoever reads the result).
 func (m *Matcher) dispatch(c *Command) (Result, *Error) {
 	if !c.payloadOK() {
 		return Result{}, errorf(CodeValidation, "command %q: payload does not match kind", c.Kind)

@@ -79,7 +79,7 @@ func (m *Matcher) submitReceivable(actor string, c *SubmitReceivable) (Result, *
 	m.s.Receivables.put(r.ID, r)
 	m.s.Fingerprints[fp] = r.ID
 	m.ix.addReceivable(r)
-	return Result{Receivable: r.copy()}, nil
+	return Result{Receivable: r}, nil
 }
 
 func (m *Matcher) checkDates(issueS, dueS string) (Date, Date, *Error) {
@@ -203,7 +203,7 @@ func (m *Matcher) confirm(actor string, c *Confirm) (Result, *Error) {
 	m.pushRegistration(r)
 	m.pushLeaf(r, merkle.KindConfirmation, merkle.ConfirmationLeaf(r.ID, digest, sig), "")
 	m.ix.addDue(r)
-	return Result{Receivable: r.copy(), NewLeaves: 1, NewRegs: 1}, nil
+	return Result{Receivable: r, NewLeaves: 1, NewRegs: 1}, nil
 }
 
 // TransferOf is the EIP-712 message a holder signs to pass amount of r to to.
@@ -245,7 +245,7 @@ func (m *Matcher) transfer(actor string, c *Transfer) (Result, *Error) {
 	child.Transfer = &Signed{Signer: holder.Address, Signature: hexutil.Encode(sig), Digest: digest, Salt: &salt, To: to.ID, AtMs: m.nowMs}
 	m.s.Salts[saltKey(holder.ID, salt)] = true
 	m.pushLeaf(child, merkle.KindTransfer, merkle.TransferLeaf(child.ID, parent.ID, digest, sig), "")
-	return Result{Receivable: child.copy(), NewLeaves: 1}, nil
+	return Result{Receivable: child, NewLeaves: 1}, nil
 }
 
 func saltKey(holderID string, salt common.Hash) string { return holderID + "|" + salt.Hex() }
