@@ -206,13 +206,6 @@ type Redis struct {
 	// pending counts the Appends of this process that wait for their batch: while
 	// one does, Read waits for its reply (redis_ahead.go) rather than XREAD.
 	pending atomic.Int64
-	// appendSig (buffered, 1) wakes a Read waiting for an append to begin; lastBatch is
-	// when the last batch was answered (Unix ns).
-	appendSig chan struct{}
-	lastBatch atomic.Int64
-	// aheadIdle and aheadLately are redisAheadIdleWait and redisAheadLately (tests
-	// lengthen them).
-	aheadIdle, aheadLately time.Duration
 
 	mu     sync.Mutex
 	closed bool
@@ -282,9 +275,7 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		stopped: make(chan struct{}),
 		qwait:   newQueueWait(),
 
-		aheadSig:  make(chan struct{}),
-		appendSig: make(chan struct{}, 1),
-		aheadIdle: redisAheadIdleWait, aheadLately: redisAheadLately,
+		aheadSig: make(chan struct{}),
 	}
 	head, err := r.open(ctx, ro.Addr)
 	if err != nil {

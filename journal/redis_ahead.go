@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"context"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -32,49 +31,7 @@ const (
 	// redisAheadWaitMax bounds how long Read waits for an outstanding append's reply
 	// before it reads from Redis itself (Redis slow or down: the XREAD then errs).
 	redisAheadWaitMax = 100 * time.Millisecond
-	// redisAheadIdleWait is how long Read, at the head with no append of its process
-	// outstanding, waits for one to begin before it XREADs — only within
-	// redisAheadLately of the last batch: a process under load appends again within a
-	// round trip, an idle one reads at once.
-	redisAheadIdleWait = 2 * time.Millisecond
-	redisAheadLately   = 50 * time.Millisecond
 )
-
-// appendedLately: a batch of this process was answered within redisAheadLately.
-func (r *Redis) appendedLately() bool {
-	last := r.lastBatch.Load()
-	return last != 0 && time.Since(time.Unix(0, last)) < r.aheadLately
-}
-
-// appendBegun wakes a Read waiting for an append to begin (see Read).
-func (r *Redis) appendBegun() {
-	select {
-	case r.appendSig <- struct{}{}:
-	default:
-	}
-}
-
-// drainAppendSig drops a stale wake-up from an append that has begun and ended since.
-func (r *Redis) drainAppendSig() {
-	select {
-	case <-r.appendSig:
-	default:
-	}
-}
-
-// waitAhead waits until replied is closed, begun signals, d passes, ctx ends or the
-// journal closes.
-func (r *Redis) waitAhead(ctx context.Context, replied <-chan struct{}, d time.Duration, begun <-chan struct{}) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-replied:
-	case <-begun:
-	case <-t.C:
-	case <-ctx.Done():
-	case <-r.closing:
-	}
-}
 
 // aheadStart is the stream id after which the XRANGE behind the next batch starts —
 // the entry before the first seq nobody has read yet — and false when there is to be
@@ -138,7 +95,6 @@ func (r *Redis) readAhead(start redisID, msgs []redis.XMessage) {
 
 // batchDone wakes a Read waiting for an outstanding append's reply.
 func (r *Redis) batchDone() {
-	r.lastBatch.Store(time.Now().UnixNano())
 	r.mu.Lock()
 	close(r.aheadSig)
 	r.aheadSig = make(chan struct{})

@@ -119,63 +119,6 @@ func TestRedisReadRidesOnAppend(t *testing.T) {
 	}
 }
 
-// A reader at the head with no append outstanding, in a process that appended a
-// moment ago, waits a little for the next append rather than XREAD, and reads from its
-// reply.
-func TestRedisReadWaitsForTheNextAppend(t *testing.T) {
-	srv := redistest.Start(t)
-	a, b := openAheadTest(t, srv, "next"), openAheadTest(t, srv, "next")
-	a.aheadIdle, a.aheadLately = 5*time.Second, time.Minute // no timing luck needed
-	ctx := context.Background()
-	if _, err := a.Append(ctx, []byte("a-1")); err != nil {
-		t.Fatal(err)
-	}
-	if es, err := a.Read(ctx, 1, 10); err != nil || len(es) != 1 {
-		t.Fatalf("Read(1) = %v, %v", es, err)
-	}
-	if _, err := b.Append(ctx, []byte("b-1")); err != nil {
-		t.Fatal(err)
-	}
-	before := redisCalls(t, srv)
-	type read struct {
-		es  []Entry
-		err error
-	}
-	got := make(chan read, 1)
-	go func() {
-		es, err := a.Read(ctx, 2, 10)
-		got <- read{es, err}
-	}()
-	time.Sleep(20 * time.Millisecond)
-	select {
-	case r := <-got:
-		t.Fatalf("Read(2) = %+v, %v before a's next append; want it to wait for it", r.es, r.err)
-	default:
-	}
-	if _, err := a.Append(ctx, []byte("a-2")); err != nil {
-		t.Fatal(err)
-	}
-	r := <-got
-	if r.err != nil || len(r.es) != 2 || string(r.es[0].Data) != "b-1" || string(r.es[1].Data) != "a-2" {
-		t.Fatalf("Read(2) = %+v, %v; want b-1, a-2", r.es, r.err)
-	}
-	if after := redisCalls(t, srv); after["xread"] != before["xread"] {
-		t.Fatalf("xread ran %d times; want 0", after["xread"]-before["xread"])
-	}
-	// Not lately: it reads at once.
-	a.aheadLately = time.Nanosecond
-	if _, err := b.Append(ctx, []byte("b-2")); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	if es, err := a.Read(ctx, 4, 10); err != nil || len(es) != 1 || string(es[0].Data) != "b-2" {
-		t.Fatalf("Read(4) = %+v, %v; want b-2", es, err)
-	}
-	if d := time.Since(start); d >= a.aheadIdle {
-		t.Fatalf("an idle reader waited %v for an append of its own", d)
-	}
-}
-
 // The buffer of entries read ahead stops at its bounds (records, bytes), and every
 // read still returns the stream as appended, from the buffer or from Redis.
 func TestRedisReadAheadBounded(t *testing.T) {

@@ -56,7 +56,6 @@ func (r *Redis) Append(ctx context.Context, data []byte) (Entry, error) {
 	q := &redisReq{data: data, deadline: deadline, res: make(chan redisResult, 1)}
 	r.pending.Add(1)
 	defer r.pending.Add(-1)
-	r.appendBegun()
 	if err := r.enqueue(ctx, q); err != nil {
 		return Entry{}, err
 	}

@@ -24,7 +24,7 @@ func (r *Redis) Read(ctx context.Context, from uint64, max int) ([]Entry, error)
 	}
 	from = maxUint64(from, 1)
 	max = min(max, redisReadEntriesMax)
-	waited, idled := false, false
+	waited := false
 	for {
 		if r.isClosing() {
 			return nil, ErrClosed
@@ -36,27 +36,22 @@ func (r *Redis) Read(ctx context.Context, from uint64, max int) ([]Entry, error)
 		if len(es) > 0 {
 			return es, nil
 		}
-		// At the head, the reply to an append of this process brings the entries up to
-		// it (redis_ahead.go): while one is on its way, wait for that once, then read
-		// by ourselves. (Behind the head, reading is faster than waiting.)
-		if !waited && from > r.lastSeq.Load() {
-			if r.pending.Load() > 0 {
-				waited = true
-				r.waitAhead(ctx, replied, redisAheadWaitMax, nil)
-				continue
+		if !waited && from > r.lastSeq.Load() && r.pending.Load() > 0 {
+			// At the head, with an append of this process on its way: its reply brings
+			// the entries up to it (redis_ahead.go). Wait for that once, then read by
+			// ourselves. (Behind the head, reading is faster than waiting.)
+			waited = true
+			t := time.NewTimer(redisAheadWaitMax)
+			select {
+			case <-replied:
+			case <-t.C:
+			case <-ctx.Done():
+			case <-r.closing:
 			}
-			if !idled && r.appendedLately() {
-				// None on its way, but this process appended a moment ago: under load its
-				// appenders are back within a round trip. Wait that long for one.
-				idled = true
-				r.drainAppendSig()
-				if r.pending.Load() == 0 {
-					r.waitAhead(ctx, replied, r.aheadIdle, r.appendSig)
-				}
-				continue
-			}
+			t.Stop()
+			continue
 		}
-		waited, idled = false, false
+		waited = false
 		if prev, ok := r.knownID(from - 1); ok {
 			// Tailing: the id of the entry before from is known (this process read or
 			// appended it), so one XREAD from it is the whole read.
