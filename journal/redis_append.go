@@ -136,15 +136,16 @@ func (w *redisWriterState) sent(rtt time.Duration, outstanding int) {
 // appenders answered by one batch come back with their next commands while the next
 // batch is in flight, so without a wait the appenders split into groups that take
 // turns, each batch serving part of them. When fewer appends are queued than were
-// outstanding at the end of the last batch, it waits for the missing ones, at most one
-// round trip and never more than redisCommitDelayMax. (The file store waits a quarter
-// of an fsync: its appenders come back within that. A replica's appenders come back
-// only after their entry has gone through Redis to every replica's reader and the
-// response to the client, about one more round trip.) One append at a time never
-// waits. Every batch costs Redis a script call, an fsync and a wake-up of every
-// replica's reader, so larger batches are what lets three replicas keep up with one:
-// on the benchmark of docs/benchmarks.md ("Distributed mode"), a quarter round trip
-// gave batches of ~10 appends, a whole one ~15 and ~13% more requests per second.
+// outstanding at the end of the last batch, it waits for the missing ones, at most
+// redisCommitDelayRTTs round trips and never more than redisCommitDelayMax. (The file
+// store waits a quarter of an fsync: its appenders come back within that. A replica's
+// appenders come back only after their entry has gone through Redis, the applier —
+// with the other replicas' entries before it — and the response to the client.) One
+// append at a time never waits. Every batch costs Redis a script call and its loop an
+// fsync that blocks it, so larger batches are what lets three replicas keep up with
+// one: on the benchmark of docs/benchmarks.md ("Distributed mode"), a quarter round
+// trip gave batches of ~10 appends, a whole one ~15 and ~13% more requests per second,
+// two ~17 and ~9% more again (half a round trip, ~12 and fewer requests per second).
 func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 	var batch []*redisReq
 	bytes := 0
@@ -176,7 +177,7 @@ func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 	if delayMax == 0 {
 		delayMax = redisCommitDelayMax
 	}
-	delay := min(w.rtt, delayMax)
+	delay := min(redisCommitDelayRTTs*w.rtt, delayMax)
 	if target := min(w.expect, r.opts.MaxBatch); len(batch) > 0 && len(batch) < target && !full() && delay > 0 {
 		r.qwait.wait(func() int { return len(r.queue) }, target-len(batch), delay, r.closing)
 		drain()
@@ -184,8 +185,12 @@ func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 	return batch
 }
 
-// redisCommitDelayMax bounds the Redis writer's commit delay (see collect).
-const redisCommitDelayMax = 3 * time.Millisecond
+// The Redis writer's commit delay (see collect) is at most redisCommitDelayRTTs round
+// trips and redisCommitDelayMax.
+const (
+	redisCommitDelayRTTs = 2
+	redisCommitDelayMax  = 3 * time.Millisecond
+)
 
 // send appends batch with one script call (retried until the earliest deadline of the
 // batch) and answers each append. The batch is one stream entry: one record as field
