@@ -17,7 +17,9 @@ import (
 // first entry. One Read returns at most 4096 entries and about 4 MiB of data (at least
 // one entry). When none is available yet it blocks (XREAD BLOCK) until one is
 // appended, by any replica, or ctx is done (it returns ctx.Err()) or the journal is
-// closed (ErrClosed). A from below the first entry left by Trim is an error.
+// closed (ErrClosed). A from below the first entry left by Trim is an error. At the
+// head, while an append of this process is outstanding, the entries come from its
+// reply instead (redis_ahead.go).
 func (r *Redis) Read(ctx context.Context, from uint64, max int) ([]Entry, error) {
 	if max < 1 {
 		return nil, fmt.Errorf("journal: read max %d, want at least 1", max)
