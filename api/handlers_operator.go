@@ -101,7 +101,8 @@ func (s *Server) listParticipants(c *gin.Context) {
 	})
 }
 
-type nodeView struct {
+// NodeView is GET /v1/node (API.md "Service").
+type NodeView struct {
 	NodeID      string `json:"node_id"`
 	Journal     string `json:"journal"`
 	AppliedSeq  uint64 `json:"applied_seq"`
@@ -116,7 +117,7 @@ func (s *Server) nodeInfo(c *gin.Context) {
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
 		h := m.StateHash()
-		return nodeView{
+		return NodeView{
 			NodeID: s.cfg.NodeID, Journal: s.cfg.JournalKind, AppliedSeq: m.AppliedSeq(),
 			StateHash: hexLower(h[:]), Anchorer: s.cfg.IsAnchorer(), SnapshotSeq: s.n.SnapshotSeq(),
 		}, nil

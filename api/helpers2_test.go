@@ -25,7 +25,7 @@ func unlimited() envOption {
 // stateHash is GET /v1/node's state_hash, as the operator (API.md "Service").
 func (e *testEnv) stateHash() string {
 	e.t.Helper()
-	var v nodeView
+	var v NodeView
 	e.getJSON(e.Admin.Token, "/v1/node", &v)
 	if len(v.StateHash) != 64 {
 		e.t.Fatalf("GET /v1/node: state_hash %q is not 64 hex digits", v.StateHash)

@@ -295,7 +295,7 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	// §Service: the node's state, and metrics.
-	var nv nodeView
+	var nv NodeView
 	e.getJSON(op, "/v1/node", &nv)
 	if nv.Journal != "file" || nv.AppliedSeq == 0 || len(nv.StateHash) != 64 || !nv.Anchorer {
 		t.Fatalf("GET /v1/node = %+v", nv)

@@ -6,8 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,8 +17,8 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
-	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/eip712"
+	"github.com/scfx/scfx/internal/gethtest"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
@@ -306,46 +306,22 @@ func configure(t tb, n *node.Node, b Backend, dir string) matcher.LedgerConfig {
 // were sent to b's registry and touch one of fps (register) or roots (anchor).
 func registryTxs(t tb, b Backend, client *ethclient.Client, from uint64, fps, roots []common.Hash) (registers, anchors int) {
 	t.Helper()
-	ctx := context.Background()
-	head, err := client.BlockNumber(ctx)
+	calls, err := gethtest.RegistryCalls(context.Background(), client, b.Registry(), from)
 	if err != nil {
 		t.Fatal(err)
 	}
-	abi := contracts.NewScfxRegistry().GetABI()
 	want := map[common.Hash]bool{}
 	for _, h := range append(append([]common.Hash{}, fps...), roots...) {
 		want[h] = true
 	}
-	for n := from; n <= head; n++ {
-		blk, err := client.BlockByNumber(ctx, new(big.Int).SetUint64(n))
-		if err != nil {
-			t.Fatalf("BlockByNumber(%d): %v", n, err)
+	for _, c := range calls {
+		if !slices.ContainsFunc(c.Hashes, func(h common.Hash) bool { return want[h] }) {
+			continue
 		}
-		for _, tx := range blk.Transactions() {
-			if tx.To() == nil || *tx.To() != b.Registry() || len(tx.Data()) < 4 {
-				continue
-			}
-			m, err := abi.MethodById(tx.Data()[:4])
-			if err != nil {
-				continue
-			}
-			args, err := m.Inputs.Unpack(tx.Data()[4:])
-			if err != nil {
-				t.Fatalf("unpack %s: %v", m.Name, err)
-			}
-			switch m.Name {
-			case "anchor":
-				if want[common.Hash(args[0].([32]byte))] {
-					anchors++
-				}
-			case "register":
-				for _, fp := range args[0].([][32]byte) {
-					if want[common.Hash(fp)] {
-						registers++
-						break
-					}
-				}
-			}
+		if c.Method == "anchor" {
+			anchors++
+		} else {
+			registers++
 		}
 	}
 	return registers, anchors

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"os"
 	"os/exec"
@@ -28,7 +27,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/scfx/scfx/contracts"
+	"github.com/scfx/scfx/api"
 	"github.com/scfx/scfx/internal/gethtest"
 	"github.com/scfx/scfx/journal/redistest"
 	"github.com/scfx/scfx/lease"
@@ -308,24 +307,14 @@ func problemCode(raw []byte) string {
 	return p.Code
 }
 
-// replicaNode is GET /v1/node (API.md "Service").
-type replicaNode struct {
-	NodeID      string `json:"node_id"`
-	Journal     string `json:"journal"`
-	AppliedSeq  uint64 `json:"applied_seq"`
-	StateHash   string `json:"state_hash"`
-	Anchorer    bool   `json:"anchorer"`
-	SnapshotSeq uint64 `json:"snapshot_seq"`
-}
-
-func (r *replica) node() replicaNode {
+func (r *replica) node() api.NodeView {
 	t := r.pf.t
 	t.Helper()
 	status, raw, err := r.call("GET", "/v1/node", replicaAdmin, nil)
 	if err != nil || status != http.StatusOK {
 		t.Fatalf("%s: GET /v1/node = %d %s %v", r.id, status, raw, err)
 	}
-	var n replicaNode
+	var n api.NodeView
 	if err := json.Unmarshal(raw, &n); err != nil {
 		t.Fatal(err)
 	}
@@ -335,13 +324,13 @@ func (r *replica) node() replicaNode {
 // converge waits until every running replica reports the same applied_seq twice in a
 // row, and then wants the same state_hash from all (API.md: two nodes that report the
 // same applied_seq report the same state_hash). It returns what they reported.
-func (pf *platform) converge() replicaNode {
+func (pf *platform) converge() api.NodeView {
 	t := pf.t
 	t.Helper()
 	deadline := time.Now().Add(convergeMax)
-	var last []replicaNode
+	var last []api.NodeView
 	for {
-		var ns []replicaNode
+		var ns []api.NodeView
 		for _, r := range pf.reps {
 			if r.up.Load() {
 				ns = append(ns, r.node())
@@ -431,38 +420,17 @@ func (pf *platform) registryTxs(registry common.Address) (anchors map[common.Has
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c := pf.geth.Client(t)
-	head, err := c.BlockNumber(ctx)
+	calls, err := gethtest.RegistryCalls(ctx, pf.geth.Client(t), registry, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	abi := contracts.NewScfxRegistry().GetABI()
 	anchors, registers = map[common.Hash][]common.Hash{}, map[common.Hash]int{}
-	for n := uint64(0); n <= head; n++ {
-		blk, err := c.BlockByNumber(ctx, new(big.Int).SetUint64(n))
-		if err != nil {
-			t.Fatalf("block %d: %v", n, err)
-		}
-		for _, tx := range blk.Transactions() {
-			if tx.To() == nil || *tx.To() != registry || len(tx.Data()) < 4 {
-				continue
-			}
-			m, err := abi.MethodById(tx.Data()[:4])
-			if err != nil {
-				continue
-			}
-			args, err := m.Inputs.Unpack(tx.Data()[4:])
-			if err != nil {
-				t.Fatalf("unpack %s: %v", m.Name, err)
-			}
-			switch m.Name {
-			case "anchor":
-				root := common.Hash(args[0].([32]byte))
-				anchors[root] = append(anchors[root], tx.Hash())
-			case "register":
-				for _, fp := range args[0].([][32]byte) {
-					registers[common.Hash(fp)]++
-				}
+	for _, c := range calls {
+		for _, h := range c.Hashes {
+			if c.Method == "anchor" {
+				anchors[h] = append(anchors[h], c.Tx)
+			} else {
+				registers[h]++
 			}
 		}
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scfx/scfx/api"
 	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/ledger"
 )
@@ -134,7 +135,7 @@ func TestReplicaSIGKILLCatchesUp(t *testing.T) {
 	l := startLoad(pf.up, mk, marketMix, seed, 4, 0)
 	defer l.halt()
 	deadline := time.Now().Add(time.Minute)
-	var before replicaNode
+	var before api.NodeView
 	// Past several snapshots, so that the tail to replay is a part of the journal.
 	for before = victim.node(); before.SnapshotSeq < 1000; before = victim.node() {
 		if time.Now().After(deadline) {
