@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -442,20 +443,33 @@ func mustRaw(t *testing.T, r *replica, path, token string) []byte {
 // BenchmarkReplicas is a measurement, not a test (docs/benchmarks.md "Distributed
 // mode"): `scfx bench` with the same load — POST receivables, 64 connections —
 // against (a) embedded `scfx serve`, (b) one replica over Redis, (c) three replicas
-// with one bench process per replica (22 connections each; throughputs added, p99 the
-// worst of the three), and the CPU each process used meanwhile. It runs only with
-// -bench Replicas -benchtime 1x; SCFX_BENCH_DURATION (default 15s) sets the measured time,
+// (one client spreading its connections over the three, as a load balancer would),
+// with the CPU each process used meanwhile. Each round starts and measures each setup
+// afresh, one after the other, the order rotating from round to round so that a
+// machine whose speed drifts (this one is shared) weighs on each alike; each round's
+// ratio compares runs a minute or two apart, and the table gives medians.
+// It runs only with -bench Replicas -benchtime 1x (-bench Replicas/3-replicas: that
+// setup alone, for comparing two builds); SCFX_BENCH_ROUNDS (default 3)
+// sets the rounds, SCFX_BENCH_DURATION (default 10s) the measured time of each run,
 // SCFX_BENCH_SNAPSHOT_EVERY the servers' --snapshot-every.
 //
 // It is a benchmark, not a test: make test does not run it.
 func BenchmarkReplicas(t *testing.B) {
-	duration := 15 * time.Second
+	duration := 10 * time.Second
 	if v := os.Getenv("SCFX_BENCH_DURATION"); v != "" {
 		d, err := time.ParseDuration(v)
-		if err != nil {
-			t.Fatalf("SCFX_BENCH_DURATION=%q: %v", v, err)
+		if err != nil || d <= 0 {
+			t.Fatalf("SCFX_BENCH_DURATION=%q: want a positive duration", v)
 		}
 		duration = d
+	}
+	rounds := 3
+	if v := os.Getenv("SCFX_BENCH_ROUNDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 50 {
+			t.Fatalf("SCFX_BENCH_ROUNDS=%q: want 1 to 50", v)
+		}
+		rounds = n
 	}
 	// SCFX_BENCH_SNAPSHOT_EVERY sets --snapshot-every of every server: each one
 	// encodes its whole state on its applier every so many entries (default 10,000).
@@ -463,47 +477,113 @@ func BenchmarkReplicas(t *testing.B) {
 	if v := os.Getenv("SCFX_BENCH_SNAPSHOT_EVERY"); v != "" {
 		flags = []string{"--snapshot-every", v}
 	}
-	var embedded, one, three benchTotal
-	t.Run("embedded", func(t *testing.B) {
-		base, pid := startEmbeddedServe(t, flags...)
-		embedded = runBenchProcs(t, []string{base}, 64, duration, map[string]int{"scfx/embedded": pid})
-		logServerTimes(t, base)
-	})
-	t.Run("1-replica", func(t *testing.B) {
-		pf := startPlatform(t, 1, flags...)
-		stats := redisStats(t, pf.redis.Addr())
-		one = runBenchProcs(t, []string{pf.reps[0].base()}, 64, duration, pf.pids())
-		logServerTimes(t, pf.reps[0].base())
-		logRedisStats(t, stats, redisStats(t, pf.redis.Addr()), one.ok)
-	})
-	t.Run("3-replicas", func(t *testing.B) {
-		pf := startPlatform(t, 3, flags...)
-		stats := redisStats(t, pf.redis.Addr())
-		// One client over the three, as a load balancer would spread the connections.
-		three = runBenchProcs(t, []string{pf.reps[0].base() + "," + pf.reps[1].base() + "," + pf.reps[2].base()}, 64, duration, pf.pids())
-		logServerTimes(t, pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base())
-		logRedisStats(t, stats, redisStats(t, pf.redis.Addr()), three.ok)
-	})
+	setups := []*benchSetup{
+		{key: "embedded", name: "embedded `scfx serve`", conns: "64", start: func(t testing.TB) ([]string, map[string]int, string) {
+			base, pid := startEmbeddedServe(t, flags...)
+			return []string{base}, map[string]int{"scfx/embedded": pid}, ""
+		}},
+		{key: "1-replica", name: "1 replica, Redis", conns: "64", start: func(t testing.TB) ([]string, map[string]int, string) {
+			pf := startPlatform(t, 1, flags...)
+			return []string{pf.reps[0].base()}, pf.pids(), pf.redis.Addr()
+		}},
+		{key: "3-replicas", name: "3 replicas, Redis", conns: "64 over 3", start: func(t testing.TB) ([]string, map[string]int, string) {
+			pf := startPlatform(t, 3, flags...)
+			return []string{pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base()}, pf.pids(), pf.redis.Addr()
+		}},
+	}
+	for round := range rounds {
+		for k := range setups {
+			s := setups[(round+k)%len(setups)]
+			t.Run(fmt.Sprintf("%s/round-%d", s.key, round+1), func(t *testing.B) {
+				s.runs = append(s.runs, s.run(t, duration))
+			})
+		}
+	}
 	if t.Failed() {
 		return
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n| setup | connections | requests | errors | throughput (2xx/s) | p50 ms | p99 ms | vs embedded | CPU µs per request: scfx / redis / bench / total | other CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
-	for _, row := range []struct {
-		name, conns string
-		r           benchTotal
-	}{{"embedded `scfx serve`", "64", embedded}, {"1 replica, Redis", "64", one}, {"3 replicas, Redis", "64 over 3", three}} {
-		us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(row.r.ok, 1)) }
-		var all time.Duration
-		for _, d := range row.r.cpu {
-			all += d
-		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f / %.0f / %.0f / %.0f | %.1f s |\n", row.name, row.conns, row.r.requests,
-			row.r.requests-row.r.ok, row.r.throughput, row.r.p50, row.r.p99, row.r.throughput/embedded.throughput,
-			us(row.r.cpu["scfx"]), us(row.r.cpu["redis"]), us(row.r.cpu["bench"]), us(all), row.r.other.Seconds())
+	t.Logf("%s, %d rounds of %s runs (each after a 2 s warmup), %d cores, serve flags %q%s",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), rounds, duration, runtime.NumCPU(), flags, replicasTable(setups))
+}
+
+// benchSetup is one setup of BenchmarkReplicas and its runs, one per round.
+type benchSetup struct {
+	key, name, conns string // key names its sub-benchmarks: -bench Replicas/3-replicas runs only that setup
+	// start starts the setup afresh, stopped when t ends: the servers' addresses (one
+	// client spreads its connections over them), its processes for CPU accounting
+	// (see platform.pids) and its Redis's address ("" for none).
+	start func(t testing.TB) (bases []string, pids map[string]int, redis string)
+	runs  []benchTotal
+}
+
+// run starts the setup, measures it once and logs where the time went inside it.
+// Every run starts from an empty market: a state grown by earlier rounds would make
+// the later rounds slower than the first, whichever setup they measure.
+func (s *benchSetup) run(t testing.TB, duration time.Duration) benchTotal {
+	t.Helper()
+	bases, pids, rds := s.start(t)
+	var before map[string][2]uint64
+	if rds != "" {
+		before = redisStats(t, rds)
 	}
-	t.Logf("%s, %s measured after a 2 s warmup, %d cores, serve flags %q%s",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), duration, runtime.NumCPU(), flags, b.String())
+	r := runBenchProcs(t, []string{strings.Join(bases, ",")}, 64, duration, pids)
+	logServerTimes(t, bases...)
+	if rds != "" {
+		logRedisStats(t, before, redisStats(t, rds), r.ok)
+	}
+	return r
+}
+
+// replicasTable is BenchmarkReplicas's result: per setup, each round's throughput and
+// its ratio to the embedded run of the same round, with medians.
+func replicasTable(setups []*benchSetup) string {
+	median := func(xs []float64) float64 {
+		xs = slices.Sorted(slices.Values(xs))
+		switch n := len(xs); {
+		case n == 0:
+			return math.NaN() // no embedded run to compare with
+		case n%2 == 0:
+			return (xs[n/2-1] + xs[n/2]) / 2
+		default:
+			return xs[n/2]
+		}
+	}
+	join := func(xs []float64, format string) string {
+		parts := make([]string, len(xs))
+		for i, x := range xs {
+			parts[i] = fmt.Sprintf(format, x)
+		}
+		return strings.Join(parts, " · ")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| setup | connections | throughput, 2xx/s (rounds) | median | vs embedded (rounds) | median | p50 / p99 ms (medians) | CPU µs per request: scfx / redis / bench = total (medians) | errors | other CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, s := range setups {
+		var rps, ratio, p50, p99, scfx, rds, bench, total []float64
+		var errs uint64
+		var other time.Duration
+		if len(s.runs) == 0 {
+			continue // not selected by -bench
+		}
+		for i, r := range s.runs {
+			rps = append(rps, r.throughput)
+			if i < len(setups[0].runs) {
+				ratio = append(ratio, r.throughput/setups[0].runs[i].throughput)
+			}
+			p50, p99 = append(p50, r.p50), append(p99, r.p99)
+			us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(r.ok, 1)) }
+			var all time.Duration
+			for _, d := range r.cpu {
+				all += d
+			}
+			scfx, rds, bench, total = append(scfx, us(r.cpu["scfx"])), append(rds, us(r.cpu["redis"])), append(bench, us(r.cpu["bench"])), append(total, us(all))
+			errs += r.requests - r.ok
+			other += r.other
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.2f | %.2f / %.2f | %.0f / %.0f / %.0f = %.0f | %d | %.1f s |\n", s.name, s.conns,
+			join(rps, "%.0f"), median(rps), join(ratio, "%.2f"), median(ratio), median(p50), median(p99),
+			median(scfx), median(rds), median(bench), median(total), errs, other.Seconds())
+	}
+	return b.String()
 }
 
 // benchTotal adds up the results of bench processes run at once.
@@ -654,6 +734,7 @@ func runBenchProcs(t testing.TB, bases []string, conns int, duration time.Durati
 		before[name] = cpuTime(pid)
 	}
 	busy0, _ := machineCPU()
+	began := time.Now()
 	results := make([]result, len(bases))
 	benchCPU := make([]time.Duration, len(bases))
 	errs := make([]error, len(bases))
@@ -701,6 +782,6 @@ func runBenchProcs(t testing.TB, bases []string, conns int, duration time.Durati
 		total.p50, total.p99 = max(total.p50, r.LatencyMs.P50), max(total.p99, r.LatencyMs.P99)
 		total.cpu["bench"] += benchCPU[i]
 	}
-	t.Logf("CPU during the run: %v; other processes of the machine: %v", total.cpu, total.other)
+	t.Logf("CPU during the run (%v): %v; other processes of the machine: %v", time.Since(began).Round(time.Millisecond), total.cpu, total.other)
 	return total
 }
