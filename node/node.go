@@ -359,15 +359,20 @@ func (n *Node) snapshotter() {
 			}
 			shadow = m
 		}
+		start := time.Now()
 		if err := n.replayTo(shadow, target); err != nil {
 			if n.ctx.Err() == nil {
 				n.log.Error("snapshotter: replay", "target", target, "err", err)
 			}
 			continue
 		}
+		replayed := time.Now()
 		if err := n.writeFrom(shadow); err != nil {
 			n.log.Error("snapshot failed", "seq", target, "err", err)
+			continue
 		}
+		n.log.Info("snapshot written", "seq", target, "replay", replayed.Sub(start).Round(time.Millisecond),
+			"encode_and_write", time.Since(replayed).Round(time.Millisecond))
 	}
 }
 
