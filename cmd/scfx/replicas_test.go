@@ -472,7 +472,8 @@ func BenchmarkReplicas(t *testing.B) {
 		rounds = n
 	}
 	// SCFX_BENCH_SNAPSHOT_EVERY sets --snapshot-every of every server: each one
-	// encodes its whole state on its applier every so many entries (default 10,000).
+	// snapshots its whole state in the background every so many entries (default
+	// 10,000, and at most every 30 s).
 	var flags []string
 	if v := os.Getenv("SCFX_BENCH_SNAPSHOT_EVERY"); v != "" {
 		flags = []string{"--snapshot-every", v}
@@ -541,7 +542,7 @@ func replicasTable(setups []*benchSetup) string {
 		xs = slices.Sorted(slices.Values(xs))
 		switch n := len(xs); {
 		case n == 0:
-			return math.NaN() // no embedded run to compare with
+			return math.NaN() // e.g. ratios when -bench left out the embedded setup
 		case n%2 == 0:
 			return (xs[n/2-1] + xs[n/2]) / 2
 		default:
