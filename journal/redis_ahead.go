@@ -55,20 +55,8 @@ func (r *Redis) aheadStart() (redisID, bool) {
 // does not follow on from start (the stream was trimmed meanwhile) is dropped: Read
 // then reads those entries itself.
 func (r *Redis) readAhead(start redisID, msgs []redis.XMessage) {
-	var es []Entry
-	for _, m := range msgs {
-		if len(m.Values) != 1 {
-			return
-		}
-		for field, v := range m.Values {
-			value, _ := v.(string)
-			var err error
-			if es, err = appendStreamEntry(es, m.ID, field, value); err != nil {
-				return
-			}
-		}
-	}
-	if len(es) == 0 || es[0].Seq > start.seq+1 {
+	es, err := appendStreamMessages(nil, msgs)
+	if err != nil || len(es) == 0 || es[0].Seq > start.seq+1 {
 		return
 	}
 	es = es[firstFrom(es, start.seq+1):]

@@ -122,6 +122,24 @@ func records(es []Entry, from uint64, max int) []Entry {
 	return es[i:min(len(es), i+max)]
 }
 
+// appendStreamMessages parses go-redis's stream messages (XREAD, XRANGE) onto es with
+// appendStreamEntry; an entry has exactly one field.
+func appendStreamMessages(es []Entry, msgs []redis.XMessage) ([]Entry, error) {
+	for _, m := range msgs {
+		if len(m.Values) != 1 {
+			return nil, fmt.Errorf("%w: stream entry %s has %d fields, want 1", ErrCorrupt, m.ID, len(m.Values))
+		}
+		for field, v := range m.Values {
+			value, _ := v.(string)
+			var err error
+			if es, err = appendStreamEntry(es, m.ID, field, value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return es, nil
+}
+
 // appendStreamEntry parses one stream entry — one record (field d) or a batch (field
 // b) — onto es and checks that its records follow the last one: the next seqs, a time
 // not before it.
@@ -222,16 +240,8 @@ func (r *Redis) xread(head redisID, max int, block time.Duration) ([]Entry, erro
 	}
 	var es []Entry
 	for _, s := range streams {
-		for _, m := range s.Messages {
-			if len(m.Values) != 1 {
-				return nil, fmt.Errorf("%w: stream entry %s has %d fields, want 1", ErrCorrupt, m.ID, len(m.Values))
-			}
-			for field, v := range m.Values {
-				value, _ := v.(string)
-				if es, err = appendStreamEntry(es, m.ID, field, value); err != nil {
-					return nil, err
-				}
-			}
+		if es, err = appendStreamMessages(es, s.Messages); err != nil {
+			return nil, err
 		}
 	}
 	// head is the id of the entry holding seq head.seq, or of a record inside a batch:

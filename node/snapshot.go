@@ -50,15 +50,17 @@ func writeSnapshotChunked(dir string, seq uint64, body []byte, chunk int) (uint6
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	_, err = tmp.WriteString(header)
-	for rest := body; err == nil && len(rest) > 0; {
-		n := min(chunk, len(rest))
-		if _, err = tmp.Write(rest[:n]); err == nil {
-			err = syncFile(tmp) // the last one is the snapshot's own fsync
+	rest := body
+	for ; err == nil && len(rest) > chunk; rest = rest[chunk:] {
+		if _, err = tmp.Write(rest[:chunk]); err == nil {
+			err = syncFile(tmp)
 		}
-		rest = rest[n:]
 	}
-	if err == nil && len(body) == 0 {
-		err = syncFile(tmp)
+	if err == nil {
+		_, err = tmp.Write(rest)
+	}
+	if err == nil {
+		err = syncFile(tmp) // the snapshot's own fsync, for the last chunk
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

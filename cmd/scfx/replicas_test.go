@@ -527,7 +527,7 @@ func (s *benchSetup) run(t testing.TB, duration time.Duration) benchTotal {
 	if rds != "" {
 		before = redisStats(t, rds)
 	}
-	r := runBenchProcs(t, []string{strings.Join(bases, ",")}, 64, duration, pids)
+	r := runBenchProc(t, strings.Join(bases, ","), 64, duration, pids)
 	logServerTimes(t, bases...)
 	if rds != "" {
 		logRedisStats(t, before, redisStats(t, rds), r.ok)
@@ -587,11 +587,11 @@ func replicasTable(setups []*benchSetup) string {
 	return b.String()
 }
 
-// benchTotal adds up the results of bench processes run at once.
+// benchTotal is one bench run's result, with the CPU the processes used meanwhile.
 type benchTotal struct {
 	requests, ok uint64
 	throughput   float64
-	p50, p99     float64                  // the worst process's
+	p50, p99     float64                  // ms
 	cpu          map[string]time.Duration // CPU used during the run: "scfx", "redis", "geth", "bench"
 	other        time.Duration            // CPU the rest of the machine used meanwhile
 }
@@ -714,12 +714,12 @@ func logServerTimes(t testing.TB, bases ...string) {
 	t.Logf("server times:%s", b.String())
 }
 
-// runBenchProcs runs one `scfx bench --json` per base at once, adds them up, and
-// measures the CPU the servers (servers: kind or replica id → pid) and the bench
-// processes used meanwhile.
-func runBenchProcs(t testing.TB, bases []string, conns int, duration time.Duration, servers map[string]int) benchTotal {
+// runBenchProc runs `scfx bench --json` against url (one base, or several separated by
+// commas: its connections alternate over them) and measures the CPU the servers
+// (servers: kind or kind/name → pid) and the bench process used meanwhile.
+func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, servers map[string]int) benchTotal {
 	t.Helper()
-	type result struct {
+	var r struct {
 		Requests   uint64            `json:"requests"`
 		OK         uint64            `json:"ok"`
 		Errors     map[string]uint64 `json:"errors"`
@@ -736,53 +736,31 @@ func runBenchProcs(t testing.TB, bases []string, conns int, duration time.Durati
 	}
 	busy0, _ := machineCPU()
 	began := time.Now()
-	results := make([]result, len(bases))
-	benchCPU := make([]time.Duration, len(bases))
-	errs := make([]error, len(bases))
-	var wg sync.WaitGroup
-	for i, base := range bases {
-		wg.Go(func() {
-			cmd := exec.Command(scfxBinary(t), "bench", "--url", base, "--token", replicaAdmin,
-				"--connections", strconv.Itoa(conns), "--duration", duration.String(), "--mix", "post_receivable=1", "--json")
-			cmd.Env = cleanEnv()
-			var out, errOut strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			err := cmd.Run()
-			if err == nil {
-				benchCPU[i] = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-				err = json.Unmarshal([]byte(out.String()), &results[i])
-			}
-			if err != nil {
-				errs[i] = fmt.Errorf("scfx bench --url %s: %v\n%s", base, err, errOut.String())
-			}
-		})
+	cmd := exec.Command(scfxBinary(t), "bench", "--url", url, "--token", replicaAdmin,
+		"--connections", strconv.Itoa(conns), "--duration", duration.String(), "--mix", "post_receivable=1", "--json")
+	cmd.Env = cleanEnv()
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if err == nil {
+		err = json.Unmarshal([]byte(out.String()), &r)
 	}
-	wg.Wait()
+	if err != nil {
+		t.Fatalf("scfx bench --url %s: %v\n%s", url, err, errOut.String())
+	}
 	busy1, _ := machineCPU()
-	total := benchTotal{cpu: map[string]time.Duration{}}
-	var ours time.Duration
+	benchCPU := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	total := benchTotal{requests: r.Requests, ok: r.OK, throughput: r.Throughput, p50: r.LatencyMs.P50, p99: r.LatencyMs.P99,
+		cpu: map[string]time.Duration{"bench": benchCPU}}
+	ours := benchCPU
 	for name, pid := range servers {
 		kind, _, _ := strings.Cut(name, "/")
 		d := cpuTime(pid) - before[name]
 		total.cpu[kind] += d
 		ours += d
 	}
-	for _, d := range benchCPU {
-		ours += d
-	}
 	total.other = max(0, time.Duration(busy1-busy0)*time.Second/userHZ-ours)
-	for i, r := range results {
-		if errs[i] != nil {
-			t.Fatal(errs[i])
-		}
-		t.Logf("%s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %v, bench CPU %v", bases[i], r.Requests, r.Throughput,
-			r.LatencyMs.P50, r.LatencyMs.P99, r.Errors, benchCPU[i].Round(time.Millisecond))
-		total.requests += r.Requests
-		total.ok += r.OK
-		total.throughput += r.Throughput
-		total.p50, total.p99 = max(total.p50, r.LatencyMs.P50), max(total.p99, r.LatencyMs.P99)
-		total.cpu["bench"] += benchCPU[i]
-	}
+	t.Logf("%s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %v", url, r.Requests, r.Throughput, r.LatencyMs.P50, r.LatencyMs.P99, r.Errors)
 	t.Logf("CPU during the run (%v): %v; other processes of the machine: %v", time.Since(began).Round(time.Millisecond), total.cpu, total.other)
 	return total
 }
