@@ -35,6 +35,7 @@ type party struct {
 type rcvRef struct {
 	id             string
 	holder, debtor *party
+	fragment       bool // made by a transfer: its leaf is a transfer, not a confirmation
 }
 
 // acked is an object some replica acknowledged with a 2xx: the path to read it and a
@@ -375,7 +376,7 @@ func (mk *loadMarket) transfer(r *replica, rng *rand.Rand) {
 	if !mk.note(r, "transfer", status, raw, err, http.StatusCreated) {
 		return
 	}
-	child := &rcvRef{id: jsonID(raw), holder: to, debtor: ref.debtor}
+	child := &rcvRef{id: jsonID(raw), holder: to, debtor: ref.debtor, fragment: true}
 	mk.putBack(ref, child)
 	mk.ack(acked{"/v1/receivables/" + child.id, to.token})
 }

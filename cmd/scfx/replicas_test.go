@@ -94,13 +94,27 @@ func TestReplicasConverge(t *testing.T) {
 			t.Fatalf("%s anchored leaves: %v; the lease holder is %s: only it may anchor", r.id, anchored, holder.id)
 		}
 	}
-	// Proofs served by each replica hold on geth.
+	// Proofs served by each replica hold on geth: a confirmation's for an invoice, the
+	// transfer's that made it for a fragment (it has no confirmation leaf of its own).
+	// waitFinanceable saw every listed and every confirmed one financeable: anchored.
 	mk.mu.Lock()
-	refs := slices.Clone(mk.listed)
+	refs := append(slices.Clone(mk.listed), mk.confirmed...)
 	mk.mu.Unlock()
-	for i, ref := range refs[:min(len(refs), 6)] {
+	var sample []*rcvRef // up to four invoices and two fragments
+	taken := map[bool]int{}
+	for _, ref := range refs {
+		if limit := map[bool]int{false: 4, true: 2}[ref.fragment]; taken[ref.fragment] < limit {
+			taken[ref.fragment]++
+			sample = append(sample, ref)
+		}
+	}
+	for i, ref := range sample {
 		r := pf.reps[i%len(pf.reps)]
-		status, raw, err := r.call("GET", "/v1/receivables/"+ref.id+"/proof", ref.holder.token, nil)
+		path := "/v1/receivables/" + ref.id + "/proof"
+		if ref.fragment {
+			path += "?kind=transfer"
+		}
+		status, raw, err := r.call("GET", path, ref.holder.token, nil)
 		if err != nil || status != http.StatusOK {
 			t.Fatalf("%s: GET proof of %s = %d %s %v", r.id, ref.id, status, raw, err)
 		}
@@ -112,7 +126,10 @@ func TestReplicasConverge(t *testing.T) {
 			t.Fatalf("proof of %s served by %s: VerifyProof on geth = %v", ref.id, r.id, err)
 		}
 	}
-	t.Logf("%d receivables financeable, anchored by %s", financeable, holder.id)
+	if taken[true] == 0 {
+		t.Fatalf("no fragment among the %d receivables after %d transfers: the transfer proofs went unchecked", len(refs), transfers)
+	}
+	t.Logf("%d receivables financeable, anchored by %s; proofs checked on geth: %d confirmations, %d transfers", financeable, holder.id, taken[false], taken[true])
 }
 
 // TestReplicaSIGKILLCatchesUp: one replica is killed with SIGKILL under load, the
