@@ -51,12 +51,29 @@ func (r *Redis) aheadStart() (redisID, bool) {
 	return p, p.seq == next-1
 }
 
-// readAhead parses the reply of the XRANGE after start into the buffer. A reply that
-// does not follow on from start (the stream was trimmed meanwhile) is dropped: Read
-// then reads those entries itself.
-func (r *Redis) readAhead(start redisID, msgs []redis.XMessage) {
+// readAhead parses the reply of the XRANGE after start into the buffer, followed by
+// own — the entries of the batch appended in the same round trip, from memory — when
+// the reply reaches up to them. A reply that does not follow on from start (the stream
+// was trimmed meanwhile) is dropped, and own is left out after a reply that stops
+// short of it (COUNT reached): Read then reads those entries itself.
+func (r *Redis) readAhead(start redisID, msgs []redis.XMessage, own []Entry) {
 	es, err := appendStreamMessages(nil, msgs)
-	if err != nil || len(es) == 0 || es[0].Seq > start.seq+1 {
+	if err != nil {
+		return
+	}
+	if len(own) > 0 {
+		// A retried script that had run already answers with the batch it appended:
+		// the reply may hold it. Those entries are own's.
+		es = es[:firstFrom(es, own[0].Seq)]
+		prev := start.seq
+		if len(es) > 0 {
+			prev = es[len(es)-1].Seq
+		}
+		if prev+1 == own[0].Seq {
+			es = append(es, own...)
+		}
+	}
+	if len(es) == 0 || es[0].Seq > start.seq+1 {
 		return
 	}
 	es = es[firstFrom(es, start.seq+1):]

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -97,6 +98,9 @@ func TestRedisReadRidesOnAppend(t *testing.T) {
 		if len(es) != 3 || es[0].Seq != from || es[2].Seq != appended.Seq || !bytes.Equal(es[2].Data, own) ||
 			string(es[0].Data) != fmt.Sprintf("b-%d-0", round) || string(es[1].Data) != fmt.Sprintf("b-%d-1", round) {
 			t.Fatalf("round %d: Read(%d) = %+v; want b's two entries, then a's own at seq %d", round, from, es, appended.Seq)
+		}
+		if &es[2].Data[0] != &own[0] {
+			t.Fatalf("round %d: a's own entry was read back from Redis, not taken from the append", round)
 		}
 		after := redisCalls(t, srv)
 		if after["xread"] != before["xread"] || after["xrange"] != before["xrange"]+1 || after["evalsha_ro"] != before["evalsha_ro"] {
@@ -210,12 +214,12 @@ func aheadSeqs(r *Redis) []uint64 {
 func TestRedisReadAheadContiguous(t *testing.T) {
 	r := &Redis{aheadSig: make(chan struct{}), readNext: 5}
 	start := redisID{100, 4}
-	r.readAhead(start, xmsgs(100, 7, 8)) // after a trim: does not follow on from seq 4
+	r.readAhead(start, xmsgs(100, 7, 8), nil) // after a trim: does not follow on from seq 4
 	if len(r.ahead) != 0 {
 		t.Fatalf("a reply from seq 7 after seq 4 was kept: %v", aheadSeqs(r))
 	}
-	r.readAhead(start, xmsgs(100, 5, 6))
-	r.readAhead(start, xmsgs(101, 5, 6, 7, 8)) // overlaps what is buffered
+	r.readAhead(start, xmsgs(100, 5, 6), nil)
+	r.readAhead(start, xmsgs(101, 5, 6, 7, 8), nil) // overlaps what is buffered
 	if got := fmt.Sprint(aheadSeqs(r)); got != "[5 6 7 8]" || r.aheadBytes != 8 {
 		t.Fatalf("buffer %s (%d bytes), want [5 6 7 8] (8 bytes)", got, r.aheadBytes)
 	}
@@ -231,9 +235,46 @@ func TestRedisReadAheadContiguous(t *testing.T) {
 	if es, _ := r.takeAhead(8, 10); len(es) != 1 || es[0].Seq != 8 || len(r.ahead) != 0 || r.aheadBytes != 0 {
 		t.Fatalf("takeAhead(8) = %v, left %v (%d bytes)", es, aheadSeqs(r), r.aheadBytes)
 	}
-	r.readAhead(redisID{101, 8}, []redis.XMessage{{ID: "101-9", Values: map[string]any{"x": "bad"}}})
+	r.readAhead(redisID{101, 8}, []redis.XMessage{{ID: "101-9", Values: map[string]any{"x": "bad"}}}, nil)
 	if len(r.ahead) != 0 {
 		t.Fatalf("a corrupt entry was buffered: %v", aheadSeqs(r))
+	}
+}
+
+// The batch appended in the same round trip follows the XRANGE's reply in the buffer
+// when the reply reaches up to it, from memory; never with a gap.
+func TestRedisReadAheadOwnBatch(t *testing.T) {
+	own := func(seqs ...uint64) []Entry {
+		var out []Entry
+		for _, s := range seqs {
+			out = append(out, Entry{Seq: s, TimeMs: 102, Data: fmt.Append(nil, "own", s)})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		reply []redis.XMessage
+		own   []Entry
+		want  string
+	}{
+		{"others then own", xmsgs(100, 5, 6), own(7, 8), "[5:r5 6:r6 7:own7 8:own8]"},
+		{"own only", nil, own(5, 6), "[5:own5 6:own6]"},
+		{"reply stops short (COUNT)", xmsgs(100, 5, 6), own(9), "[5:r5 6:r6]"},
+		{"reply holds own (a retried script had run)", xmsgs(100, 5, 6, 7), own(7), "[5:r5 6:r6 7:own7]"},
+		{"after a trim", xmsgs(100, 7), own(8), "[]"},
+		{"own after a gap, nothing else", nil, own(6), "[]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Redis{aheadSig: make(chan struct{}), readNext: 5}
+			r.readAhead(redisID{100, 4}, tc.reply, tc.own)
+			var got []string
+			for _, e := range r.ahead {
+				got = append(got, fmt.Sprintf("%d:%s", e.Seq, e.Data))
+			}
+			if s := "[" + strings.Join(got, " ") + "]"; s != tc.want {
+				t.Fatalf("buffer %s, want %s", s, tc.want)
+			}
+		})
 	}
 }
 

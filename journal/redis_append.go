@@ -210,7 +210,7 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	keys := []string{r.keys.log, r.keys.head, r.keys.idx, writerKey}
-	first, err := r.runAppend(ctx, keys, args)
+	first, ahead, err := r.runAppend(ctx, keys, args)
 	if err != nil {
 		r.batchDone()
 		for _, q := range batch {
@@ -224,6 +224,9 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	}
 	r.remember(es)
 	r.noteSeq(es[len(es)-1].Seq)
+	if ahead != nil {
+		r.readAhead(ahead.start, ahead.msgs, es)
+	}
 	r.batches.Add(1)
 	r.batchDone() // the reader first: the appenders wait for its apply anyway
 	for i, q := range batch {
@@ -279,14 +282,14 @@ func decodeRedisBatch(value []byte) ([][]byte, error) {
 }
 
 // runAppend runs the append script until it answers, a non-transient error, or ctx's
-// deadline. It returns the id of the batch's first entry. Behind the script, in the
-// same round trip, it reads the stream on from where this process's reader stands
-// (redis_ahead.go).
-func (r *Redis) runAppend(ctx context.Context, keys []string, args []any) (redisID, error) {
+// deadline. It returns the id of the batch's first entry. In the same round trip, it
+// reads the stream on from where this process's reader stands, up to the batch
+// (redis_ahead.go): the reply, if there is one, is for readAhead.
+func (r *Redis) runAppend(ctx context.Context, keys []string, args []any) (redisID, *aheadReply, error) {
 	uncertain := false
 	backoff := redisRetryMin
 	for {
-		vals, err := r.appendAndReadAhead(ctx, keys, args)
+		vals, ahead, err := r.appendAndReadAhead(ctx, keys, args)
 		if redis.HasErrorPrefix(err, "NOSCRIPT") {
 			// Redis lost its script cache (a restart): the call did not run.
 			if err = redisAppendScript.Load(ctx, r.c).Err(); err == nil {
@@ -295,9 +298,9 @@ func (r *Redis) runAppend(ctx context.Context, keys []string, args []any) (redis
 		}
 		if err == nil {
 			if len(vals) != 2 || vals[0] <= 0 || vals[1] <= 0 {
-				return redisID{}, fmt.Errorf("journal: redis append script answered %v", vals)
+				return redisID{}, nil, fmt.Errorf("journal: redis append script answered %v", vals)
 			}
-			return redisID{vals[0], uint64(vals[1])}, nil
+			return redisID{vals[0], uint64(vals[1])}, ahead, nil
 		}
 		uncertain = uncertain || mayHaveRun(err)
 		wait := time.NewTimer(backoff)
@@ -311,31 +314,43 @@ func (r *Redis) runAppend(ctx context.Context, keys []string, args []any) (redis
 		}
 		wait.Stop()
 		if uncertain {
-			return redisID{}, fmt.Errorf("%w: redis append: %w", ErrUncertain, err)
+			return redisID{}, nil, fmt.Errorf("%w: redis append: %w", ErrUncertain, err)
 		}
-		return redisID{}, fmt.Errorf("journal: redis append: %w", err)
+		return redisID{}, nil, fmt.Errorf("journal: redis append: %w", err)
 	}
 }
 
-// appendAndReadAhead pipelines the append script and, when the reader's position is
-// known here, an XRANGE from it; the entries it brings go to the read-ahead buffer. An
-// error is the script's: the XRANGE only ever adds to the buffer.
-func (r *Redis) appendAndReadAhead(ctx context.Context, keys []string, args []any) ([]int64, error) {
+// aheadReply is the XRANGE read in an append's round trip: the stream after start.
+type aheadReply struct {
+	start redisID
+	msgs  []redis.XMessage
+}
+
+// appendAndReadAhead pipelines, when the reader's position is known here, an XRANGE
+// from it and then the append script. The XRANGE goes first so that its reply ends
+// before the batch: Redis runs one client's pipelined commands back to back, so it
+// brings the other replicas' entries up to the batch, and the batch itself — which
+// this process has — does not come back over the wire (readAhead puts it after
+// them). An error is the script's: the XRANGE only ever adds to the buffer.
+func (r *Redis) appendAndReadAhead(ctx context.Context, keys []string, args []any) ([]int64, *aheadReply, error) {
 	start, ok := r.aheadStart()
 	if !ok {
-		return redisAppendScript.EvalSha(ctx, r.c, keys, args...).Int64Slice()
+		vals, err := redisAppendScript.EvalSha(ctx, r.c, keys, args...).Int64Slice()
+		return vals, nil, err
 	}
 	pipe := r.c.Pipeline()
-	script := redisAppendScript.EvalSha(ctx, pipe, keys, args...)
 	xr := pipe.XRangeN(ctx, r.keys.log, "("+start.String(), "+", redisAheadEntries)
+	script := redisAppendScript.EvalSha(ctx, pipe, keys, args...)
 	_, _ = pipe.Exec(ctx)
 	vals, err := script.Int64Slice()
-	if err == nil {
-		if msgs, xerr := xr.Result(); xerr == nil {
-			r.readAhead(start, msgs)
-		}
+	if err != nil {
+		return nil, nil, err
 	}
-	return vals, err
+	msgs, xerr := xr.Result()
+	if xerr != nil {
+		return vals, nil, nil
+	}
+	return vals, &aheadReply{start, msgs}, nil
 }
 
 // retryable: Redis is unreachable or answered that it cannot serve for now.
