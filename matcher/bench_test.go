@@ -89,11 +89,9 @@ func ExampleDiscount() {
 }
 
 // BenchmarkApplyRawSubmit: one op is a journal record of POST /v1/receivables,
-// decoded and applied (with an Idempotency-Key, as clients send it): what every
-// replica does for every upload.
-// BenchmarkApplyRawSubmit: a receivable uploaded with an Idempotency-Key, applied by
-// the replica that answers it. BenchmarkApplyRawSubmitUnanswered: one without a key,
-// applied by every other replica.
+// decoded and applied — with an Idempotency-Key, by the replica that answers it.
+// BenchmarkApplyRawSubmitUnanswered: one without a key, applied by every other
+// replica.
 func BenchmarkApplyRawSubmit(b *testing.B) { benchApplyRawSubmit(b, true) }
 
 func BenchmarkApplyRawSubmitUnanswered(b *testing.B) { benchApplyRawSubmit(b, false) }

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -493,21 +494,42 @@ func startEmbeddedServe(t testing.TB, flags ...string) (string, int) {
 	}
 }
 
-// cpuTime is the CPU time (user and system) a running process has used so far, from
-// /proc/<pid>/stat (0 if it cannot be read).
-func cpuTime(pid int) time.Duration {
+// procStat is a process's CPU time so far and its minor page faults (pages it touched
+// for the first time: each one the kernel had to find and zero), from /proc/<pid>/stat.
+func procStat(pid int) (cpu time.Duration, minorFaults uint64) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	i := bytes.LastIndexByte(b, ')') // the command name, in parentheses, may hold spaces
 	if err != nil || i < 0 || i+2 > len(b) {
-		return 0
+		return 0, 0
 	}
 	f := strings.Fields(string(b[i+2:])) // from field 3, the state
 	if len(f) < 13 {
-		return 0
+		return 0, 0
 	}
-	utime, _ := strconv.ParseUint(f[14-3], 10, 64) // fields 14 and 15, in clock ticks
+	minorFaults, _ = strconv.ParseUint(f[10-3], 10, 64) // field 10
+	utime, _ := strconv.ParseUint(f[14-3], 10, 64)      // fields 14 and 15, in clock ticks
 	stime, _ := strconv.ParseUint(f[15-3], 10, 64)
-	return time.Duration(utime+stime) * time.Second / userHZ
+	return time.Duration(utime+stime) * time.Second / userHZ, minorFaults
+}
+
+// freshPageCost is what touching a page of memory the machine has not handed out
+// lately costs now, in µs per 4 KiB page: it maps 128 MiB, writes a byte to each page
+// and unmaps them. On these VMs it is a host-side fault as well as the guest's (freed
+// memory goes back to the host within seconds), and it varies from ~1.5 to ~8 µs over
+// a session: every server pays it for each page its heap grows by, and three replicas
+// each grow a heap of the whole market.
+func freshPageCost() float64 {
+	const size, page = 128 << 20, 4096
+	b, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return math.NaN()
+	}
+	defer syscall.Munmap(b)
+	start := time.Now()
+	for i := 0; i < size; i += page {
+		b[i] = 1
+	}
+	return float64(time.Since(start).Nanoseconds()) / 1000 / (size / page)
 }
 
 // userHZ is the kernel's USER_HZ, the unit of /proc's CPU times: 100 on every Linux

@@ -574,9 +574,9 @@ func replicasTable(setups []*benchSetup) string {
 		return strings.Join(parts, " · ")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| setup | connections | throughput, 2xx/s (rounds) | median | vs embedded (rounds) | median | p50 / p99 ms (medians) | CPU µs per request: scfx / redis / bench = total (medians) | errors | other CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(&b, "\n| setup | connections | throughput, 2xx/s (rounds) | median | vs embedded (rounds) | median | p50 / p99 ms (medians) | CPU µs per request: scfx / redis / bench = total (medians) | scfx page faults per request (median) | fresh page µs (rounds) | errors | other CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, s := range setups {
-		var rps, ratio, p50, p99, scfx, rds, bench, total []float64
+		var rps, ratio, p50, p99, scfx, rds, bench, total, faults, pageCost []float64
 		var errs uint64
 		var other time.Duration
 		if len(s.runs) == 0 {
@@ -594,12 +594,13 @@ func replicasTable(setups []*benchSetup) string {
 				all += d
 			}
 			scfx, rds, bench, total = append(scfx, us(r.cpu["scfx"])), append(rds, us(r.cpu["redis"])), append(bench, us(r.cpu["bench"])), append(total, us(all))
+			faults, pageCost = append(faults, float64(r.faults)/float64(max(r.ok, 1))), append(pageCost, r.pageCost)
 			errs += r.requests - r.ok
 			other += r.other
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.2f | %.2f / %.2f | %.0f / %.0f / %.0f = %.0f | %d | %.1f s |\n", s.name, s.conns,
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.2f | %.2f / %.2f | %.0f / %.0f / %.0f = %.0f | %.2f | %s | %d | %.1f s |\n", s.name, s.conns,
 			join(rps, "%.0f"), median(rps), join(ratio, "%.2f"), median(ratio), median(p50), median(p99),
-			median(scfx), median(rds), median(bench), median(total), errs, other.Seconds())
+			median(scfx), median(rds), median(bench), median(total), median(faults), join(pageCost, "%.1f"), errs, other.Seconds())
 	}
 	return b.String()
 }
@@ -611,6 +612,8 @@ type benchTotal struct {
 	p50, p99     float64                  // ms
 	cpu          map[string]time.Duration // CPU used during the run: "scfx", "redis", "geth", "bench"
 	other        time.Duration            // CPU the rest of the machine used meanwhile
+	faults       uint64                   // minor page faults of the scfx servers during the run
+	pageCost     float64                  // µs per fresh page just before the run (freshPageCost)
 }
 
 // pids are the platform's processes, "kind" or "kind/name", for CPU accounting.
@@ -747,9 +750,11 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 		} `json:"latency_ms"`
 	}
 	waitQuiet(t)
+	pageCost := freshPageCost()
 	before := map[string]time.Duration{}
+	faults := map[string]uint64{}
 	for name, pid := range servers {
-		before[name] = cpuTime(pid)
+		before[name], faults[name] = procStat(pid)
 	}
 	busy0, _ := machineCPU()
 	began := time.Now()
@@ -768,16 +773,21 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 	busy1, _ := machineCPU()
 	benchCPU := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	total := benchTotal{requests: r.Requests, ok: r.OK, throughput: r.Throughput, p50: r.LatencyMs.P50, p99: r.LatencyMs.P99,
-		cpu: map[string]time.Duration{"bench": benchCPU}}
+		cpu: map[string]time.Duration{"bench": benchCPU}, pageCost: pageCost}
 	ours := benchCPU
 	for name, pid := range servers {
 		kind, _, _ := strings.Cut(name, "/")
-		d := cpuTime(pid) - before[name]
+		cpu, n := procStat(pid)
+		d := cpu - before[name]
 		total.cpu[kind] += d
 		ours += d
+		if kind == "scfx" {
+			total.faults += n - faults[name]
+		}
 	}
 	total.other = max(0, time.Duration(busy1-busy0)*time.Second/userHZ-ours)
 	t.Logf("%s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %v", url, r.Requests, r.Throughput, r.LatencyMs.P50, r.LatencyMs.P99, r.Errors)
-	t.Logf("CPU during the run (%v): %v; other processes of the machine: %v", time.Since(began).Round(time.Millisecond), total.cpu, total.other)
+	t.Logf("CPU during the run (%v): %v; other processes of the machine: %v; scfx page faults %d (%.2f per request); a fresh page costs %.2f µs",
+		time.Since(began).Round(time.Millisecond), total.cpu, total.other, total.faults, float64(total.faults)/float64(max(r.OK, 1)), pageCost)
 	return total
 }
