@@ -646,18 +646,24 @@ func waitQuiet(t testing.TB) {
 	}
 }
 
-// redisStats is Redis's INFO commandstats: calls and µs by command.
+// redisStats is Redis's INFO commandstats — calls and µs by command — and the bytes
+// it received and sent (INFO stats), as "bytes in" and "bytes out".
 func redisStats(t testing.TB, addr string) map[string][2]uint64 {
 	t.Helper()
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()
-	info, err := c.Info(context.Background(), "commandstats").Result()
+	info, err := c.Info(context.Background(), "commandstats", "stats").Result()
 	if err != nil {
-		t.Fatalf("redis INFO commandstats: %v", err)
+		t.Fatalf("redis INFO commandstats stats: %v", err)
 	}
 	out := map[string][2]uint64{}
 	for line := range strings.SplitSeq(info, "\n") {
 		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if io, isNet := map[string]string{"total_net_input_bytes": "bytes in", "total_net_output_bytes": "bytes out"}[name]; ok && isNet {
+			n, _ := strconv.ParseUint(rest, 10, 64)
+			out[io] = [2]uint64{n, 0}
+			continue
+		}
 		name, isCmd := strings.CutPrefix(name, "cmdstat_")
 		if !ok || !isCmd {
 			continue
@@ -678,12 +684,17 @@ func redisStats(t testing.TB, addr string) map[string][2]uint64 {
 }
 
 // logRedisStats logs what Redis did during a run, per 2xx request: its commands'
-// calls and time (fsyncs and networking are not in it).
+// calls and time (fsyncs and networking are not in it) and the bytes it received and
+// sent.
 func logRedisStats(t testing.TB, before, after map[string][2]uint64, ok uint64) {
 	t.Helper()
 	var b strings.Builder
 	for _, name := range slices.Sorted(maps.Keys(after)) {
 		calls, usec := after[name][0]-before[name][0], after[name][1]-before[name][1]
+		if strings.HasPrefix(name, "bytes ") {
+			fmt.Fprintf(&b, " %s %.0f per request;", name, float64(calls)/float64(max(ok, 1)))
+			continue
+		}
 		if calls > 0 {
 			fmt.Fprintf(&b, " %s %d calls (%.3f per request, %.1f µs per request);", name, calls, float64(calls)/float64(max(ok, 1)), float64(usec)/float64(max(ok, 1)))
 		}
