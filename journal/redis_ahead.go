@@ -61,6 +61,7 @@ func (r *Redis) readAhead(start redisID, msgs []redis.XMessage, own []Entry) {
 	if err != nil {
 		return
 	}
+	owned := 0 // of own, how many follow the reply in es
 	if len(own) > 0 {
 		// A retried script that had run already answers with the batch it appended:
 		// the reply may hold it. Those entries are own's.
@@ -70,15 +71,18 @@ func (r *Redis) readAhead(start redisID, msgs []redis.XMessage, own []Entry) {
 			prev = es[len(es)-1].Seq
 		}
 		if prev+1 == own[0].Seq {
-			es = append(es, own...)
+			es, owned = append(es, own...), len(own)
 		}
 	}
 	if len(es) == 0 || es[0].Seq > start.seq+1 {
 		return
 	}
 	es = es[firstFrom(es, start.seq+1):]
-	r.remember(es)
-	r.noteSeq(es[len(es)-1].Seq)
+	if reply := es[:len(es)-owned]; len(reply) > 0 {
+		// The writer noted own's ids and seq already.
+		r.remember(reply)
+		r.noteSeq(reply[len(reply)-1].Seq)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	next := r.readNext

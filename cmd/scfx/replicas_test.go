@@ -103,7 +103,11 @@ func TestReplicasConverge(t *testing.T) {
 	var sample []*rcvRef // up to four invoices and two fragments
 	taken := map[bool]int{}
 	for _, ref := range refs {
-		if limit := map[bool]int{false: 4, true: 2}[ref.fragment]; taken[ref.fragment] < limit {
+		limit := 4
+		if ref.fragment {
+			limit = 2
+		}
+		if taken[ref.fragment] < limit {
 			taken[ref.fragment]++
 			sample = append(sample, ref)
 		}
@@ -646,6 +650,9 @@ func waitQuiet(t testing.TB) {
 	}
 }
 
+// redisNetStats are the INFO stats fields redisStats keeps, and their names there.
+var redisNetStats = map[string]string{"total_net_input_bytes": "bytes in", "total_net_output_bytes": "bytes out"}
+
 // redisStats is Redis's INFO commandstats — calls and µs by command — and the bytes
 // it received and sent (INFO stats), as "bytes in" and "bytes out".
 func redisStats(t testing.TB, addr string) map[string][2]uint64 {
@@ -659,9 +666,9 @@ func redisStats(t testing.TB, addr string) map[string][2]uint64 {
 	out := map[string][2]uint64{}
 	for line := range strings.SplitSeq(info, "\n") {
 		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
-		if io, isNet := map[string]string{"total_net_input_bytes": "bytes in", "total_net_output_bytes": "bytes out"}[name]; ok && isNet {
+		if key := redisNetStats[name]; ok && key != "" {
 			n, _ := strconv.ParseUint(rest, 10, 64)
-			out[io] = [2]uint64{n, 0}
+			out[key] = [2]uint64{n, 0}
 			continue
 		}
 		name, isCmd := strings.CutPrefix(name, "cmdstat_")
