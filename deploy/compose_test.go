@@ -217,6 +217,22 @@ func TestComposeReplicas(t *testing.T) {
 	checkEndpoint(t, "--eth-rpc", ethRPC, "http", "geth", "8545")
 }
 
+// TestComposeReplicaProcs: SCFX_REPLICA_GOMAXPROCS sets every replica's GOMAXPROCS
+// (replicas sharing a host's cores); unset, it is empty, which Go ignores.
+func TestComposeReplicaProcs(t *testing.T) {
+	for _, c := range []struct{ env, want string }{{"", ""}, {"SCFX_REPLICA_GOMAXPROCS=1", "1"}} {
+		p, err := loadProject(t, "SCFX_ADMIN_TOKEN="+testToken, c.env)
+		if err != nil {
+			t.Fatalf("load docker-compose.yml with %q: %v", c.env, err)
+		}
+		for _, name := range replicas {
+			if v := service(t, p, name).Environment["GOMAXPROCS"]; v == nil || *v != c.want {
+				t.Errorf("with %q: %s GOMAXPROCS = %v, want %q", c.env, name, v, c.want)
+			}
+		}
+	}
+}
+
 func absRoot(t *testing.T) string {
 	t.Helper()
 	abs, err := filepath.Abs(repoRoot)

@@ -60,6 +60,7 @@ type platform struct {
 	geth    *gethtest.Geth
 	keyFile string
 	flags   []string // extra `scfx serve` flags of every replica
+	env     []string // extra environment of every replica
 	reps    []*replica
 }
 
@@ -84,12 +85,18 @@ type replica struct {
 // the journal to it), then the others together (they join the journal's registry).
 func startPlatform(t testing.TB, n int, flags ...string) *platform {
 	t.Helper()
+	return startPlatformEnv(t, n, nil, flags...)
+}
+
+// startPlatformEnv is startPlatform with env added to every replica's environment.
+func startPlatformEnv(t testing.TB, n int, env []string, flags ...string) *platform {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("runs redis-server, geth and scfx processes")
 	}
 	bin := scfxBinary(t) // before the servers: a first build takes a while
 	dir := t.TempDir()
-	pf := &platform{t: t, flags: flags}
+	pf := &platform{t: t, flags: flags, env: env}
 	pf.redis = redistest.Start(t)
 	pf.geth = gethtest.Start(t, filepath.Join(dir, "geth"), 0)
 	pf.keyFile = gethtest.WriteKeyFile(t, filepath.Join(dir, "operator.key"), pf.geth.FundedKey(t, 1000))
@@ -143,7 +150,7 @@ func (r *replica) launch(bin string) {
 		"--tick-every", "1h", "--rate-limit", "1000000", "--shutdown-timeout", "5s",
 	}, r.pf.flags...)
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(cleanEnv(), "SCFX_ADMIN_TOKEN="+replicaAdmin)
+	cmd.Env = append(append(cleanEnv(), "SCFX_ADMIN_TOKEN="+replicaAdmin), r.pf.env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
@@ -538,6 +545,21 @@ const userHZ = 100
 
 // machineCPU is the machine's busy and total CPU time so far, in USER_HZ ticks, from
 // the first line of /proc/stat (busy: user, nice, system, irq, softirq, steal).
+// machineSwitches is the machine's context switches since boot (/proc/stat ctxt).
+func machineSwitches() uint64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "ctxt "); ok {
+			n, _ := strconv.ParseUint(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 func machineCPU() (busy, total uint64) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {

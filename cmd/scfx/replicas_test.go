@@ -472,7 +472,9 @@ func mustRaw(t *testing.T, r *replica, path, token string) []byte {
 // It runs only with -bench Replicas -benchtime 1x (-bench Replicas/3-replicas: that
 // setup alone, for comparing two builds); SCFX_BENCH_ROUNDS (default 3)
 // sets the rounds, SCFX_BENCH_DURATION (default 10s) the measured time of each run,
-// SCFX_BENCH_SNAPSHOT_EVERY the servers' --snapshot-every.
+// SCFX_BENCH_SNAPSHOT_EVERY the servers' --snapshot-every, SCFX_BENCH_REPLICA_PROCS
+// the replicas' GOMAXPROCS (share, the default: the machine's cores divided among
+// them, at least one each; default: Go's own, every core).
 //
 // It is a benchmark, not a test: make test does not run it.
 func BenchmarkReplicas(t *testing.B) {
@@ -499,17 +501,31 @@ func BenchmarkReplicas(t *testing.B) {
 	if v := os.Getenv("SCFX_BENCH_SNAPSHOT_EVERY"); v != "" {
 		flags = []string{"--snapshot-every", v}
 	}
+	// Replicas that share the machine get their share of its cores each (GOMAXPROCS,
+	// docs/operations.md "Co-located replicas"), as an operator would give them:
+	// three Go schedulers of two threads each on two cores keep waking each other.
+	// SCFX_BENCH_REPLICA_PROCS=default leaves every replica Go's default (all cores).
+	procs := os.Getenv("SCFX_BENCH_REPLICA_PROCS")
+	if procs != "" && procs != "share" && procs != "default" {
+		t.Fatalf("SCFX_BENCH_REPLICA_PROCS=%q: want share or default", procs)
+	}
+	share := func(n int) []string {
+		if procs == "default" {
+			return nil
+		}
+		return []string{fmt.Sprintf("GOMAXPROCS=%d", max(1, runtime.NumCPU()/n))}
+	}
 	setups := []*benchSetup{
 		{key: "embedded", name: "embedded `scfx serve`", conns: "64", start: func(t testing.TB) ([]string, map[string]int, string) {
 			base, pid := startEmbeddedServe(t, flags...)
 			return []string{base}, map[string]int{"scfx/embedded": pid}, ""
 		}},
 		{key: "1-replica", name: "1 replica, Redis", conns: "64", start: func(t testing.TB) ([]string, map[string]int, string) {
-			pf := startPlatform(t, 1, flags...)
+			pf := startPlatformEnv(t, 1, share(1), flags...)
 			return []string{pf.reps[0].base()}, pf.pids(), pf.redis.Addr()
 		}},
 		{key: "3-replicas", name: "3 replicas, Redis", conns: "64 over 3", start: func(t testing.TB) ([]string, map[string]int, string) {
-			pf := startPlatform(t, 3, flags...)
+			pf := startPlatformEnv(t, 3, share(3), flags...)
 			return []string{pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base()}, pf.pids(), pf.redis.Addr()
 		}},
 	}
@@ -524,8 +540,8 @@ func BenchmarkReplicas(t *testing.B) {
 	if t.Failed() {
 		return
 	}
-	t.Logf("%s, %d rounds of %s runs (each after a 2 s warmup), %d cores, serve flags %q%s",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), rounds, duration, runtime.NumCPU(), flags, replicasTable(setups))
+	t.Logf("%s, %d rounds of %s runs (each after a 2 s warmup), %d cores, serve flags %q, replicas' environment %q (1) and %q (3)%s",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), rounds, duration, runtime.NumCPU(), flags, share(1), share(3), replicasTable(setups))
 }
 
 // benchSetup is one setup of BenchmarkReplicas and its runs, one per round.
@@ -578,9 +594,9 @@ func replicasTable(setups []*benchSetup) string {
 		return strings.Join(parts, " · ")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| setup | connections | throughput, 2xx/s (rounds) | median | vs embedded (rounds) | median | p50 / p99 ms (medians) | CPU µs per request: scfx / redis / bench = total (medians) | scfx page faults per request (median) | fresh page µs (rounds) | errors | other CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(&b, "\n| setup | connections | throughput, 2xx/s (rounds) | median | vs embedded (rounds) | median | p50 / p99 ms (medians) | CPU µs per request: scfx / redis / bench = total (medians) | scfx page faults per request (median) | context switches per request (median) | fresh page µs (rounds) | errors | other CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, s := range setups {
-		var rps, ratio, p50, p99, scfx, rds, bench, total, faults, pageCost []float64
+		var rps, ratio, p50, p99, scfx, rds, bench, total, faults, switches, pageCost []float64
 		var errs uint64
 		var other time.Duration
 		if len(s.runs) == 0 {
@@ -599,12 +615,13 @@ func replicasTable(setups []*benchSetup) string {
 			}
 			scfx, rds, bench, total = append(scfx, us(r.cpu["scfx"])), append(rds, us(r.cpu["redis"])), append(bench, us(r.cpu["bench"])), append(total, us(all))
 			faults, pageCost = append(faults, float64(r.faults)/float64(max(r.ok, 1))), append(pageCost, r.pageCost)
+			switches = append(switches, float64(r.switches)/float64(max(r.ok, 1)))
 			errs += r.requests - r.ok
 			other += r.other
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.2f | %.2f / %.2f | %.0f / %.0f / %.0f = %.0f | %.2f | %s | %d | %.1f s |\n", s.name, s.conns,
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.2f | %.2f / %.2f | %.0f / %.0f / %.0f = %.0f | %.2f | %.2f | %s | %d | %.1f s |\n", s.name, s.conns,
 			join(rps, "%.0f"), median(rps), join(ratio, "%.2f"), median(ratio), median(p50), median(p99),
-			median(scfx), median(rds), median(bench), median(total), median(faults), join(pageCost, "%.1f"), errs, other.Seconds())
+			median(scfx), median(rds), median(bench), median(total), median(faults), median(switches), join(pageCost, "%.1f"), errs, other.Seconds())
 	}
 	return b.String()
 }
@@ -617,6 +634,7 @@ type benchTotal struct {
 	cpu          map[string]time.Duration // CPU used during the run: "scfx", "redis", "geth", "bench"
 	other        time.Duration            // CPU the rest of the machine used meanwhile
 	faults       uint64                   // minor page faults of the scfx servers during the run
+	switches     uint64                   // context switches of the whole machine during the run
 	pageCost     float64                  // µs per fresh page just before the run (freshPageCost)
 }
 
@@ -775,6 +793,7 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 		before[name], faults[name] = procStat(pid)
 	}
 	busy0, _ := machineCPU()
+	switches0 := machineSwitches()
 	began := time.Now()
 	cmd := exec.Command(scfxBinary(t), "bench", "--url", url, "--token", replicaAdmin,
 		"--connections", strconv.Itoa(conns), "--duration", duration.String(), "--mix", "post_receivable=1", "--json")
@@ -789,9 +808,10 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 		t.Fatalf("scfx bench --url %s: %v\n%s", url, err, errOut.String())
 	}
 	busy1, _ := machineCPU()
+	switches := machineSwitches() - switches0
 	benchCPU := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	total := benchTotal{requests: r.Requests, ok: r.OK, throughput: r.Throughput, p50: r.LatencyMs.P50, p99: r.LatencyMs.P99,
-		cpu: map[string]time.Duration{"bench": benchCPU}, pageCost: pageCost}
+		cpu: map[string]time.Duration{"bench": benchCPU}, pageCost: pageCost, switches: switches}
 	ours := benchCPU
 	for name, pid := range servers {
 		kind, _, _ := strings.Cut(name, "/")
@@ -805,7 +825,8 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 	}
 	total.other = max(0, time.Duration(busy1-busy0)*time.Second/userHZ-ours)
 	t.Logf("%s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %v", url, r.Requests, r.Throughput, r.LatencyMs.P50, r.LatencyMs.P99, r.Errors)
-	t.Logf("CPU during the run (%v): %v; other processes of the machine: %v; scfx page faults %d (%.2f per request); a fresh page costs %.2f µs",
-		time.Since(began).Round(time.Millisecond), total.cpu, total.other, total.faults, float64(total.faults)/float64(max(r.OK, 1)), pageCost)
+	t.Logf("CPU during the run (%v): %v; other processes of the machine: %v; scfx page faults %d (%.2f per request); context switches %d (%.2f per request); a fresh page costs %.2f µs",
+		time.Since(began).Round(time.Millisecond), total.cpu, total.other, total.faults, float64(total.faults)/float64(max(r.OK, 1)),
+		switches, float64(switches)/float64(max(r.OK, 1)), pageCost)
 	return total
 }
