@@ -472,6 +472,7 @@ func mustRaw(t *testing.T, r *replica, path, token string) []byte {
 // It runs only with -bench Replicas -benchtime 1x (-bench Replicas/3-replicas: that
 // setup alone, for comparing two builds); SCFX_BENCH_ROUNDS (default 3)
 // sets the rounds, SCFX_BENCH_DURATION (default 10s) the measured time of each run,
+// SCFX_BENCH_SLICES measures each round in slices (see below),
 // SCFX_BENCH_SNAPSHOT_EVERY the servers' --snapshot-every, SCFX_BENCH_REPLICA_PROCS
 // the replicas' GOMAXPROCS (share, the default: the machine's cores divided among
 // them, at least one each; default: Go's own, every core).
@@ -529,7 +530,28 @@ func BenchmarkReplicas(t *testing.B) {
 			return []string{pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base()}, pf.pids(), pf.redis.Addr()
 		}},
 	}
+	// SCFX_BENCH_SLICES > 1 measures each round in slices: the round starts every
+	// setup, then runs the load on one after the other, a slice of the duration each
+	// time, the order rotating, until each has had the whole duration; a setup's run
+	// of the round is the sum of its slices. The ratios then compare throughputs
+	// measured seconds apart instead of a minute (this machine's speed drifts on that
+	// scale), each market growing slice by slice. Default 1: one run per setup and
+	// round, each setup started afresh for it.
+	slices := 1
+	if v := os.Getenv("SCFX_BENCH_SLICES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 20 || duration/time.Duration(n) < time.Second {
+			t.Fatalf("SCFX_BENCH_SLICES=%q: want 1 to 20, and slices of the duration (%v) of at least 1 s", v, duration)
+		}
+		slices = n
+	}
 	for round := range rounds {
+		if slices > 1 {
+			t.Run(fmt.Sprintf("sliced/round-%d", round+1), func(t *testing.B) {
+				runSliced(t, setups, round, slices, duration)
+			})
+			continue
+		}
 		for k := range setups {
 			s := setups[(round+k)%len(setups)]
 			t.Run(fmt.Sprintf("%s/round-%d", s.key, round+1), func(t *testing.B) {
@@ -540,8 +562,39 @@ func BenchmarkReplicas(t *testing.B) {
 	if t.Failed() {
 		return
 	}
-	t.Logf("%s, %d rounds of %s runs (each after a 2 s warmup), %d cores, serve flags %q, replicas' environment %q (1) and %q (3)%s",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), rounds, duration, runtime.NumCPU(), flags, share(1), share(3), replicasTable(setups))
+	t.Logf("%s, %d rounds of %s runs (each after a 2 s warmup) in %d slices, %d cores, serve flags %q, replicas' environment %q (1) and %q (3)%s",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), rounds, duration, slices, runtime.NumCPU(), flags, share(1), share(3), replicasTable(setups))
+}
+
+// runSliced is one round of BenchmarkReplicas in slices (SCFX_BENCH_SLICES): it
+// starts every setup, then measures them in turn, a slice of the duration at a
+// time (each slice after the bench's own warmup), and adds up each setup's slices.
+func runSliced(t *testing.B, setups []*benchSetup, round, slices int, duration time.Duration) {
+	type live struct {
+		bases []string
+		pids  map[string]int
+		redis string
+		sum   benchTotal
+	}
+	lives := make([]*live, len(setups))
+	for i, s := range setups {
+		l := &live{}
+		l.bases, l.pids, l.redis = s.start(t)
+		lives[i] = l
+	}
+	slice := duration / time.Duration(slices)
+	for n := range slices {
+		for k := range setups {
+			i := (round + n + k) % len(setups)
+			s, l := setups[i], lives[i]
+			t.Logf("slice %d of %d: %s", n+1, slices, s.name)
+			r := s.measure(t, l.bases, l.pids, l.redis, slice)
+			l.sum.add(r, slices)
+		}
+	}
+	for i, s := range setups {
+		s.runs = append(s.runs, lives[i].sum)
+	}
 }
 
 // benchSetup is one setup of BenchmarkReplicas and its runs, one per round.
@@ -560,6 +613,12 @@ type benchSetup struct {
 func (s *benchSetup) run(t testing.TB, duration time.Duration) benchTotal {
 	t.Helper()
 	bases, pids, rds := s.start(t)
+	return s.measure(t, bases, pids, rds, duration)
+}
+
+// measure runs the load on a setup that runs, once, and logs where the time went.
+func (s *benchSetup) measure(t testing.TB, bases []string, pids map[string]int, rds string, duration time.Duration) benchTotal {
+	t.Helper()
 	var before map[string][2]uint64
 	if rds != "" {
 		before = redisStats(t, rds)
@@ -636,6 +695,27 @@ type benchTotal struct {
 	faults       uint64                   // minor page faults of the scfx servers during the run
 	switches     uint64                   // context switches of the whole machine during the run
 	pageCost     float64                  // µs per fresh page just before the run (freshPageCost)
+}
+
+// add adds one slice of a run cut into slices: counts and CPU add up, throughput,
+// latencies and the page cost are the slices' means (the slices are equally long).
+func (b *benchTotal) add(r benchTotal, slices int) {
+	n := float64(slices)
+	b.requests += r.requests
+	b.ok += r.ok
+	b.throughput += r.throughput / n
+	b.p50 += r.p50 / n
+	b.p99 += r.p99 / n
+	if b.cpu == nil {
+		b.cpu = map[string]time.Duration{}
+	}
+	for k, d := range r.cpu {
+		b.cpu[k] += d
+	}
+	b.other += r.other
+	b.faults += r.faults
+	b.switches += r.switches
+	b.pageCost += r.pageCost / n
 }
 
 // pids are the platform's processes, "kind" or "kind/name", for CPU accounting.
