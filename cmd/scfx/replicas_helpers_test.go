@@ -543,8 +543,6 @@ func freshPageCost() float64 {
 // architecture Go runs on.
 const userHZ = 100
 
-// machineCPU is the machine's busy and total CPU time so far, in USER_HZ ticks, from
-// the first line of /proc/stat (busy: user, nice, system, irq, softirq, steal).
 // machineSwitches is the machine's context switches since boot (/proc/stat ctxt).
 func machineSwitches() uint64 {
 	b, err := os.ReadFile("/proc/stat")
@@ -560,6 +558,8 @@ func machineSwitches() uint64 {
 	return 0
 }
 
+// machineCPU is the machine's busy and total CPU time so far, in USER_HZ ticks, from
+// the first line of /proc/stat (busy: user, nice, system, irq, softirq, steal).
 func machineCPU() (busy, total uint64) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {

@@ -503,7 +503,7 @@ func BenchmarkReplicas(t *testing.B) {
 		flags = []string{"--snapshot-every", v}
 	}
 	// Replicas that share the machine get their share of its cores each (GOMAXPROCS,
-	// docs/operations.md "Co-located replicas"), as an operator would give them:
+	// docs/operations.md "CPU and memory per replica"), as an operator would give them:
 	// three Go schedulers of two threads each on two cores keep waking each other.
 	// SCFX_BENCH_REPLICA_PROCS=default leaves every replica Go's default (all cores).
 	procs := os.Getenv("SCFX_BENCH_REPLICA_PROCS")
