@@ -543,36 +543,31 @@ func freshPageCost() float64 {
 // architecture Go runs on.
 const userHZ = 100
 
-// machineSwitches is the machine's context switches since boot (/proc/stat ctxt).
-func machineSwitches() uint64 {
+// machineStat is the machine's CPU time and context switches so far, from one read
+// of /proc/stat.
+type machineStat struct {
+	busy, total uint64 // CPU, in USER_HZ ticks (busy: user, nice, system, irq, softirq, steal)
+	switches    uint64 // context switches since boot (ctxt)
+}
+
+func readMachineStat() machineStat {
+	var m machineStat
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0
+		return m
 	}
 	for line := range strings.SplitSeq(string(b), "\n") {
 		if v, ok := strings.CutPrefix(line, "ctxt "); ok {
-			n, _ := strconv.ParseUint(v, 10, 64)
-			return n
+			m.switches, _ = strconv.ParseUint(v, 10, 64)
+		} else if f := strings.Fields(line); len(f) > 0 && f[0] == "cpu" {
+			for i := 1; i < len(f) && i <= 8; i++ {
+				n, _ := strconv.ParseUint(f[i], 10, 64)
+				m.total += n
+				if i != 4 && i != 5 { // idle, iowait
+					m.busy += n
+				}
+			}
 		}
 	}
-	return 0
-}
-
-// machineCPU is the machine's busy and total CPU time so far, in USER_HZ ticks, from
-// the first line of /proc/stat (busy: user, nice, system, irq, softirq, steal).
-func machineCPU() (busy, total uint64) {
-	b, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0, 0
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	f := strings.Fields(line)
-	for i := 1; i < len(f) && i <= 8; i++ {
-		n, _ := strconv.ParseUint(f[i], 10, 64)
-		total += n
-		if i != 4 && i != 5 { // idle, iowait
-			busy += n
-		}
-	}
-	return busy, total
+	return m
 }

@@ -517,17 +517,15 @@ func BenchmarkReplicas(t *testing.B) {
 		return []string{fmt.Sprintf("GOMAXPROCS=%d", max(1, runtime.NumCPU()/n))}
 	}
 	setups := []*benchSetup{
-		{key: "embedded", name: "embedded `scfx serve`", conns: "64", start: func(t testing.TB) ([]string, map[string]int, string) {
+		{key: "embedded", name: "embedded `scfx serve`", conns: "64", start: func(t testing.TB) benchTarget {
 			base, pid := startEmbeddedServe(t, flags...)
-			return []string{base}, map[string]int{"scfx/embedded": pid}, ""
+			return benchTarget{bases: []string{base}, pids: map[string]int{"scfx/embedded": pid}}
 		}},
-		{key: "1-replica", name: "1 replica, Redis", conns: "64", start: func(t testing.TB) ([]string, map[string]int, string) {
-			pf := startPlatformEnv(t, 1, share(1), flags...)
-			return []string{pf.reps[0].base()}, pf.pids(), pf.redis.Addr()
+		{key: "1-replica", name: "1 replica, Redis", conns: "64", start: func(t testing.TB) benchTarget {
+			return startPlatformEnv(t, 1, share(1), flags...).target()
 		}},
-		{key: "3-replicas", name: "3 replicas, Redis", conns: "64 over 3", start: func(t testing.TB) ([]string, map[string]int, string) {
-			pf := startPlatformEnv(t, 3, share(3), flags...)
-			return []string{pf.reps[0].base(), pf.reps[1].base(), pf.reps[2].base()}, pf.pids(), pf.redis.Addr()
+		{key: "3-replicas", name: "3 replicas, Redis", conns: "64 over 3", start: func(t testing.TB) benchTarget {
+			return startPlatformEnv(t, 3, share(3), flags...).target()
 		}},
 	}
 	// SCFX_BENCH_SLICES > 1 measures each round in slices: the round starts every
@@ -570,41 +568,47 @@ func BenchmarkReplicas(t *testing.B) {
 // starts every setup, then measures them in turn, a slice of the duration at a
 // time (each slice after the bench's own warmup), and adds up each setup's slices.
 func runSliced(t *testing.B, setups []*benchSetup, round, slices int, duration time.Duration) {
-	type live struct {
-		bases []string
-		pids  map[string]int
-		redis string
-		sum   benchTotal
-	}
-	lives := make([]*live, len(setups))
+	targets := make([]benchTarget, len(setups))
 	for i, s := range setups {
-		l := &live{}
-		l.bases, l.pids, l.redis = s.start(t)
-		lives[i] = l
+		targets[i] = s.start(t)
 	}
+	sums := make([]benchTotal, len(setups))
 	slice := duration / time.Duration(slices)
 	for n := range slices {
 		for k := range setups {
 			i := (round + n + k) % len(setups)
-			s, l := setups[i], lives[i]
-			t.Logf("slice %d of %d: %s", n+1, slices, s.name)
-			r := s.measure(t, l.bases, l.pids, l.redis, slice)
-			l.sum.add(r, slices)
+			t.Logf("slice %d of %d: %s", n+1, slices, setups[i].name)
+			sums[i].add(measure(t, targets[i], slice), slices)
 		}
 	}
 	for i, s := range setups {
-		s.runs = append(s.runs, lives[i].sum)
+		s.runs = append(s.runs, sums[i])
 	}
 }
 
 // benchSetup is one setup of BenchmarkReplicas and its runs, one per round.
 type benchSetup struct {
-	key, name, conns string // key names its sub-benchmarks: -bench Replicas/3-replicas runs only that setup
-	// start starts the setup afresh, stopped when t ends: the servers' addresses (one
-	// client spreads its connections over them), its processes for CPU accounting
-	// (see platform.pids) and its Redis's address ("" for none).
-	start func(t testing.TB) (bases []string, pids map[string]int, redis string)
-	runs  []benchTotal
+	key, name, conns string                         // key names its sub-benchmarks: -bench Replicas/3-replicas runs only that setup
+	start            func(t testing.TB) benchTarget // starts the setup afresh, stopped when t ends
+	runs             []benchTotal
+}
+
+// benchTarget is a running setup: the servers' addresses (one client spreads its
+// connections over them), its processes for CPU accounting (see platform.pids) and
+// its Redis's address ("" for none).
+type benchTarget struct {
+	bases []string
+	pids  map[string]int
+	redis string
+}
+
+// target is the platform as a benchmark's target: every replica takes requests.
+func (pf *platform) target() benchTarget {
+	var bases []string
+	for _, r := range pf.reps {
+		bases = append(bases, r.base())
+	}
+	return benchTarget{bases: bases, pids: pf.pids(), redis: pf.redis.Addr()}
 }
 
 // run starts the setup, measures it once and logs where the time went inside it.
@@ -612,21 +616,20 @@ type benchSetup struct {
 // the later rounds slower than the first, whichever setup they measure.
 func (s *benchSetup) run(t testing.TB, duration time.Duration) benchTotal {
 	t.Helper()
-	bases, pids, rds := s.start(t)
-	return s.measure(t, bases, pids, rds, duration)
+	return measure(t, s.start(t), duration)
 }
 
-// measure runs the load on a setup that runs, once, and logs where the time went.
-func (s *benchSetup) measure(t testing.TB, bases []string, pids map[string]int, rds string, duration time.Duration) benchTotal {
+// measure runs the load on a running setup once and logs where the time went.
+func measure(t testing.TB, tg benchTarget, duration time.Duration) benchTotal {
 	t.Helper()
 	var before map[string][2]uint64
-	if rds != "" {
-		before = redisStats(t, rds)
+	if tg.redis != "" {
+		before = redisStats(t, tg.redis)
 	}
-	r := runBenchProc(t, strings.Join(bases, ","), 64, duration, pids)
-	logServerTimes(t, bases...)
-	if rds != "" {
-		logRedisStats(t, before, redisStats(t, rds), r.ok)
+	r := runBenchProc(t, strings.Join(tg.bases, ","), 64, duration, tg.pids)
+	logServerTimes(t, tg.bases...)
+	if tg.redis != "" {
+		logRedisStats(t, before, redisStats(t, tg.redis), r.ok)
 	}
 	return r
 }
@@ -667,14 +670,14 @@ func replicasTable(setups []*benchSetup) string {
 				ratio = append(ratio, r.throughput/setups[0].runs[i].throughput)
 			}
 			p50, p99 = append(p50, r.p50), append(p99, r.p99)
-			us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(r.ok, 1)) }
+			perReq := func(n uint64) float64 { return float64(n) / float64(max(r.ok, 1)) }
+			us := func(d time.Duration) float64 { return perReq(uint64(d.Microseconds())) }
 			var all time.Duration
 			for _, d := range r.cpu {
 				all += d
 			}
 			scfx, rds, bench, total = append(scfx, us(r.cpu["scfx"])), append(rds, us(r.cpu["redis"])), append(bench, us(r.cpu["bench"])), append(total, us(all))
-			faults, pageCost = append(faults, float64(r.faults)/float64(max(r.ok, 1))), append(pageCost, r.pageCost)
-			switches = append(switches, float64(r.switches)/float64(max(r.ok, 1)))
+			faults, switches, pageCost = append(faults, perReq(r.faults)), append(switches, perReq(r.switches)), append(pageCost, r.pageCost)
 			errs += r.requests - r.ok
 			other += r.other
 		}
@@ -735,10 +738,10 @@ func waitQuiet(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for quiet := 0; quiet < 3; {
-		b0, t0 := machineCPU()
+		m0 := readMachineStat()
 		time.Sleep(time.Second)
-		b1, t1 := machineCPU()
-		if quiet++; t1 > t0 && (b1-b0)*10 > t1-t0 {
+		m1 := readMachineStat()
+		if quiet++; m1.total > m0.total && (m1.busy-m0.busy)*10 > m1.total-m0.total {
 			quiet = 0
 		}
 		if time.Now().After(deadline) {
@@ -872,8 +875,7 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 	for name, pid := range servers {
 		before[name], faults[name] = procStat(pid)
 	}
-	busy0, _ := machineCPU()
-	switches0 := machineSwitches()
+	m0 := readMachineStat()
 	began := time.Now()
 	cmd := exec.Command(scfxBinary(t), "bench", "--url", url, "--token", replicaAdmin,
 		"--connections", strconv.Itoa(conns), "--duration", duration.String(), "--mix", "post_receivable=1", "--json")
@@ -887,8 +889,8 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 	if err != nil {
 		t.Fatalf("scfx bench --url %s: %v\n%s", url, err, errOut.String())
 	}
-	busy1, _ := machineCPU()
-	switches := machineSwitches() - switches0
+	m1 := readMachineStat()
+	switches := m1.switches - m0.switches
 	benchCPU := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	total := benchTotal{requests: r.Requests, ok: r.OK, throughput: r.Throughput, p50: r.LatencyMs.P50, p99: r.LatencyMs.P99,
 		cpu: map[string]time.Duration{"bench": benchCPU}, pageCost: pageCost, switches: switches}
@@ -903,7 +905,7 @@ func runBenchProc(t testing.TB, url string, conns int, duration time.Duration, s
 			total.faults += n - faults[name]
 		}
 	}
-	total.other = max(0, time.Duration(busy1-busy0)*time.Second/userHZ-ours)
+	total.other = max(0, time.Duration(m1.busy-m0.busy)*time.Second/userHZ-ours)
 	t.Logf("%s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %v", url, r.Requests, r.Throughput, r.LatencyMs.P50, r.LatencyMs.P99, r.Errors)
 	t.Logf("CPU during the run (%v): %v; other processes of the machine: %v; scfx page faults %d (%.2f per request); context switches %d (%.2f per request); a fresh page costs %.2f µs",
 		time.Since(began).Round(time.Millisecond), total.cpu, total.other, total.faults, float64(total.faults)/float64(max(r.OK, 1)),
