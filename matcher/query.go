@@ -242,7 +242,13 @@ func (m *Matcher) Book(core string, limit int) (BookView, bool) {
 	if p := m.s.Participants.get(core); p == nil || p.Role != RoleCore {
 		return BookView{}, false
 	}
-	b := m.ix.book(core)
+	// A read must never write: ix.book would create the core's book on first use, a map
+	// insert that two concurrent readers would race on (Go's fatal "concurrent map
+	// writes"). A core that never had an offer or a listing has an empty book.
+	b := m.ix.books[core]
+	if b == nil {
+		b = &book{}
+	}
 	v := BookView{CoreID: core, Listings: []BookListing{}, Quotes: []BookQuote{}}
 	today := m.Today()
 	for _, l := range b.resting[:min(len(b.resting), clampLimit(limit))] {
