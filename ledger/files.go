@@ -13,6 +13,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/scfx/scfx/internal/fsutil"
 )
 
 // Files this package keeps in the data directory (DESIGN.md §8).
@@ -25,41 +27,6 @@ const (
 	// one hex value and a newline.
 	maxSmallFileBytes = 4 << 10
 )
-
-// writeFileAtomic writes data to path with perm so that a crash leaves either the old
-// file or the whole new one: a temporary file, fsync, rename, fsync of the directory.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
 
 // readSmallFile reads a file of one hex value, trimmed; ok is false if it does not exist.
 func readSmallFile(path string) (s string, ok bool, err error) {
@@ -110,7 +77,7 @@ func loadOrCreateKey(path string) (*ecdsa.PrivateKey, error) {
 		return nil, fmt.Errorf("ledger: generate operator key: %w", err)
 	}
 	hexKey := hexutil.Encode(crypto.FromECDSA(key)) + "\n"
-	if err := writeFileAtomic(path, []byte(hexKey), 0o600); err != nil {
+	if err := fsutil.WriteFileAtomic(path, []byte(hexKey), 0o600); err != nil {
 		return nil, fmt.Errorf("ledger: keep operator key: %w", err)
 	}
 	return key, nil
@@ -129,7 +96,7 @@ func readAddressFile(path string) (common.Address, bool, error) {
 }
 
 func writeAddressFile(path string, a common.Address) error {
-	return writeFileAtomic(path, []byte(a.Hex()+"\n"), 0o600)
+	return fsutil.WriteFileAtomic(path, []byte(a.Hex()+"\n"), 0o600)
 }
 
 // PlatformID returns this platform's id, kept in <data-dir>/platform.id; the first call
@@ -165,7 +132,7 @@ func newPlatformID(path string) (common.Hash, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return common.Hash{}, fmt.Errorf("ledger: platform id: %w", err)
 	}
-	if err := writeFileAtomic(path, []byte(id.Hex()+"\n"), 0o600); err != nil {
+	if err := fsutil.WriteFileAtomic(path, []byte(id.Hex()+"\n"), 0o600); err != nil {
 		return common.Hash{}, fmt.Errorf("ledger: keep platform id: %w", err)
 	}
 	return id, nil
@@ -180,5 +147,5 @@ func keepPlatformID(dataDir string, id common.Hash) error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, []byte(id.Hex()+"\n"), 0o600)
+	return fsutil.WriteFileAtomic(path, []byte(id.Hex()+"\n"), 0o600)
 }

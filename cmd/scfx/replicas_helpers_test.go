@@ -36,7 +36,7 @@ import (
 
 const (
 	// replicaAdmin is SCFX_ADMIN_TOKEN of every replica: they must accept one token.
-	replicaAdmin = "replica-admin-token-4f1c9e2b7a"
+	replicaAdmin = "replica-admin-token-4f1c9e2b7a-0123456789abcdef"
 	// replicaStartMax bounds a replica's start (replay, chain, SetLedger) until /readyz.
 	replicaStartMax = 90 * time.Second
 	// visibleMax bounds how long a write acknowledged by one replica may take to be

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scfx/scfx/api"
+	"github.com/scfx/scfx/internal/fsutil"
 	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/node"
 )
@@ -121,9 +122,20 @@ func serveCmd() *cobra.Command {
 	return cmd
 }
 
-// adminToken is SCFX_ADMIN_TOKEN, or the token file, made on first start (0600).
+// Bounds of the operator's token: shorter is guessable, longer is not a token (and
+// the API refuses bearer tokens over 256 bytes).
+const (
+	adminTokenMinLen = 32
+	adminTokenMaxLen = 256
+)
+
+// adminToken is SCFX_ADMIN_TOKEN, or the token file, made on first start (0600,
+// written whole or not at all).
 func adminToken(cfg serveConfig) (string, error) {
 	if t := os.Getenv("SCFX_ADMIN_TOKEN"); t != "" {
+		if err := checkAdminToken(t); err != nil {
+			return "", fmt.Errorf("SCFX_ADMIN_TOKEN %w", err)
+		}
 		return t, nil
 	}
 	path := cfg.AdminTokenFile
@@ -134,7 +146,10 @@ func adminToken(cfg serveConfig) (string, error) {
 	if err == nil {
 		t := strings.TrimSpace(string(b))
 		if t == "" {
-			return "", fmt.Errorf("admin token file %s is empty", path)
+			return "", fmt.Errorf("admin token file %s is empty: delete it to have a new token made, or write the token into it", path)
+		}
+		if err := checkAdminToken(t); err != nil {
+			return "", fmt.Errorf("admin token file %s: the token %w", path, err)
 		}
 		return t, nil
 	}
@@ -142,10 +157,17 @@ func adminToken(cfg serveConfig) (string, error) {
 		return "", fmt.Errorf("read admin token: %w", err)
 	}
 	t := api.NewToken()
-	if err := os.WriteFile(path, []byte(t+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("write admin token: %w", err)
+	if err := fsutil.WriteFileAtomic(path, []byte(t+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write admin token %s: %w", path, err)
 	}
 	return t, nil
+}
+
+func checkAdminToken(t string) error {
+	if len(t) < adminTokenMinLen || len(t) > adminTokenMaxLen {
+		return fmt.Errorf("must be %d to %d characters long, not %d (make one with: openssl rand -hex 32)", adminTokenMinLen, adminTokenMaxLen, len(t))
+	}
+	return nil
 }
 
 func serve(ctx context.Context, cfg serveConfig) error {

@@ -629,8 +629,8 @@ func TestServeAdminTokenFromEnv(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
-	p := startServe(t, freeAddr(t), dir, "SCFX_ADMIN_TOKEN=env-admin-token-0123456789")
-	p.node("env-admin-token-0123456789")
+	p := startServe(t, freeAddr(t), dir, "SCFX_ADMIN_TOKEN=env-admin-token-0123456789abcdef0123456789")
+	p.node("env-admin-token-0123456789abcdef0123456789")
 	if status, _ := p.call("GET", "/v1/node", "", nil); status != http.StatusUnauthorized {
 		t.Fatalf("GET /v1/node without a token = %d, want 401", status)
 	}
