@@ -22,7 +22,7 @@ func (s *Server) list(c *gin.Context) {
 		return
 	}
 	var in listingRequest
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}
@@ -74,7 +74,7 @@ func (s *Server) postOffer(c *gin.Context) {
 		return
 	}
 	var in matcher.PostOffer
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}
@@ -139,7 +139,7 @@ func (s *Server) fund(c *gin.Context) {
 		return
 	}
 	var in referenceRequest
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}

@@ -13,7 +13,7 @@ func (s *Server) createCluster(c *gin.Context) {
 		return
 	}
 	var in matcher.CreateCluster
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}
@@ -59,14 +59,12 @@ func (s *Server) createParticipant(c *gin.Context) {
 		return
 	}
 	var in participantRequest
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}
+	// From crypto/rand only: nothing kept anywhere recomputes it (issue 11 item 9).
 	token := NewToken()
-	if req.idemKey != "" {
-		token = derivedToken(s.cfg.AdminToken, req.idemKey, req.hash)
-	}
 	cmd := matcher.Command{Kind: matcher.KindCreateParticipant, CreateParticipant: &matcher.CreateParticipant{
 		Name: in.Name, USCC: in.USCC, Role: in.Role, Address: in.Address, ClusterID: in.ClusterID,
 		Certification: in.Certification, CertificationValidUntil: in.CertificationValidUntil, Rating: in.Rating,
@@ -74,11 +72,20 @@ func (s *Server) createParticipant(c *gin.Context) {
 	}}
 	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
 		v := viewParticipant(r.Participant)
-		if r.Participant.TokenHash == HashToken(token) {
-			v.Token = token // returned once, never stored
-		}
+		v.Token, v.TokenShown = shownToken(r, token)
 		return v
 	})
+}
+
+// shownToken is the token a create returns, once: an idempotent replay answers
+// without it (token_shown: false), and a caller who lost the first answer issues a
+// new token (POST /v1/participants/{id}/tokens) and revokes the lost one.
+func shownToken(r matcher.Result, token string) (string, *bool) {
+	shown := !r.Replayed && r.Token != nil && r.Token.Hash == HashToken(token)
+	if !shown {
+		token = ""
+	}
+	return token, &shown
 }
 
 func (s *Server) getParticipant(c *gin.Context) {

@@ -27,7 +27,7 @@ func (s *Server) submitReceivable(c *gin.Context) {
 		return
 	}
 	var in matcher.SubmitReceivable
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}
@@ -101,7 +101,7 @@ func (s *Server) confirm(c *gin.Context) {
 		return
 	}
 	var in confirmRequest
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}
@@ -121,7 +121,7 @@ func (s *Server) transfer(c *gin.Context) {
 		return
 	}
 	var in transferRequest
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}
@@ -168,7 +168,7 @@ func (s *Server) settle(c *gin.Context) {
 		return
 	}
 	var in referenceRequest
-	req, ok := decode(c, &in)
+	req, ok := s.decode(c, &in)
 	if !ok {
 		return
 	}

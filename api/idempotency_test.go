@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,7 +104,7 @@ func TestIdempotencySameKeySameBody(t *testing.T) {
 			}
 			for n := 0; n < 3; n++ {
 				retry := e.do(c.method, c.path, c.caller.Token, c.body, "Idempotency-Key", key)
-				if retry.Status != first.Status || !bytes.Equal(retry.Body, first.Body) {
+				if retry.Status != first.Status || !bytes.Equal(retry.Body, replayOf(t, first.Body)) {
 					t.Fatalf("retry %d: %s\nfirst: %s", n, retry, first)
 				}
 				if retry.Header.Get("Idempotent-Replayed") != "true" {
@@ -252,9 +253,26 @@ func TestIdempotencyKeysPerCaller(t *testing.T) {
 	}
 }
 
-// TestIdempotencyParticipantToken: POST /v1/participants with a key returns the same
-// token on a retry (API.md: the token is returned once, at creation; the retry is
-// that creation's answer), and the token works.
+// replayOf is what an idempotent replay answers for a first answer: the same, but a
+// token is never shown twice (issue 11 item 9): token left out, token_shown false.
+func replayOf(t *testing.T, first []byte) []byte {
+	t.Helper()
+	if !bytes.Contains(first, []byte(`"token_shown":true`)) {
+		return first
+	}
+	var v map[string]json.RawMessage
+	if err := json.Unmarshal(first, &v); err != nil {
+		t.Fatal(err)
+	}
+	tok := string(v["token"])
+	out := bytes.Replace(first, []byte(`,"token":`+tok), nil, 1)
+	return bytes.Replace(out, []byte(`"token_shown":true`), []byte(`"token_shown":false`), 1)
+}
+
+// TestIdempotencyParticipantToken: POST /v1/participants with a key answers a retry
+// with the same participant but not the token (issue 11 item 9: a token comes from
+// crypto/rand only and is shown once; nothing kept can recompute it), and the token
+// of the first answer works.
 func TestIdempotencyParticipantToken(t *testing.T) {
 	e := newTestEnv(t, unlimited())
 	body := map[string]any{"name": "重试银行", "uscc": e.newUSCC(), "role": "lender"}
@@ -264,8 +282,11 @@ func TestIdempotencyParticipantToken(t *testing.T) {
 	retry := e.do("POST", "/v1/participants", e.Admin.Token, body, "Idempotency-Key", "onboard-1")
 	var p2 participantView
 	e.mustStatus(retry, http.StatusCreated, &p2)
-	if p1.Token == "" || p2.Token != p1.Token || p2.ID != p1.ID || !bytes.Equal(first.Body, retry.Body) {
-		t.Fatalf("retry = %s, want the first %s", retry, first)
+	if p1.Token == "" || p1.TokenShown == nil || !*p1.TokenShown {
+		t.Fatalf("first = %s, want the token and token_shown: true", first)
+	}
+	if p2.Token != "" || p2.TokenShown == nil || *p2.TokenShown || p2.ID != p1.ID || !bytes.Equal(retry.Body, replayOf(t, first.Body)) {
+		t.Fatalf("retry = %s, want the first %s without its token, token_shown: false", retry, first)
 	}
 	var me participantView
 	e.getJSON(p1.Token, "/v1/participants/"+p1.ID, &me)

@@ -77,9 +77,10 @@ func TestLifecycle(t *testing.T) {
 	}
 	var pv participantView
 	e.getJSON(sme1.Token, "/v1/participants/"+sme1.ID, &pv)
-	if pv.Token != "" || pv.USCC != sme1.USCC {
+	if pv.Token != "" || pv.USCC != sme1.USCC || pv.Status != "active" {
 		t.Fatalf("GET own participant = %+v", pv)
 	}
+	e.tokenLifecycle(e.lender())
 
 	// §SME: the tier-1 invoice.
 	const amount = int64(1_000_000_000) // ¥10,000,000.00
@@ -482,4 +483,37 @@ func (e *testEnv) checkProof(token string, r ReceivableView, kind string, leafKi
 			e.t.Fatalf("%s: leaf %s, want ConfirmationLeaf %s", path, p.Leaf.Hex(), want.Hex())
 		}
 	}
+}
+
+// tokenLifecycle: a participant rotates its token (issue, move over, revoke the old
+// one), and the operator suspends and reactivates it (issue 11 item 10).
+func (e *testEnv) tokenLifecycle(p *testParty) {
+	e.t.Helper()
+	var issued tokenView
+	e.mustStatus(e.do("POST", "/v1/participants/"+p.ID+"/tokens", p.Token, map[string]any{}), http.StatusCreated, &issued)
+	if issued.Token == "" || issued.ID != "tok_2" || issued.TokenShown == nil || !*issued.TokenShown || issued.ExpiresAt != nil {
+		e.t.Fatalf("issued token = %+v", issued)
+	}
+	var page struct{ Items []tokenView }
+	e.getJSON(issued.Token, "/v1/participants/"+p.ID+"/tokens", &page)
+	if len(page.Items) != 2 || page.Items[0].ID != "tok_1" || page.Items[1].Token != "" {
+		e.t.Fatalf("tokens = %+v, want tok_1 and tok_2 without secrets", page.Items)
+	}
+	var revoked tokenView
+	e.mustStatus(e.do("DELETE", "/v1/participants/"+p.ID+"/tokens/tok_1", issued.Token, nil), http.StatusOK, &revoked)
+	if !revoked.Revoked || revoked.ID != "tok_1" {
+		e.t.Fatalf("revoked = %+v", revoked)
+	}
+	e.wantProblem(e.get(p.Token, "/v1/participants/"+p.ID), http.StatusUnauthorized, matcher.CodeUnauthorized)
+	e.mustStatus(e.get(issued.Token, "/v1/participants/"+p.ID), http.StatusOK, nil)
+	p.Token = issued.Token
+
+	var pv participantView
+	e.mustStatus(e.do("PATCH", "/v1/participants/"+p.ID, e.Admin.Token, map[string]any{"status": "suspended"}), http.StatusOK, &pv)
+	if pv.Status != "suspended" {
+		e.t.Fatalf("suspended participant = %+v", pv)
+	}
+	e.wantProblem(e.get(p.Token, "/v1/participants/"+p.ID), http.StatusUnauthorized, matcher.CodeUnauthorized)
+	e.mustStatus(e.do("PATCH", "/v1/participants/"+p.ID, e.Admin.Token, map[string]any{"status": "active"}), http.StatusOK, &pv)
+	e.mustStatus(e.get(p.Token, "/v1/participants/"+p.ID), http.StatusOK, nil)
 }

@@ -126,6 +126,10 @@ func (s *Server) routes() *gin.Engine {
 	v.POST("/participants", s.createParticipant)
 	v.GET("/participants", s.listParticipants)
 	v.GET("/participants/:id", s.getParticipant)
+	v.PATCH("/participants/:id", s.setParticipantStatus)
+	v.POST("/participants/:id/tokens", s.issueToken)
+	v.GET("/participants/:id/tokens", s.listTokens)
+	v.DELETE("/participants/:id/tokens/:token_id", s.revokeToken)
 
 	v.POST("/receivables", s.submitReceivable)
 	v.GET("/receivables", s.listReceivables)

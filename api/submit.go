@@ -14,6 +14,10 @@ import (
 
 const maxIdemKeyLen = 255
 
+// maxRejectDetail bounds the detail of a refusal kept under a key (the matcher takes
+// up to 1,024 bytes).
+const maxRejectDetail = 512
+
 // idempotencyKey reads and checks the Idempotency-Key header ("" when absent).
 func idempotencyKey(c *gin.Context) (string, *matcher.Error) {
 	k := c.GetHeader("Idempotency-Key")
@@ -36,21 +40,51 @@ type request struct {
 }
 
 // decode reads a POST body strictly into v; on failure it has written the problem.
-func decode(c *gin.Context, v any) (request, bool) {
+func (s *Server) decode(c *gin.Context, v any) (request, bool) {
 	key, e := idempotencyKey(c)
 	if e != nil {
 		fail(c, e)
 		return request{}, false
 	}
 	b, e := readBody(c)
-	if e == nil {
-		e = decodeStrict(b, v)
-	}
 	if e != nil {
-		fail(c, e)
+		fail(c, e) // a body never read whole has no hash to remember
 		return request{}, false
 	}
-	return request{body: b, idemKey: key, hash: requestHash(c, b)}, true
+	req := request{body: b, idemKey: key, hash: requestHash(c, b)}
+	if e := decodeStrict(b, v); e != nil {
+		if key != "" {
+			s.rejectKeyed(c, req, e)
+		} else {
+			fail(c, e)
+		}
+		return request{}, false
+	}
+	return req, true
+}
+
+// rejectKeyed journals a refusal made before the matcher saw the request, under its
+// Idempotency-Key (API.md: a key names one request; issue 11): a retry with the same
+// body gets the same refusal, the key with another body idempotency_conflict — on
+// every replica. If the journal cannot take it, the refusal is answered unrecorded.
+func (s *Server) rejectKeyed(c *gin.Context, req request, e *matcher.Error) {
+	kept := *e
+	if len(kept.Detail) > maxRejectDetail {
+		kept.Detail = kept.Detail[:maxRejectDetail]
+	}
+	cmd := matcher.Command{Kind: matcher.KindReject, Actor: actorOf(c), IdemKey: req.idemKey, IdemHash: req.hash,
+		Reject: &matcher.Reject{Error: kept}}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	res, err := s.n.Submit(ctx, cmd)
+	if err != nil || res.Err == nil {
+		fail(c, e)
+		return
+	}
+	if res.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	fail(c, res.Err)
 }
 
 // submit runs cmd as the caller through the node and answers with status and the
@@ -77,6 +111,9 @@ func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status
 		fail(c, errf(matcher.CodeUnavailable, "timed out waiting for the journal; retry with the same Idempotency-Key"))
 		return
 	case res.Err != nil:
+		if res.Replayed {
+			c.Header("Idempotent-Replayed", "true")
+		}
 		fail(c, res.Err)
 		return
 	}

@@ -112,6 +112,7 @@ type testParty struct {
 // testEnv is one node behind a real HTTP listener.
 type testEnv struct {
 	t      testing.TB
+	Dir    string // the data directory: journal and snapshots
 	URL    string
 	Server *Server
 	Node   *node.Node
@@ -188,7 +189,7 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		_ = j.Close()
 		t.Fatalf("node.Open: %v", err)
 	}
-	e := &testEnv{t: t, Node: n, Chain: chain, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
+	e := &testEnv{t: t, Dir: dir, Node: n, Chain: chain, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
 	cfg := ec.api
 	cfg.Node, cfg.AdminToken, cfg.NodeID = n, testAdminToken, "test-node"
 	switch {

@@ -46,14 +46,20 @@ type participantView struct {
 	Certification           *string `json:"certification"`
 	CertificationValidUntil *string `json:"certification_valid_until"`
 	Rating                  *string `json:"rating"`
+	Status                  string  `json:"status"`
 	CreatedAt               string  `json:"created_at"`
 	Token                   string  `json:"token,omitempty"`
+	TokenShown              *bool   `json:"token_shown,omitempty"` // on creates only
 }
 
 func viewParticipant(p *matcher.Participant) participantView {
 	v := participantView{
 		ID: p.ID, Name: p.Name, USCC: p.USCC, Role: string(p.Role), ClusterID: optString(p.ClusterID),
 		Certification: optString(string(p.Certification)), Rating: optString(p.Rating), CreatedAt: instant(p.CreatedMs),
+		Status: matcher.StatusActive,
+	}
+	if p.Suspended {
+		v.Status = matcher.StatusSuspended
 	}
 	if p.Address != (common.Address{}) {
 		v.Address = optString(p.Address.Hex())

@@ -45,12 +45,17 @@ const (
 	tagRecordRegistrations
 	tagRecordAnchor
 	tagCutBatch
+	tagIssueToken
+	tagRevokeToken
+	tagSetStatus
+	tagReject
 )
 
 var knownKinds = []Kind{
 	KindCreateCluster, KindCreateParticipant, KindSubmitReceivable, KindConfirm, KindTransfer,
 	KindList, KindCancelListing, KindPostOffer, KindCancelOffer, KindFund, KindSettle, KindTick,
 	KindSetLedger, KindRecordRegistrations, KindRecordAnchor, KindCutBatch,
+	KindIssueToken, KindRevokeToken, KindSetStatus, KindReject,
 }
 
 type encoder struct{ b []byte }
@@ -197,6 +202,32 @@ func encodeBinary(b []byte, c *Command) []byte {
 		e.uint(p.FirstLeaf)
 		e.int(int64(p.Count))
 		e.uint(p.Fence)
+	}
+	if p := c.IssueToken; p != nil {
+		e.tag(tagIssueToken)
+		e.str(p.ParticipantID)
+		e.str(p.TokenHash)
+		e.int(p.ExpiresMs)
+	}
+	if p := c.RevokeToken; p != nil {
+		e.tag(tagRevokeToken)
+		e.str(p.ParticipantID)
+		e.str(p.TokenID)
+	}
+	if p := c.SetStatus; p != nil {
+		e.tag(tagSetStatus)
+		e.str(p.ParticipantID)
+		e.str(p.Status)
+	}
+	if p := c.Reject; p != nil {
+		e.tag(tagReject)
+		e.str(string(p.Error.Code))
+		e.str(p.Error.Detail)
+		e.uint(uint64(len(p.Error.Fields)))
+		for _, f := range p.Error.Fields {
+			e.str(f.Field)
+			e.str(f.Message)
+		}
 	}
 	return e.b
 }
@@ -377,6 +408,21 @@ func decodeBinary(b []byte) (Command, string) {
 			c.RecordAnchor = &RecordAnchor{FirstLeaf: d.uint(), Count: d.smallInt(), Root: d.str(), TxHash: d.str(), Block: d.uint(), Fence: d.uint()}
 		case tagCutBatch:
 			c.CutBatch = &CutBatch{FirstLeaf: d.uint(), Count: d.smallInt(), Fence: d.uint()}
+		case tagIssueToken:
+			c.IssueToken = &IssueToken{ParticipantID: d.str(), TokenHash: d.str(), ExpiresMs: d.int()}
+		case tagRevokeToken:
+			c.RevokeToken = &RevokeToken{ParticipantID: d.str(), TokenID: d.str()}
+		case tagSetStatus:
+			c.SetStatus = &SetStatus{ParticipantID: d.str(), Status: d.str()}
+		case tagReject:
+			p := &Reject{Error: Error{Code: Code(d.str()), Detail: d.str()}}
+			if n := d.count(2); n > 0 {
+				p.Error.Fields = make([]FieldError, n)
+				for i := range p.Error.Fields {
+					p.Error.Fields[i] = FieldError{Field: d.str(), Message: d.str()}
+				}
+			}
+			c.Reject = p
 		default:
 			d.fail("unknown payload tag")
 		}

@@ -32,6 +32,12 @@ func TestCodecRoundTripAgreesWithJSON(t *testing.T) {
 		{Kind: KindRecordAnchor, Actor: ActorSystem, RecordAnchor: &RecordAnchor{FirstLeaf: 1, Count: 1000, Root: "0xr", TxHash: "0xt", Block: 99, Fence: 2}},
 		{Kind: KindFund, Actor: "par_3", Fund: &Fund{MatchID: "mat_1", Reference: "电汇 001"}},
 		{Kind: KindSettle, Actor: "par_2", Settle: &Settle{ReceivableID: "rcv_1", Reference: "r"}},
+		{Kind: KindIssueToken, Actor: "par_2", IssueToken: &IssueToken{ParticipantID: "par_2", TokenHash: "ab", ExpiresMs: 1_700_000_000_000}},
+		{Kind: KindRevokeToken, Actor: ActorOperator, RevokeToken: &RevokeToken{ParticipantID: "par_2", TokenID: "tok_1"}},
+		{Kind: KindSetStatus, Actor: ActorOperator, SetStatus: &SetStatus{ParticipantID: "par_2", Status: "suspended"}},
+		{Kind: KindReject, Actor: "par_1", IdemKey: "k", IdemHash: "h", Reject: &Reject{Error: Error{Code: CodeValidation, Detail: "amount: must be positive",
+			Fields: []FieldError{{Field: "amount", Message: "must be positive"}}}}},
+		{Kind: KindReject, Actor: "par_1", Reject: &Reject{Error: Error{Code: "unsupported_media_type", Detail: "d"}}},
 		// Refused by the matcher, but encodable, as with JSON.
 		{Kind: "mint", Actor: "x"},
 		{Kind: KindList, Actor: "par_1", List: &List{ReceivableID: "rcv_1"}, CancelOffer: &CancelOffer{OfferID: "off_1"}},

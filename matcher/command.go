@@ -28,6 +28,10 @@ const (
 	KindRecordRegistrations Kind = "record_registrations"
 	KindRecordAnchor        Kind = "record_anchor"
 	KindCutBatch            Kind = "cut_batch"
+	KindIssueToken          Kind = "issue_token"
+	KindRevokeToken         Kind = "revoke_token"
+	KindSetStatus           Kind = "set_participant_status"
+	KindReject              Kind = "reject"
 )
 
 // maxCommandBytes bounds one encoded command; the API's body limit is 1 MiB and a
@@ -59,6 +63,38 @@ type Command struct {
 	RecordRegistrations *RecordRegistrations `json:"record_registrations,omitempty"`
 	RecordAnchor        *RecordAnchor        `json:"record_anchor,omitempty"`
 	CutBatch            *CutBatch            `json:"cut_batch,omitempty"`
+	IssueToken          *IssueToken          `json:"issue_token,omitempty"`
+	RevokeToken         *RevokeToken         `json:"revoke_token,omitempty"`
+	SetStatus           *SetStatus           `json:"set_participant_status,omitempty"`
+	Reject              *Reject              `json:"reject,omitempty"`
+}
+
+// IssueToken gives a participant another bearer token (the operator or the
+// participant itself). TokenHash is the hex SHA-256 of a token the API drew from
+// crypto/rand; ExpiresMs, if not 0, is when the token stops working.
+type IssueToken struct {
+	ParticipantID string `json:"participant_id"`
+	TokenHash     string `json:"token_hash"`
+	ExpiresMs     int64  `json:"expires_ms,omitempty"`
+}
+
+// RevokeToken ends one of a participant's tokens (the operator or the participant).
+type RevokeToken struct {
+	ParticipantID string `json:"participant_id"`
+	TokenID       string `json:"token_id"`
+}
+
+// SetStatus suspends or reactivates a participant (operator).
+type SetStatus struct {
+	ParticipantID string `json:"participant_id"`
+	Status        string `json:"status"`
+}
+
+// Reject is a request the API refused before it became a command, journaled only
+// when it carried an Idempotency-Key: the failure is remembered under the key, so
+// that a retry with another body is an idempotency_conflict on every replica.
+type Reject struct {
+	Error Error `json:"error"`
 }
 
 // CreateCluster certifies a cluster (operator).
@@ -205,6 +241,7 @@ func (c *Command) payloadOK() bool {
 		c.Confirm != nil, c.Transfer != nil, c.List != nil, c.CancelListing != nil,
 		c.PostOffer != nil, c.CancelOffer != nil, c.Fund != nil, c.Settle != nil,
 		c.SetLedger != nil, c.RecordRegistrations != nil, c.RecordAnchor != nil, c.CutBatch != nil,
+		c.IssueToken != nil, c.RevokeToken != nil, c.SetStatus != nil, c.Reject != nil,
 	} {
 		if p {
 			set++
@@ -218,6 +255,14 @@ func (c *Command) payloadOK() bool {
 		return false
 	}
 	switch c.Kind {
+	case KindIssueToken:
+		return c.IssueToken != nil
+	case KindRevokeToken:
+		return c.RevokeToken != nil
+	case KindSetStatus:
+		return c.SetStatus != nil
+	case KindReject:
+		return c.Reject != nil
 	case KindCreateCluster:
 		return c.CreateCluster != nil
 	case KindCreateParticipant:

@@ -143,12 +143,23 @@ func TestAPI_Idempotency(t *testing.T) {
 	if r := w.must(w.as(b, cmd)); r.Replayed || r.Receivable.ID == first.Receivable.ID || r.Receivable.HolderID != b {
 		t.Fatalf("b's k1 = %+v, want its own receivable", r)
 	}
-	// A refused command is not remembered: the key is free for the corrected request.
+	// A refused command is remembered too (issue 11 item 11): its retry gets the same
+	// refusal, and the key used again with another body is a conflict — a corrected
+	// request takes a new key. The refusal changes nothing but the key's record.
 	bad := keyed(w.submitCmd(core, 0, 90), "k2", "bad")
-	w.wantCode(w.as(a, bad), CodeValidation, w.hash())
+	before := businessHash(w.m)
+	if r := w.as(a, bad); r.Err == nil || r.Err.Code != CodeValidation || r.Replayed {
+		t.Fatalf("bad request = %+v, want validation_failed", r)
+	}
+	if r := w.as(a, bad); r.Err == nil || r.Err.Code != CodeValidation || !r.Replayed {
+		t.Fatalf("bad request retried = %+v, want validation_failed replayed", r)
+	}
+	if businessHash(w.m) != before {
+		t.Fatal("a refused command changed more than its idempotency record")
+	}
 	fixed := keyed(w.submitCmd(core, 10, 90), "k2", "good")
-	w.must(w.as(a, fixed))
-	w.wantCode(w.as(a, bad), CodeIdempotencyConflict, w.hash()) // now k2 is taken by "good"
+	w.wantCode(w.as(a, fixed), CodeIdempotencyConflict, w.hash())
+	w.must(w.as(a, keyed(w.submitCmd(core, 10, 90), "k3", "good")))
 	// Kept 24 hours: a Tick just before keeps it, a Tick at 24 hours drops it.
 	w.nowMs += DefaultIdemRetentionMs - 1
 	w.must(w.tick())

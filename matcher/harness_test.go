@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -412,4 +413,16 @@ func (t *table[T]) byID() map[string]*T {
 		out[makeID(t.prefix, uint64(i+1))] = r
 	}
 	return out
+}
+
+// businessHash is the state hash without the idempotency records: what a refused
+// command must leave as it was (its record, under a key, is the one change).
+func businessHash(m *Matcher) [32]byte {
+	s := m.s
+	s.Idem, s.IdemByCaller = nil, nil
+	b, err := json.Marshal(&s)
+	if err != nil {
+		panic(err)
+	}
+	return sha256.Sum256(b)
 }

@@ -39,7 +39,9 @@ func newIndexes() indexes {
 }
 
 func (ix *indexes) addParticipant(p *Participant) {
-	ix.byToken[p.TokenHash] = p.ID
+	for _, t := range p.Tokens {
+		ix.byToken[t.Hash] = p.ID
+	}
 	if p.Role != RoleLender {
 		ix.byAddress[p.Address] = p.ID
 	}

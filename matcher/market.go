@@ -119,8 +119,8 @@ func (m *Matcher) bestOffer(l *Listing, t terms) (*Offer, int64) {
 	var bestRate int64
 	for _, o := range m.ix.book(l.DebtorID).offers {
 		rate, ok := quote(o, t, l.AmountFen)
-		if !ok || rate > l.MaxRateBps {
-			continue
+		if !ok || rate > l.MaxRateBps || m.s.Participants.get(o.LenderID).Suspended {
+			continue // a suspended lender's line stays as it is until it is reactivated
 		}
 		if best == nil || rate < bestRate {
 			best, bestRate = o, rate

@@ -14,7 +14,9 @@ type Config struct {
 	MinListTenorDays int // a listing needs at least this many days to run (API.md: 15)
 	OverdueGraceDays int // a claim is overdue this many days after its due date
 	IdemRetentionMs  int64
-	MaxIdemRecords   int
+	// MaxIdemRecords bounds the idempotency records of one caller: a caller past it
+	// loses its own oldest keys, never another caller's.
+	MaxIdemRecords int
 }
 
 // Defaults of API.md and DESIGN.md.
@@ -23,7 +25,7 @@ const (
 	DefaultMinListTenorDays = 15
 	DefaultOverdueGraceDays = 3
 	DefaultIdemRetentionMs  = 24 * 60 * 60 * 1000 // API.md: keys are kept at least 24 hours
-	DefaultMaxIdemRecords   = 1 << 20
+	DefaultMaxIdemRecords   = 100_000             // per caller: 24 h of more than one keyed request a second
 )
 
 // DefaultConfig is the configuration of API.md.
@@ -76,6 +78,7 @@ type Result struct {
 	Listing     *Listing     `json:"listing,omitempty"`
 	Match       *Match       `json:"match,omitempty"`
 	Offer       *Offer       `json:"offer,omitempty"`
+	Token       *Token       `json:"token,omitempty"` // a token issued or revoked
 	Matches     []Match      `json:"matches,omitempty"`
 	// Score and Anchors are Receivable's as of this entry, so that an idempotent
 	// replay answers exactly what the first request got.
@@ -125,7 +128,10 @@ type state struct {
 	Regs         []Registration         `json:"regs"`
 	RegsDone     uint64                 `json:"regs_done"` // registrations 1..RegsDone answered
 	Idem         map[string]*idemRecord `json:"idem"`
-	IdemOrder    []string               `json:"idem_order"`
+	IdemByCaller map[string][]string    `json:"idem_by_caller"` // caller → its keys in Idem, oldest first
+	// LegacyIdemOrder is the one queue of every caller's keys that snapshots before
+	// per-caller limits kept; Restore splits it into IdemByCaller.
+	LegacyIdemOrder []string `json:"idem_order,omitempty"`
 }
 
 type idemRecord struct {
@@ -158,6 +164,7 @@ func New(cfg Config) *Matcher {
 		USCCs:        map[string]string{},
 		Salts:        map[string]bool{},
 		Idem:         map[string]*idemRecord{},
+		IdemByCaller: map[string][]string{},
 	}
 	m.ix = newIndexes()
 	return m
@@ -252,6 +259,11 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 	r, err := m.dispatch(c)
 	r.Seq = e.Seq
 	if err != nil {
+		if idemKey != "" && err.Code != CodeUnavailable {
+			// A refusal is remembered too: a retry of the same request gets the same
+			// answer, and the key used again with another body is a conflict.
+			m.remember(c.Actor, idemKey, c.IdemHash, Result{Err: err})
+		}
 		return Result{Seq: e.Seq, Err: err}
 	}
 	if !answered && idemKey == "" {
@@ -265,7 +277,7 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 	}
 	r.detach()
 	if idemKey != "" {
-		m.remember(idemKey, c.IdemHash, r)
+		m.remember(c.Actor, idemKey, c.IdemHash, r)
 	}
 	return r
 }
@@ -326,32 +338,47 @@ func (m *Matcher) dispatch(c *Command) (Result, *Error) {
 		return m.recordAnchor(c.Actor, c.RecordAnchor)
 	case KindCutBatch:
 		return m.cutBatch(c.Actor, c.CutBatch)
+	case KindIssueToken:
+		return m.issueToken(c.Actor, c.IssueToken)
+	case KindRevokeToken:
+		return m.revokeToken(c.Actor, c.RevokeToken)
+	case KindSetStatus:
+		return m.setStatus(c.Actor, c.SetStatus)
+	case KindReject:
+		return m.reject(c.Actor, c.Reject)
 	}
 	return Result{}, errorf(CodeValidation, "unknown command kind %q", c.Kind)
 }
 
-// remember keeps a successful result under its idempotency key, bounded in count;
-// Tick drops records older than the retention.
-func (m *Matcher) remember(key, hash string, r Result) {
+// remember keeps a result under its idempotency key, bounded per caller so that one
+// caller's burst cannot evict another's keys before the retention; Tick drops records
+// older than the retention.
+func (m *Matcher) remember(caller, key, hash string, r Result) {
 	m.s.Idem[key] = &idemRecord{Hash: hash, AtMs: m.nowMs, Result: r}
-	m.s.IdemOrder = append(m.s.IdemOrder, key)
-	for len(m.s.IdemOrder) > m.cfg.MaxIdemRecords {
-		m.dropOldestIdem()
+	keys := append(m.s.IdemByCaller[caller], key)
+	for len(keys) > m.cfg.MaxIdemRecords {
+		delete(m.s.Idem, keys[0])
+		keys = keys[1:]
 	}
+	m.s.IdemByCaller[caller] = keys
 }
 
-func (m *Matcher) dropOldestIdem() {
-	delete(m.s.Idem, m.s.IdemOrder[0])
-	m.s.IdemOrder = m.s.IdemOrder[1:]
-}
-
+// pruneIdem drops every caller's records older than the retention. Callers are
+// independent, so the map's order does not matter.
 func (m *Matcher) pruneIdem() {
-	for len(m.s.IdemOrder) > 0 {
-		rec := m.s.Idem[m.s.IdemOrder[0]]
-		if rec != nil && m.nowMs-rec.AtMs < m.cfg.IdemRetentionMs {
-			return
+	for caller, keys := range m.s.IdemByCaller {
+		for len(keys) > 0 {
+			if rec := m.s.Idem[keys[0]]; rec != nil && m.nowMs-rec.AtMs < m.cfg.IdemRetentionMs {
+				break
+			}
+			delete(m.s.Idem, keys[0])
+			keys = keys[1:]
 		}
-		m.dropOldestIdem()
+		if len(keys) == 0 {
+			delete(m.s.IdemByCaller, caller)
+		} else {
+			m.s.IdemByCaller[caller] = keys
+		}
 	}
 }
 
@@ -390,6 +417,9 @@ func (m *Matcher) actor(actor string, role Role) (*Participant, *Error) {
 	}
 	if p.Role != role {
 		return nil, forbidden("a %s may not do this; a %s may", p.Role, role)
+	}
+	if p.Suspended {
+		return nil, forbidden("participant %s is suspended", p.ID)
 	}
 	return p, nil
 }

@@ -105,11 +105,13 @@ func (m *Matcher) createParticipant(actor string, c *CreateParticipant) (Result,
 	m.s.Counters.Participant++
 	p.ID = makeID(prefixParticipant, m.s.Counters.Participant)
 	p.CreatedMs = m.nowMs
+	p.TokenSeq = 1
+	p.Tokens = []Token{{ID: tokenID(1), Hash: c.TokenHash, CreatedMs: m.nowMs}}
 	m.s.Participants.put(p.ID, p)
 	m.s.USCCs[p.USCC] = p.ID
 	m.ix.addParticipant(p)
-	cp := *p
-	return Result{Participant: &cp}, nil
+	t := p.Tokens[0]
+	return Result{Participant: p.copy(), Token: &t}, nil
 }
 
 // checkParticipant validates a new participant without changing anything.
@@ -123,13 +125,10 @@ func (m *Matcher) checkParticipant(c *CreateParticipant) (*Participant, *Error) 
 	if _, dup := m.s.USCCs[c.USCC]; dup {
 		return nil, fieldErr("uscc", "is already registered")
 	}
-	if len(c.TokenHash) != 64 || strings.ToLower(c.TokenHash) != c.TokenHash || !isHex(c.TokenHash) {
-		return nil, fieldErr("token_hash", "must be 64 lower-case hex digits")
+	if err := m.checkTokenHash(c.TokenHash); err != nil {
+		return nil, err
 	}
-	if _, dup := m.ix.byToken[c.TokenHash]; dup {
-		return nil, fieldErr("token_hash", "is already in use")
-	}
-	p := &Participant{Name: c.Name, USCC: c.USCC, Role: Role(c.Role), TokenHash: c.TokenHash}
+	p := &Participant{Name: c.Name, USCC: c.USCC, Role: Role(c.Role)}
 	switch p.Role {
 	case RoleSME, RoleCore:
 		a, err := parseAddress("address", c.Address)
@@ -219,6 +218,5 @@ func (m *Matcher) ParticipantByToken(tokenHash string) *Participant {
 	if !ok {
 		return nil
 	}
-	cp := *m.s.Participants.get(id)
-	return &cp
+	return m.s.Participants.get(id).copy()
 }

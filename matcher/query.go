@@ -110,8 +110,7 @@ func (m *Matcher) Participant(actor, id string) (*Participant, *Error) {
 	if p == nil || (actor != ActorOperator && actor != id) {
 		return nil, notFound("participant", id)
 	}
-	cp := *p
-	return &cp, nil
+	return p.copy(), nil
 }
 
 // Participants lists the participants actor may see.
@@ -121,7 +120,7 @@ func (m *Matcher) Participants(actor string, cursor uint64, limit int) Page[Part
 		if p == nil {
 			return Participant{}, false
 		}
-		return *p, true
+		return *p.copy(), true
 	}
 	if actor == ActorOperator {
 		return paginate(nil, true, m.s.Counters.Participant, cursor, limit, get)

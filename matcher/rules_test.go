@@ -181,7 +181,7 @@ func TestAPI_CreateParticipant(t *testing.T) {
 				return
 			}
 			p := w.must(r).Participant
-			if p.USCC != c.USCC || string(p.Role) != c.Role || p.TokenHash != c.TokenHash {
+			if p.USCC != c.USCC || string(p.Role) != c.Role || len(p.Tokens) != 1 || p.Tokens[0].Hash != c.TokenHash {
 				t.Fatalf("participant %+v does not carry %+v", p, c)
 			}
 			if c.Address != "" && !strings.EqualFold(p.Address.Hex(), c.Address) {

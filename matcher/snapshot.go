@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // snapshotVersion changes whenever the encoding of state does.
@@ -43,6 +44,7 @@ func Restore(cfg Config, b []byte) (*Matcher, error) {
 		return nil, fmt.Errorf("restore snapshot: missing tables")
 	}
 	m.appliedSeq, m.nowMs = sn.AppliedSeq, sn.NowMs
+	m.upgradeLegacy()
 	m.rebuild()
 	return m, nil
 }
@@ -56,6 +58,29 @@ func (m *Matcher) StateHash() [32]byte {
 		panic("matcher: state does not encode: " + err.Error())
 	}
 	return sha256.Sum256(b)
+}
+
+// upgradeLegacy moves what older snapshots kept in other shapes into today's: the
+// one token of a participant into its Tokens, the one queue of idempotency keys into
+// per-caller queues. Replaying the same journal with this code builds the same state.
+func (m *Matcher) upgradeLegacy() {
+	for _, id := range m.s.Participants.ids() {
+		p := m.s.Participants.get(id)
+		if p.LegacyTokenHash != "" {
+			p.Tokens = []Token{{ID: tokenID(1), Hash: p.LegacyTokenHash, CreatedMs: p.CreatedMs}}
+			p.TokenSeq, p.LegacyTokenHash = 1, ""
+		}
+	}
+	if m.s.IdemByCaller == nil {
+		m.s.IdemByCaller = map[string][]string{}
+	}
+	for _, key := range m.s.LegacyIdemOrder {
+		if _, ok := m.s.Idem[key]; ok {
+			caller, _, _ := strings.Cut(key, "\x00")
+			m.s.IdemByCaller[caller] = append(m.s.IdemByCaller[caller], key)
+		}
+	}
+	m.s.LegacyIdemOrder = nil
 }
 
 func (m *Matcher) rebuild() {

@@ -144,8 +144,17 @@ type Participant struct {
 	Certification           Certification  `json:"certification,omitempty"`
 	CertificationValidUntil Date           `json:"certification_valid_until,omitempty"`
 	Rating                  string         `json:"rating,omitempty"`
-	TokenHash               string         `json:"token_hash"`
-	CreatedMs               int64          `json:"created_ms"`
+	// Tokens are the participant's live bearer tokens, oldest first, each kept as the
+	// SHA-256 of a random token (never the token); TokenSeq numbers them.
+	Tokens   []Token `json:"tokens"`
+	TokenSeq uint64  `json:"token_seq"`
+	// LegacyTokenHash is where snapshots before token rotation kept the one token;
+	// Restore moves it into Tokens.
+	LegacyTokenHash string `json:"token_hash,omitempty"`
+	// Suspended participants keep their objects; their tokens stop working and their
+	// commands are refused from the entry that suspended them on.
+	Suspended bool  `json:"suspended,omitempty"`
+	CreatedMs int64 `json:"created_ms"`
 	// Settled and Defaulted count a core's confirmed invoices paid and gone overdue:
 	// the settlement history that scoring reads (DESIGN.md §5).
 	Settled   int `json:"settled"`

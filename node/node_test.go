@@ -80,8 +80,8 @@ func TestConcurrentSubmitsEachGetTheirOwnResult(t *testing.T) {
 					t.Errorf("Submit(%d) = %v, %v", k, r.Err, err)
 					return
 				}
-				if want := fmt.Sprintf("%064x", k+1); r.Participant.TokenHash != want {
-					t.Errorf("Submit(%d) got the result of another command (%s)", k, r.Participant.TokenHash)
+				if want := fmt.Sprintf("%064x", k+1); r.Participant.Tokens[0].Hash != want {
+					t.Errorf("Submit(%d) got the result of another command (%s)", k, r.Participant.Tokens[0].Hash)
 				}
 				ids <- r.Participant.ID
 			}

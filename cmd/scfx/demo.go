@@ -340,6 +340,15 @@ func (d *demo) participant(ctx context.Context, body map[string]any, division st
 	if err := d.h.do(ctx, demoCall{method: "POST", path: "/v1/participants", as: d.admin, body: body, want: 201}, &v); err != nil {
 		return nil, err
 	}
+	if v.ID != "" && v.Token == "" {
+		// A retry of a create whose first answer was lost: the token is shown only
+		// once (token_shown: false), so the operator issues the participant another.
+		var tok struct{ Token string }
+		if err := d.h.do(ctx, demoCall{method: "POST", path: "/v1/participants/" + v.ID + "/tokens", as: d.admin, body: map[string]any{}, want: 201}, &tok); err != nil {
+			return nil, err
+		}
+		v.Token = tok.Token
+	}
 	if v.ID == "" || v.Token == "" {
 		return nil, fmt.Errorf("POST /v1/participants: no id or token for %s", p.Name)
 	}
