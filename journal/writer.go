@@ -204,7 +204,7 @@ func (f *File) encode(batch []*appendReq) ([]byte, []Entry) {
 // writeSync writes buf to the active segment and fsyncs it.
 func (f *File) writeSync(buf []byte) error {
 	if _, err := f.io.write(f.w.active, buf); err != nil {
-		return fmt.Errorf("journal: write %s: %w", f.w.active.Name(), err)
+		return fmt.Errorf("journal: %w", err) // an *os.PathError: it names the file
 	}
 	if f.opts.NoSync {
 		return nil
