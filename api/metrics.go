@@ -50,6 +50,8 @@ func newMetrics(reg *prometheus.Registry, n *node.Node) *metrics {
 			stat(func(s matcher.Stats) float64 { return float64(s.PendingRegs) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "scfx_applied_seq", Help: "Last journal entry applied."},
 			stat(func(s matcher.Stats) float64 { return float64(s.AppliedSeq) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "scfx_journal_failed", Help: "1 once a journal write or fsync has failed: no command is accepted until a restart."},
+			func() float64 { return boolGauge(n.Journal().Err() != nil) }),
 	)
 	appendLatency := prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "scfx_journal_append_seconds", Help: "Journal append latency, fsync (or Redis round trip) included.",
@@ -58,6 +60,13 @@ func newMetrics(reg *prometheus.Registry, n *node.Node) *metrics {
 	reg.MustRegister(appendLatency)
 	n.SetAppendObserver(func(d time.Duration) { appendLatency.Observe(d.Seconds()) })
 	return m
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // middleware counts and times every request by its route pattern (never the raw

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -32,6 +33,13 @@ const (
 // lockName is the file in the journal directory held locked while the journal is open.
 const lockName = "LOCK"
 
+// The journal holds every command with its signatures and amounts: only the user that
+// runs scfx may read it, like the rest of the data directory.
+const (
+	dirMode  = 0o700
+	fileMode = 0o600
+)
+
 // FileOptions configures OpenFile. The zero value gives the defaults.
 type FileOptions struct {
 	SegmentBytes    int64            // roll to a new segment file after this many bytes (default 64 MiB)
@@ -39,6 +47,7 @@ type FileOptions struct {
 	MaxBatchRecords int              // at most this many records per group-commit write (default 4096)
 	Now             func() time.Time // clock, for tests (default time.Now)
 	NoSync          bool             // tests/benchmarks only: skip fsync
+	Logger          *slog.Logger     // a torn tail cut at open, the first write failure (default: discard)
 }
 
 func (o FileOptions) withDefaults() (FileOptions, error) {
@@ -53,6 +62,9 @@ func (o FileOptions) withDefaults() (FileOptions, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.MaxRecordBytes > recordBytesLimit {
 		return o, fmt.Errorf("journal: MaxRecordBytes %d above the limit %d", o.MaxRecordBytes, recordBytesLimit)
@@ -112,7 +124,7 @@ func openFile(dir string, opts FileOptions, fio fileIO) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return nil, fmt.Errorf("journal: create %s: %w", dir, err)
 	}
 	lock, err := lockDir(filepath.Join(dir, lockName))
@@ -142,7 +154,7 @@ func (f *File) load() error {
 	if err != nil {
 		return err
 	}
-	lastTime, err := recoverSegments(segs, f.opts.NoSync)
+	lastTime, err := recoverSegments(segs, f.opts.NoSync, f.opts.Logger)
 	if err != nil {
 		return err
 	}
@@ -183,6 +195,13 @@ func (f *File) syncAtOpen(active *os.File) error {
 
 // LastSeq is the sequence of the last durable entry (0 when empty).
 func (f *File) LastSeq() uint64 { return f.lastSeq.Load() }
+
+// Err is the first write or fsync error, after which no Append succeeds; nil before.
+func (f *File) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
 
 // Close stops the writer (letting the batch being written finish), fails the Appends still
 // queued with ErrClosed, wakes blocked Reads with ErrClosed and closes the files. Later

@@ -22,6 +22,9 @@ type Journal interface {
 	Read(ctx context.Context, from uint64, max int) ([]Entry, error)
 	// LastSeq is the sequence of the last durable entry (0 when empty).
 	LastSeq() uint64
+	// Err is the failure that stops every Append for good (a failed write or fsync of
+	// the file journal), nil while appends may succeed. Readiness reports it.
+	Err() error
 	Close() error
 }
 

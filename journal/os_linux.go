@@ -33,7 +33,7 @@ func fdatasync(fl *os.File) error {
 // lockDir takes an exclusive lock on dir, so that two processes never append to one
 // journal. The lock lasts until the returned file is closed (or the process dies).
 func lockDir(path string) (*os.File, error) {
-	fl, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	fl, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, fileMode)
 	if err != nil {
 		return nil, fmt.Errorf("journal: open lock: %w", err)
 	}

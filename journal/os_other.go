@@ -10,5 +10,5 @@ func fdatasync(fl *os.File) error { return fl.Sync() }
 // lockDir only creates the lock file: elsewhere than Linux, two processes opening one
 // journal are not prevented (scfx runs in production on Linux).
 func lockDir(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, fileMode)
 }

@@ -3,6 +3,7 @@ package journal
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -82,14 +83,14 @@ func listSegments(dir string) ([]segment, error) {
 // recoverSegments scans every segment in order, checks checksums, seq contiguity and time
 // order, builds the indexes, and drops a torn tail of the last segment. It returns the
 // time of the last record (0 when empty).
-func recoverSegments(segs []segment, noSync bool) (lastTime int64, err error) {
+func recoverSegments(segs []segment, noSync bool, log *slog.Logger) (lastTime int64, err error) {
 	for i := range segs {
 		s := &segs[i]
 		if i > 0 && s.first != segs[i-1].last+1 {
 			return 0, fmt.Errorf("%w: segment %s starts at seq %d, want %d (a segment is missing or empty)",
 				ErrCorrupt, filepath.Base(s.path), s.first, segs[i-1].last+1)
 		}
-		lastTime, err = scanSegment(s, lastTime, i == len(segs)-1, noSync)
+		lastTime, err = scanSegment(s, lastTime, i == len(segs)-1, noSync, log)
 		if err != nil {
 			return 0, err
 		}
@@ -99,7 +100,7 @@ func recoverSegments(segs []segment, noSync bool) (lastTime int64, err error) {
 
 // scanSegment reads s from its start, filling last, size and index. A bad record in the
 // last segment with no valid record after it is a torn tail: the file is truncated there.
-func scanSegment(s *segment, lastTime int64, isLast, noSync bool) (int64, error) {
+func scanSegment(s *segment, lastTime int64, isLast, noSync bool, log *slog.Logger) (int64, error) {
 	fl, err := os.OpenFile(s.path, os.O_RDWR, 0)
 	if err != nil {
 		return 0, fmt.Errorf("journal: open segment: %w", err)
@@ -115,7 +116,7 @@ func scanSegment(s *segment, lastTime int64, isLast, noSync bool) (int64, error)
 	for off < w.size {
 		h, _, err := recordAt(w, off)
 		if errors.Is(err, errBadRecord) {
-			return lastTime, dropTornTail(fl, w, s, off, isLast, noSync)
+			return lastTime, dropTornTail(fl, w, s, off, isLast, noSync, log)
 		}
 		if err != nil {
 			return 0, fmt.Errorf("journal: read segment %s at offset %d: %w", name, off, err)
@@ -134,8 +135,8 @@ func scanSegment(s *segment, lastTime int64, isLast, noSync bool) (int64, error)
 
 // dropTornTail handles the bad record at off: corruption unless it is at the tail of the
 // last segment, in which case the file is cut at off (and synced, so the cut is durable
-// before anything is appended after it).
-func dropTornTail(fl *os.File, w *window, s *segment, off int64, isLast, noSync bool) error {
+// before anything is appended after it) and the cut is logged.
+func dropTornTail(fl *os.File, w *window, s *segment, off int64, isLast, noSync bool, log *slog.Logger) error {
 	name := filepath.Base(s.path)
 	if !isLast {
 		return fmt.Errorf("%w: segment %s offset %d: checksum or length fails in a sealed segment",
@@ -149,6 +150,7 @@ func dropTornTail(fl *os.File, w *window, s *segment, off int64, isLast, noSync 
 		return fmt.Errorf("%w: segment %s offset %d: checksum or length fails, "+
 			"with a valid record (seq %d) after it at offset %d", ErrCorrupt, name, off, seq, at)
 	}
+	dropped := tornSeqs(w, off, s.last)
 	if err := fl.Truncate(off); err != nil {
 		return fmt.Errorf("journal: drop torn tail of %s at offset %d: %w", name, off, err)
 	}
@@ -158,7 +160,38 @@ func dropTornTail(fl *os.File, w *window, s *segment, off int64, isLast, noSync 
 		}
 	}
 	s.size = off
+	// A record is acknowledged only after its fsync, and a crash tears only what was not
+	// fsynced yet; so the cut holds acknowledged records only if the disk acknowledged
+	// an fsync it had not done. The operator is told which seqs went, to check.
+	log.Warn("journal: cut a torn tail at open; it holds an acknowledged record only if the disk lied about an fsync",
+		"segment", name, "cut_from_byte", off, "cut_to_byte", w.size, "bytes", w.size-off, "dropped", dropped)
 	return nil
+}
+
+// tornSeqs describes the records cut from a torn tail that starts at off, after the
+// record last: the seqs of the headers there that continue the journal's order (the
+// records being written at the crash, whole or not), else "seqs after last".
+func tornSeqs(w *window, off int64, last uint64) string {
+	first, next := last+1, last+1
+	for p := off; ; {
+		b, err := w.bytes(p, headerBytes)
+		if err != nil {
+			break
+		}
+		h := parseHeader(b)
+		if h.seq != next {
+			break
+		}
+		next++
+		p += recordBytes(int(h.length))
+	}
+	switch next - first {
+	case 0:
+		return fmt.Sprintf("seqs after %d (no readable record header)", last)
+	case 1:
+		return fmt.Sprintf("seq %d, and any after it", first)
+	}
+	return fmt.Sprintf("seqs %d..%d, and any after them", first, next-1)
 }
 
 // validRecordAfter looks at every offset from off on for a record with a valid checksum and

@@ -452,6 +452,11 @@ func majorVersion(v string) int {
 // seq it appended or read (or saw as the head while reading).
 func (r *Redis) LastSeq() uint64 { return r.lastSeq.Load() }
 
+// Err is always nil: a failed append to Redis fails that append alone (Redis's own
+// fsync policy keeps what it acknowledged), and the next may succeed once Redis is
+// back. Ping reports whether it answers.
+func (r *Redis) Err() error { return nil }
+
 // AppendBatches is how many batches the writers have appended: Appends per batch is
 // the group-commit factor.
 func (r *Redis) AppendBatches() uint64 { return r.batches.Load() }

@@ -154,7 +154,7 @@ func (f *File) prepare() error {
 // directory so that the new file survives a crash.
 func (f *File) createSegment(first uint64) (*os.File, segment, error) {
 	path := filepath.Join(f.dir, segmentName(first))
-	fl, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+	fl, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, fileMode)
 	if err != nil {
 		return nil, segment{}, fmt.Errorf("journal: create segment: %w", err)
 	}
@@ -204,7 +204,7 @@ func (f *File) encode(batch []*appendReq) ([]byte, []Entry) {
 // writeSync writes buf to the active segment and fsyncs it.
 func (f *File) writeSync(buf []byte) error {
 	if _, err := f.io.write(f.w.active, buf); err != nil {
-		return fmt.Errorf("journal: write %s: %w", f.w.active.Name(), err)
+		return fmt.Errorf("journal: %w", err) // an *os.PathError: it names the file
 	}
 	if f.opts.NoSync {
 		return nil
@@ -222,14 +222,21 @@ func (f *File) writeSync(buf []byte) error {
 }
 
 // fail records the first write or fsync error. After it no append succeeds: a failed
-// fsync may have dropped dirty pages, so retrying could acknowledge lost records.
+// fsync may have dropped dirty pages, so retrying could acknowledge lost records. The
+// first one is logged, once: every later append fails with it and says nothing new.
 func (f *File) fail(err error) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.err == nil {
+	first := f.err == nil
+	if first {
 		f.err = err
 	}
-	return f.err
+	err = f.err
+	f.mu.Unlock()
+	if first {
+		f.opts.Logger.Error("journal failed: every append fails until scfx is restarted "+
+			"(the records it had acknowledged are durable)", "err", err, "dir", f.dir, "next_seq", f.w.next)
+	}
+	return err
 }
 
 // publish makes the written entries visible: segment, index, tail cache, LastSeq, and

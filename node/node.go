@@ -55,6 +55,11 @@ var (
 	ErrOverloaded = errors.New("node: too many commands in flight")
 	// ErrUnavailable wraps a journal failure: the command was not appended.
 	ErrUnavailable = errors.New("node: journal unavailable")
+	// ErrJournalBehindSnapshot: the newest snapshot holds entries the journal no longer
+	// has (a truncated journal, or one restored from an older backup than the
+	// snapshots). Open refuses it: the next appends would reuse those seqs, and the
+	// applier would skip them as already applied.
+	ErrJournalBehindSnapshot = errors.New("node: the journal ends before the newest snapshot")
 )
 
 // Node is one replica of the state machine.
@@ -116,6 +121,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkJournalReaches(m.AppliedSeq(), cfg.Journal.LastSeq(), cfg.SnapshotDir); err != nil {
+		return nil, err
+	}
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	n := &Node{
@@ -160,6 +168,20 @@ func loadLatest(cfg Config) (*matcher.Matcher, error) {
 		cfg.Logger.Warn("skipping snapshot", "seq", seq, "err", err)
 	}
 	return matcher.New(cfg.Matcher), nil
+}
+
+// checkJournalReaches refuses a journal whose last seq is below the restored
+// snapshot's, saying what the operator can do (docs/operations.md, "Faults and what
+// the server does").
+func checkJournalReaches(snapSeq, journalSeq uint64, snapDir string) error {
+	if snapSeq <= journalSeq {
+		return nil
+	}
+	return fmt.Errorf("%w: the journal's last seq is %d, the snapshot's seq is %d: entries %d..%d are gone "+
+		"from the journal (truncated, or restored from an older backup than %s); restore the journal "+
+		"from a backup that reaches seq %d, or accept losing those entries and move the snapshots "+
+		"above seq %d out of %s (docs/operations.md, \"Faults and what the server does\")",
+		ErrJournalBehindSnapshot, journalSeq, snapSeq, journalSeq+1, snapSeq, snapDir, snapSeq, journalSeq, snapDir)
 }
 
 // catchUp applies the journal up to seq before the node serves anything.

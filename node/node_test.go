@@ -2,9 +2,11 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -182,5 +184,63 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 		if _, _, _, err := decodeEnvelope(bad); err == nil {
 			t.Fatalf("decodeEnvelope(%v) accepted", bad)
 		}
+	}
+}
+
+// A journal cut after a clean stop (docs/operations.md, "Faults and what the server
+// does"): the snapshot holds entries the journal lost, so Open refuses it, naming both
+// seqs; the remedy the error names (moving the snapshots above the journal aside)
+// opens it at the journal's last seq.
+func TestOpenRefusesAJournalThatEndsBeforeTheSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	n := openNode(t, dir, 1000)
+	const entries = 40
+	for i := range entries {
+		if _, err := n.Submit(context.Background(), participantCmd(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := n.Close(); err != nil { // snapshot at seq 40
+		t.Fatal(err)
+	}
+	segs, err := filepath.Glob(filepath.Join(dir, "journal", "*.seg"))
+	if err != nil || len(segs) != 1 {
+		t.Fatalf("segments %v, %v; want one", segs, err)
+	}
+	st, err := os.Stat(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(segs[0], st.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+
+	j, err := journal.OpenFile(filepath.Join(dir, "journal"), journal.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := j.LastSeq()
+	if last == 0 || last >= entries {
+		t.Fatalf("journal cut to half holds %d entries, want between 1 and %d", last, entries-1)
+	}
+	snaps := filepath.Join(dir, "snapshots")
+	_, err = Open(context.Background(), Config{Journal: j, SnapshotDir: snaps})
+	j.Close()
+	if !errors.Is(err, ErrJournalBehindSnapshot) {
+		t.Fatalf("Open with the journal at seq %d and the snapshot at %d = %v, want %v", last, entries, err, ErrJournalBehindSnapshot)
+	}
+	for _, want := range []string{fmt.Sprintf("last seq is %d", last), fmt.Sprintf("seq is %d", entries), "restore the journal", snaps} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Open error %q does not say %q", err, want)
+		}
+	}
+
+	if err := os.Rename(filepath.Join(snaps, snapshotName(entries)), filepath.Join(dir, snapshotName(entries))); err != nil {
+		t.Fatal(err)
+	}
+	n = openNode(t, dir, 1000)
+	defer n.Close()
+	if _, seq := hashOf(n); seq != last {
+		t.Fatalf("with the snapshot moved aside: applied seq %d, want the journal's last %d", seq, last)
 	}
 }

@@ -89,7 +89,7 @@ func openSystem(ctx context.Context, cfg serveConfig, log *slog.Logger) (*system
 
 func (s *system) openJournal(ctx context.Context) (journal.Journal, error) {
 	if s.cfg.RedisURL == "" {
-		return journal.OpenFile(filepath.Join(s.cfg.DataDir, "journal"), journal.FileOptions{})
+		return journal.OpenFile(filepath.Join(s.cfg.DataDir, "journal"), journal.FileOptions{Logger: s.log})
 	}
 	if s.cfg.EthRPC == "" {
 		return nil, errors.New("distributed mode (--redis-url) needs --eth-rpc: every replica must anchor on one shared chain, not an embedded chain of its own")
@@ -154,8 +154,12 @@ func (s *system) journalKind() string {
 
 func (s *system) isAnchorer() bool { return s.lease == nil || s.lease.Held() }
 
-// ready: the journal and the chain answer (API.md /readyz).
+// ready: the journal and the chain answer (API.md /readyz), and the journal has not
+// failed for good (a file journal after a write or fsync error appends nothing more).
 func (s *system) ready(ctx context.Context) error {
+	if err := s.n.Journal().Err(); err != nil {
+		return fmt.Errorf("journal failed: %w", err)
+	}
 	if s.redis != nil {
 		if err := s.redis.Ping(ctx); err != nil {
 			return fmt.Errorf("journal: %w", err)
