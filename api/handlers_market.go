@@ -10,11 +10,13 @@ import (
 
 type listingRequest struct {
 	MaxRateBps int64 `json:"max_rate_bps"`
+	MinFillFen int64 `json:"min_fill_fen"`
 }
 
 type listingResponse struct {
 	Listing listingView `json:"listing"`
-	Match   *matchView  `json:"match"`
+	Match   *matchView  `json:"match"`   // the first fill
+	Matches []matchView `json:"matches"` // every fill made at once
 }
 
 func (s *Server) list(c *gin.Context) {
@@ -26,12 +28,14 @@ func (s *Server) list(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindList, List: &matcher.List{ReceivableID: c.Param("id"), MaxRateBps: in.MaxRateBps}}
+	cmd := matcher.Command{Kind: matcher.KindList, List: &matcher.List{ReceivableID: c.Param("id"), MaxRateBps: in.MaxRateBps, MinFillFen: in.MinFillFen}}
 	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
-		out := listingResponse{Listing: viewListing(r.Listing)}
-		if r.Match != nil {
-			mv := viewMatch(r.Match)
-			out.Match = &mv
+		out := listingResponse{Listing: viewListing(r.Listing), Matches: make([]matchView, len(r.Matches))}
+		for i := range r.Matches {
+			out.Matches[i] = viewMatch(&r.Matches[i])
+		}
+		if len(out.Matches) > 0 {
+			out.Match = &out.Matches[0]
 		}
 		return out
 	})

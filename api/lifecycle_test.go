@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,7 +173,7 @@ func TestLifecycle(t *testing.T) {
 	}
 	var lv listingView
 	e.getJSON(sme3.Token, "/v1/listings/"+l3.Listing.ID, &lv)
-	if lv != l3.Listing {
+	if !reflect.DeepEqual(lv, l3.Listing) {
 		t.Fatalf("GET listing = %+v, want %+v", lv, l3.Listing)
 	}
 	e.checkBook(lender, core, []string{sme1.ID, sme2.ID, sme3.ID, r3.ID, l3.Listing.ID}, 1, 0)

@@ -129,18 +129,27 @@ func viewReceivableAt(r *matcher.Receivable, s matcher.Score, anchors []matcher.
 }
 
 type listingView struct {
-	ID           string `json:"id"`
-	ReceivableID string `json:"receivable_id"`
-	Amount       int64  `json:"amount"`
-	MaxRateBps   int64  `json:"max_rate_bps"`
-	Status       string `json:"status"`
-	Score        int    `json:"score"`
-	ScoreBand    string `json:"score_band"`
-	CreatedAt    string `json:"created_at"`
+	ID           string   `json:"id"`
+	ReceivableID string   `json:"receivable_id"`
+	Amount       int64    `json:"amount"`
+	MaxRateBps   int64    `json:"max_rate_bps"`
+	Status       string   `json:"status"`
+	Score        int      `json:"score"`
+	ScoreBand    string   `json:"score_band"`
+	CreatedAt    string   `json:"created_at"`
+	MinFillFen   int64    `json:"min_fill_fen"` // 0: the whole amount from one offer
+	FilledFen    int64    `json:"filled"`
+	RestingFen   int64    `json:"resting"`
+	MatchIDs     []string `json:"match_ids"`
 }
 
 func viewListing(l *matcher.Listing) listingView {
-	return listingView{l.ID, l.ReceivableID, l.AmountFen, l.MaxRateBps, l.Status, l.Score, l.Band, instant(l.CreatedMs)}
+	ids := l.MatchIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	return listingView{l.ID, l.ReceivableID, l.AmountFen, l.MaxRateBps, l.Status, l.Score, l.Band, instant(l.CreatedMs),
+		l.MinFillFen, l.FilledFen, l.RestingFen(), ids}
 }
 
 type matchView struct {

@@ -49,6 +49,9 @@ const (
 	tagRevokeToken
 	tagSetStatus
 	tagReject
+	// tagListFill is List with a minimum fill: a List whose MinFillFen is 0 keeps the
+	// tagList encoding of the journals written before partial fills.
+	tagListFill
 )
 
 var knownKinds = []Kind{
@@ -129,7 +132,7 @@ func encodeBinary(b []byte, c *Command) []byte {
 		e.str(p.Salt)
 		e.str(p.Signature)
 	}
-	if p := c.List; p != nil {
+	if p := c.List; p != nil && p.MinFillFen == 0 {
 		e.tag(tagList)
 		e.str(p.ReceivableID)
 		e.int(p.MaxRateBps)
@@ -218,6 +221,12 @@ func encodeBinary(b []byte, c *Command) []byte {
 		e.tag(tagSetStatus)
 		e.str(p.ParticipantID)
 		e.str(p.Status)
+	}
+	if p := c.List; p != nil && p.MinFillFen != 0 {
+		e.tag(tagListFill)
+		e.str(p.ReceivableID)
+		e.int(p.MaxRateBps)
+		e.int(p.MinFillFen)
 	}
 	if p := c.Reject; p != nil {
 		e.tag(tagReject)
@@ -423,6 +432,15 @@ func decodeBinary(b []byte) (Command, string) {
 				}
 			}
 			c.Reject = p
+		case tagListFill:
+			if c.List != nil {
+				d.fail("two list payloads")
+				break
+			}
+			c.List = &List{ReceivableID: d.str(), MaxRateBps: d.int(), MinFillFen: d.int()}
+			if c.List.MinFillFen == 0 {
+				d.fail("a list without a minimum fill is encoded with its own tag")
+			}
 		default:
 			d.fail("unknown payload tag")
 		}

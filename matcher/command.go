@@ -146,10 +146,12 @@ type Transfer struct {
 	Signature    string `json:"signature"`
 }
 
-// List asks to finance a receivable's whole remaining amount.
+// List asks to finance a receivable's whole remaining amount, from one offer or, when
+// MinFillFen is set, from several (fills of at least MinFillFen each).
 type List struct {
 	ReceivableID string `json:"receivable_id"`
 	MaxRateBps   int64  `json:"max_rate_bps"`
+	MinFillFen   int64  `json:"min_fill_fen,omitempty"`
 }
 
 // CancelListing withdraws a resting listing.

@@ -16,17 +16,21 @@ func (m *Matcher) CheckInvariants() error {
 }
 
 func (m *Matcher) checkReceivables() error {
-	active := map[string]string{} // receivable → its live match
+	filled := map[string]int64{} // listing → the amounts of its fills
 	for _, id := range m.s.Matches.ids() {
 		mt := m.s.Matches.get(id)
-		if mt.Status == MatchMatched || mt.Status == MatchFunded || mt.Status == MatchOverdue {
-			if prev, dup := active[mt.ReceivableID]; dup {
-				return fmt.Errorf("receivable %s is matched twice: %s and %s", mt.ReceivableID, prev, mt.ID)
-			}
-			active[mt.ReceivableID] = mt.ID
-		}
-		if mt.DiscountFen+mt.AdvanceFen != mt.AmountFen || mt.DiscountFen < 0 {
+		filled[mt.ListingID] += mt.AmountFen
+		if mt.DiscountFen+mt.AdvanceFen != mt.AmountFen || mt.DiscountFen < 0 || mt.AmountFen <= 0 {
 			return fmt.Errorf("match %s: discount %d + advance %d != amount %d", mt.ID, mt.DiscountFen, mt.AdvanceFen, mt.AmountFen)
+		}
+	}
+	// Money is conserved in every listing: fills + resting = listed.
+	for _, l := range m.s.Listings.rows {
+		if filled[l.ID] != l.FilledFen || l.FilledFen < 0 || l.FilledFen > l.AmountFen || len(l.MatchIDs) > 0 && l.MatchID != l.MatchIDs[0] {
+			return fmt.Errorf("listing %s: fills of %d, filled %d, amount %d", l.ID, filled[l.ID], l.FilledFen, l.AmountFen)
+		}
+		if (l.Status == ListingMatched) != (l.FilledFen == l.AmountFen) {
+			return fmt.Errorf("listing %s is %s with %d of %d filled", l.ID, l.Status, l.FilledFen, l.AmountFen)
 		}
 	}
 	for _, id := range m.s.Receivables.ids() {
@@ -45,30 +49,36 @@ func (m *Matcher) checkReceivables() error {
 		if owner := m.s.Fingerprints[r.Fingerprint]; owner != r.RootID {
 			return fmt.Errorf("receivable %s: fingerprint belongs to %s, its root is %s", r.ID, owner, r.RootID)
 		}
-		if err := m.checkStatus(r, active[r.ID]); err != nil {
+		if err := m.checkStatus(r); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkStatus ties a receivable's status to its listing and match.
-func (m *Matcher) checkStatus(r *Receivable, live string) error {
-	var want string
+// checkStatus ties a receivable's status to its listing and fills.
+func (m *Matcher) checkStatus(r *Receivable) error {
+	live := map[string]int{}
+	for _, id := range r.MatchIDs {
+		mt := m.s.Matches.get(id)
+		if mt == nil || mt.ReceivableID != r.ID {
+			return fmt.Errorf("receivable %s lists match %s that is not its own", r.ID, id)
+		}
+		live[mt.Status]++
+	}
+	l := m.s.Listings.get(r.ListingID)
 	switch r.Status {
 	case StatusListed:
-		if l := m.s.Listings.get(r.ListingID); l == nil || l.Status != ListingResting || l.AmountFen != r.RemainingFen {
+		if l == nil || l.Status != ListingResting || l.AmountFen != r.RemainingFen {
 			return fmt.Errorf("receivable %s is listed without a resting listing of its remaining amount", r.ID)
 		}
 	case StatusMatched:
-		want = MatchMatched
+		if l == nil || l.Status == ListingResting || live[MatchMatched] == 0 {
+			return fmt.Errorf("receivable %s is matched with no fill waiting to be funded", r.ID)
+		}
 	case StatusFunded:
-		want = MatchFunded
-	}
-	if want != "" {
-		mt := m.s.Matches.get(live)
-		if mt == nil || mt.Status != want || mt.ID != r.MatchID {
-			return fmt.Errorf("receivable %s is %s, its live match is %q", r.ID, r.Status, live)
+		if l == nil || l.Status == ListingResting || live[MatchMatched] > 0 || live[MatchFunded] == 0 {
+			return fmt.Errorf("receivable %s is funded with fills %v", r.ID, live)
 		}
 	}
 	return nil

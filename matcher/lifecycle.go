@@ -43,10 +43,12 @@ func (m *Matcher) settleOne(r *Receivable) {
 // and goes overdue — its line still used — when not.
 func (m *Matcher) closeOut(r *Receivable, paid bool) {
 	m.closeListing(r)
-	mt := m.s.Matches.get(r.MatchID)
-	if mt == nil {
-		return
+	for _, id := range r.MatchIDs {
+		m.closeMatch(m.s.Matches.get(id), paid)
 	}
+}
+
+func (m *Matcher) closeMatch(mt *Match, paid bool) {
 	o := m.s.Offers.get(mt.OfferID)
 	switch {
 	case mt.Status == MatchMatched:

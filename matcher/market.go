@@ -46,17 +46,34 @@ func (m *Matcher) termsOf(r *Receivable) terms {
 	return t
 }
 
-// quote is o's rate for a listing with terms t and amount, or false when o may not
-// serve it (DESIGN.md §6 eligibility).
-func quote(o *Offer, t terms, amount int64) (int64, bool) {
+// fill is what o would take of l and at what rate, or false when o may not serve
+// it: o's quote for l's terms (DESIGN.md §6 eligibility), on as much of the rest as
+// o's line and maximum ticket allow, if that is at least l's minimum fill and o's
+// minimum ticket (docs/matching.md).
+func fill(o *Offer, l *Listing, t terms) (amount, rate int64, ok bool) {
+	rate, ok = quote(o, t)
+	if !ok {
+		return 0, 0, false
+	}
+	amount = min(l.RestingFen(), o.Available())
+	if o.MaxTicketFen > 0 {
+		amount = min(amount, o.MaxTicketFen)
+	}
+	if amount < l.minFill() || amount <= 0 || o.MinTicketFen > 0 && amount < o.MinTicketFen {
+		return 0, 0, false
+	}
+	return amount, rate, true
+}
+
+// quote is o's rate for a listing with terms t, or false when o may not serve it
+// whatever the amount (DESIGN.md §6 eligibility).
+func quote(o *Offer, t terms) (int64, bool) {
 	rate, ok := o.Rates.Quote(t.band)
 	switch {
 	// A resting listing can outlive its due date (Tick takes it off only after the
 	// grace period): a claim at or past maturity has no tenor to finance, and fund
 	// would refuse the match, leaving the line reserved for nothing.
 	case !ok, t.score < o.MinScore, t.tenorDays > o.MaxTenorDays, t.tenorDays < 1:
-		return 0, false
-	case amount > o.Available(), o.MinTicketFen > 0 && amount < o.MinTicketFen, o.MaxTicketFen > 0 && amount > o.MaxTicketFen:
 		return 0, false
 	}
 	if len(o.ClusterIDs) > 0 {
@@ -88,6 +105,9 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 	if r.Status != StatusFinanceable {
 		return Result{}, invalidState("receivable %s is %s, not financeable", r.ID, r.Status)
 	}
+	if c.MinFillFen < 0 || c.MinFillFen > r.RemainingFen {
+		return Result{}, fieldErr("min_fill_fen", "must be between 1 and the amount listed (%d)", r.RemainingFen)
+	}
 	t := m.termsOf(r)
 	if t.tenorDays < m.cfg.MinListTenorDays {
 		return Result{}, invalidState("receivable %s has %d days to run, a listing needs %d", r.ID, t.tenorDays, m.cfg.MinListTenorDays)
@@ -97,54 +117,74 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 		ID: makeID(prefixListing, m.s.Counters.Listing), Seq: m.s.Counters.Listing,
 		ReceivableID: r.ID, HolderID: r.HolderID, DebtorID: r.DebtorID, AmountFen: r.RemainingFen,
 		MaxRateBps: c.MaxRateBps, Score: t.score, Band: t.band, TenorDays: t.tenorDays, Tier: r.Tier,
-		Status: ListingResting, CreatedMs: m.nowMs,
+		Status: ListingResting, CreatedMs: m.nowMs, MinFillFen: c.MinFillFen,
 	}
 	m.s.Listings.put(l.ID, l)
 	r.Status, r.ListingID = StatusListed, l.ID
 	res := Result{}
-	if o, rate := m.bestOffer(l, t); o != nil {
-		mt := m.makeMatch(l, o, rate, r)
-		res.Match = mt
-	} else {
+	// Cheapest first: each fill takes what its offer can, until nothing rests or no
+	// offer can take the minimum fill of what rests.
+	for l.RestingFen() > 0 {
+		o, amount, rate := m.bestOffer(l, t)
+		if o == nil {
+			break
+		}
+		mt := m.makeMatch(l, o, rate, r, amount)
+		if res.Match == nil {
+			res.Match = mt
+		}
+		res.Matches = append(res.Matches, *mt)
+	}
+	if l.RestingFen() > 0 {
 		m.ix.book(r.DebtorID).addListing(l)
 	}
 	res.Listing = l
 	return res, nil
 }
 
-// bestOffer is the lowest eligible quote at or below the listing's maximum; ties go
-// to the older offer, which comes first in the book.
-func (m *Matcher) bestOffer(l *Listing, t terms) (*Offer, int64) {
-	var best *Offer
-	var bestRate int64
+// bestOffer is the lowest eligible quote at or below the listing's maximum that can
+// take the listing's minimum fill, with the amount it takes; ties go to the older
+// offer, which comes first in the book.
+func (m *Matcher) bestOffer(l *Listing, t terms) (best *Offer, amount, rate int64) {
 	for _, o := range m.ix.book(l.DebtorID).offers {
-		rate, ok := quote(o, t, l.AmountFen)
-		if !ok || rate > l.MaxRateBps || m.s.Participants.get(o.LenderID).Suspended {
+		a, q, ok := fill(o, l, t)
+		if !ok || q > l.MaxRateBps || m.s.Participants.get(o.LenderID).Suspended {
 			continue // a suspended lender's line stays as it is until it is reactivated
 		}
-		if best == nil || rate < bestRate {
-			best, bestRate = o, rate
+		if best == nil || q < rate {
+			best, amount, rate = o, a, q
 		}
 	}
-	return best, bestRate
+	return best, amount, rate
 }
 
-// makeMatch pairs l with o at rate: the line reserves the amount.
-func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable) *Match {
+// makeMatch fills amount of l from o at rate: the line reserves the amount. The
+// listing is matched, and its receivable with it, once nothing of it rests.
+func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amount int64) *Match {
+	if amount <= 0 || amount > l.RestingFen() {
+		panic("matcher: fill of " + l.ID + " outside what rests")
+	}
 	m.s.Counters.Match++
 	days := int(r.DueDate - m.Today())
-	discount := Discount(l.AmountFen, rate, days)
+	discount := Discount(amount, rate, days)
 	mt := &Match{
 		ID: makeID(prefixMatch, m.s.Counters.Match), ListingID: l.ID, ReceivableID: r.ID, OfferID: o.ID,
-		LenderID: o.LenderID, HolderID: l.HolderID, DebtorID: l.DebtorID, AmountFen: l.AmountFen,
-		RateBps: rate, Days: days, DiscountFen: discount, AdvanceFen: l.AmountFen - discount,
+		LenderID: o.LenderID, HolderID: l.HolderID, DebtorID: l.DebtorID, AmountFen: amount,
+		RateBps: rate, Days: days, DiscountFen: discount, AdvanceFen: amount - discount,
 		Status: MatchMatched, CreatedMs: m.nowMs,
 	}
 	m.s.Matches.put(mt.ID, mt)
 	o.ReservedFen += mt.AmountFen
 	assertLine(o)
-	l.Status, l.MatchID = ListingMatched, mt.ID
-	r.Status, r.MatchID = StatusMatched, mt.ID
+	l.FilledFen += amount
+	l.MatchIDs = append(l.MatchIDs, mt.ID)
+	r.MatchIDs = append(r.MatchIDs, mt.ID)
+	if l.MatchID == "" {
+		l.MatchID, r.MatchID = mt.ID, mt.ID
+	}
+	if l.RestingFen() == 0 {
+		l.Status, r.Status = ListingMatched, StatusMatched
+	}
 	if !slices.Contains(r.Lenders, o.LenderID) {
 		r.Lenders = append(r.Lenders, o.LenderID)
 		m.ix.addParty(o.LenderID, r)
@@ -174,8 +214,14 @@ func (m *Matcher) cancelListing(actor string, c *CancelListing) (Result, *Error)
 	}
 	r := m.s.Receivables.get(l.ReceivableID)
 	l.Status = ListingCancelled
-	r.Status, r.ListingID = StatusFinanceable, ""
 	m.ix.book(l.DebtorID).removeListing(l)
+	if l.FilledFen == 0 {
+		r.Status, r.ListingID = StatusFinanceable, ""
+	} else {
+		// What was filled stays financed; the rest is withdrawn and stays with the
+		// holder, unfinanced (docs/matching.md).
+		r.Status = m.filledStatus(r)
+	}
 	return Result{Listing: l, Receivable: r}, nil
 }
 
@@ -205,16 +251,20 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 func (m *Matcher) serveResting(o *Offer) []Match {
 	var out []Match
 	b := m.ix.book(o.CoreID)
-	for i := 0; i < len(b.resting); {
+	for i := 0; i < len(b.resting) && o.Available() > 0; {
 		l := b.resting[i]
 		r := m.s.Receivables.get(l.ReceivableID)
-		rate, ok := quote(o, m.termsOf(r), l.AmountFen)
+		amount, rate, ok := fill(o, l, m.termsOf(r))
 		if !ok || rate > l.MaxRateBps {
 			i++
 			continue
 		}
-		b.removeListing(l)
-		out = append(out, *m.makeMatch(l, o, rate, r))
+		out = append(out, *m.makeMatch(l, o, rate, r, amount))
+		if l.RestingFen() == 0 {
+			b.removeListing(l)
+		} else {
+			i++
+		}
 	}
 	return out
 }
@@ -329,7 +379,10 @@ func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
 	o.UsedFen += mt.AmountFen
 	assertLine(o)
 	mt.Status, mt.Reference, mt.FundedMs = MatchFunded, c.Reference, m.nowMs
-	r.Status, r.AssigneeID = StatusFunded, lender.ID
+	r.AssigneeID = lender.ID
+	if l := m.s.Listings.get(mt.ListingID); l.Status != ListingResting {
+		r.Status = m.filledStatus(r)
+	}
 	m.pushLeaf(r, merkle.KindAssignment, merkle.AssignmentLeaf(r.ID, mt.ID, lender.ID, mt.AmountFen, m.nowMs), mt.ID)
 	return Result{Match: mt, Receivable: r, NewLeaves: 1}, nil
 }
@@ -340,6 +393,21 @@ func (o *Offer) copy() *Offer {
 	return &cp
 }
 
-func (l *Listing) copy() *Listing { cp := *l; return &cp }
+func (l *Listing) copy() *Listing {
+	cp := *l
+	cp.MatchIDs = slices.Clone(l.MatchIDs)
+	return &cp
+}
 
 func (mt *Match) copy() *Match { cp := *mt; return &cp }
+
+// filledStatus is the status of a receivable whose listing no longer rests: funded
+// once every fill is funded, matched while one still waits for its lender.
+func (m *Matcher) filledStatus(r *Receivable) Status {
+	for _, id := range r.MatchIDs {
+		if m.s.Matches.get(id).Status == MatchMatched {
+			return StatusMatched
+		}
+	}
+	return StatusFunded
+}

@@ -3,6 +3,7 @@ package matcher
 import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"slices"
 
 	"github.com/scfx/scfx/eip712"
 	"github.com/scfx/scfx/merkle"
@@ -317,5 +318,6 @@ func (r *Receivable) copy() *Receivable {
 	cp.Children = append([]string(nil), r.Children...)
 	cp.Leaves = append([]uint64(nil), r.Leaves...)
 	cp.Lenders = append([]string(nil), r.Lenders...)
+	cp.MatchIDs = slices.Clone(r.MatchIDs)
 	return &cp
 }

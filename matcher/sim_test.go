@@ -337,7 +337,12 @@ func (s *sim) genList() Command {
 	}
 	id := pick(s.rng, ids)
 	c := listCmd(id, []int64{300, 450, 600, 1200, 0}[s.rng.IntN(5)])
-	c.Actor = s.m.s.Receivables.get(id).HolderID
+	r := s.m.s.Receivables.get(id)
+	c.Actor = r.HolderID
+	// Half the listings accept partial fills (docs/matching.md), some with a bad minimum.
+	if s.rng.IntN(2) == 0 {
+		c.List.MinFillFen = []int64{1, r.RemainingFen / 3, r.RemainingFen / 2, r.RemainingFen, r.RemainingFen + 1, -1}[s.rng.IntN(6)]
+	}
 	return c
 }
 

@@ -81,6 +81,17 @@ func (m *Matcher) upgradeLegacy() {
 		}
 	}
 	m.s.LegacyIdemOrder = nil
+	// Before partial fills a listing had one match, for its whole amount.
+	for _, l := range m.s.Listings.rows {
+		if l.MatchID != "" && len(l.MatchIDs) == 0 {
+			l.MatchIDs, l.FilledFen = []string{l.MatchID}, l.AmountFen
+		}
+	}
+	for _, r := range m.s.Receivables.rows {
+		if r.MatchID != "" && len(r.MatchIDs) == 0 {
+			r.MatchIDs = []string{r.MatchID}
+		}
+	}
 }
 
 func (m *Matcher) rebuild() {

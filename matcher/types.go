@@ -214,10 +214,13 @@ type Receivable struct {
 	// Leaves are this receivable's ledger leaves, by number (see Matcher.Leaf).
 	Leaves []uint64 `json:"leaves,omitempty"`
 	// Matured is set on a tier-1 receivable once Tick found it unpaid past due.
-	Matured   bool     `json:"matured,omitempty"`
-	ListingID string   `json:"listing_id,omitempty"`
-	MatchID   string   `json:"match_id,omitempty"`
-	Lenders   []string `json:"lenders,omitempty"`
+	Matured   bool   `json:"matured,omitempty"`
+	ListingID string `json:"listing_id,omitempty"`
+	MatchID   string `json:"match_id,omitempty"` // the first fill of its listing
+	// MatchIDs are every fill of its listing, in order (a listing with a minimum fill
+	// may be financed by several lenders).
+	MatchIDs []string `json:"match_ids,omitempty"`
+	Lenders  []string `json:"lenders,omitempty"`
 }
 
 // Signed is an accepted EIP-712 signature.
@@ -297,8 +300,27 @@ type Listing struct {
 	TenorDays    int    `json:"tenor_days"`
 	Tier         int    `json:"tier"`
 	Status       string `json:"status"`
-	MatchID      string `json:"match_id,omitempty"`
+	MatchID      string `json:"match_id,omitempty"` // the first fill
 	CreatedMs    int64  `json:"created_ms"`
+	// MinFillFen is the smallest fill the holder accepts (docs/matching.md): 0 means
+	// the whole amount, one offer only. FilledFen is what fills took so far, MatchIDs
+	// the fills in order; AmountFen - FilledFen rests in the book.
+	MinFillFen int64    `json:"min_fill,omitempty"`
+	FilledFen  int64    `json:"filled,omitempty"`
+	MatchIDs   []string `json:"match_ids,omitempty"`
+}
+
+// RestingFen is what of the listing still waits for a fill.
+func (l *Listing) RestingFen() int64 { return l.AmountFen - l.FilledFen }
+
+// minFill is the least the next fill may take: the holder's minimum, or the whole
+// rest when less is left (a remainder below the minimum is filled whole or not at all).
+func (l *Listing) minFill() int64 {
+	rest := l.RestingFen()
+	if l.MinFillFen <= 0 || l.MinFillFen > rest {
+		return rest
+	}
+	return l.MinFillFen
 }
 
 // Match statuses.
