@@ -39,6 +39,7 @@ type serveConfig struct {
 	NodeID                string
 	MetricsToken          string
 	RatePerSecond         float64
+	TrustedProxies        string // comma-separated IPs or CIDRs
 	SnapshotEvery         uint64
 	SnapshotMinInterval   time.Duration
 	TickEvery             time.Duration
@@ -113,6 +114,7 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.NodeID, "node-id", envOr("SCFX_NODE_ID", ""), "replica name; default host name and data dir (SCFX_NODE_ID)")
 	f.StringVar(&cfg.MetricsToken, "metrics-token", envOr("SCFX_METRICS_TOKEN", ""), "bearer token for /metrics; unset: open (SCFX_METRICS_TOKEN)")
 	f.Float64Var(&cfg.RatePerSecond, "rate-limit", float64(intEnv("SCFX_RATE_LIMIT", api.DefaultRatePerSecond)), "requests per second per token (SCFX_RATE_LIMIT)")
+	f.StringVar(&cfg.TrustedProxies, "trusted-proxies", envOr("SCFX_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client, for the per-address limits; unset: none (SCFX_TRUSTED_PROXIES)")
 	f.Uint64Var(&cfg.SnapshotEvery, "snapshot-every", uint64(intEnv("SCFX_SNAPSHOT_EVERY", node.DefaultSnapshotEvery)), "snapshot after this many entries (SCFX_SNAPSHOT_EVERY)")
 	f.DurationVar(&cfg.SnapshotMinInterval, "snapshot-min-interval", durationEnv("SCFX_SNAPSHOT_MIN_INTERVAL", 30*time.Second), "at most one periodic snapshot this often (SCFX_SNAPSHOT_MIN_INTERVAL)")
 	f.DurationVar(&cfg.TickEvery, "tick-every", durationEnv("SCFX_TICK_EVERY", time.Minute), "how often time moves maturities forward (SCFX_TICK_EVERY)")
@@ -170,6 +172,10 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		debug.SetMemoryLimit(limit)
 		log.Info("go soft memory limit", "bytes", limit)
 	}
+	proxies, err := api.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	sys, err := openSystem(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -177,7 +183,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	srv := api.New(api.Config{
 		Node: sys.n, Ledger: ledgerInfo{sys.chain}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.journalKind(),
 		IsAnchorer: sys.isAnchorer, Ready: sys.ready,
-		RatePerSecond: cfg.RatePerSecond, MetricsToken: cfg.MetricsToken, Logger: log,
+		RatePerSecond: cfg.RatePerSecond, TrustedProxies: proxies, MetricsToken: cfg.MetricsToken, Logger: log,
 	})
 	return run(ctx, cfg, log, srv, sys)
 }
