@@ -137,7 +137,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/openapi.json", s.openapi)
 	e.GET("/", s.console)
 
-	v := e.Group("/v1", s.limitAuthFailures, s.authenticate)
+	v := e.Group("/v1", s.limitAuthFailures, s.authenticate, canonicalPathIDs)
 	v.POST("/clusters", s.createCluster)
 	v.GET("/clusters", s.listClusters)
 	v.GET("/clusters/:id", s.getCluster)

@@ -42,9 +42,16 @@ func decode(c *gin.Context, v any) (request, bool) {
 		fail(c, e)
 		return request{}, false
 	}
+	if e := checkContentType(c.Request); e != nil {
+		fail(c, e)
+		return request{}, false
+	}
 	b, e := readBody(c)
 	if e == nil {
 		e = decodeStrict(b, v)
+	}
+	if e == nil {
+		e = checkIDs(v)
 	}
 	if e != nil {
 		fail(c, e)
