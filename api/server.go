@@ -50,10 +50,14 @@ type Config struct {
 	// TrustedProxies are the addresses (CIDR or IP) whose X-Forwarded-For names the
 	// client; nil: none, the client is the connection's peer.
 	TrustedProxies []string
-	MetricsToken   string // if set, /metrics needs it as a bearer token
-	RequestTimeout time.Duration
-	Logger         *slog.Logger
-	Registry       *prometheus.Registry // nil: a new one
+	// MaxConnections and MaxConnectionsPerAddress are LimitListener's caps (conns.go);
+	// 0: the defaults, -1: none.
+	MaxConnections           int
+	MaxConnectionsPerAddress int
+	MetricsToken             string // if set, /metrics needs it as a bearer token
+	RequestTimeout           time.Duration
+	Logger                   *slog.Logger
+	Registry                 *prometheus.Registry // nil: a new one
 }
 
 // Defaults.
