@@ -8,10 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,12 +41,43 @@ func readBody(c *gin.Context) ([]byte, *matcher.Error) {
 	return b, nil
 }
 
+// checkContentType: a request with a body says it is JSON (Content-Type
+// application/json, with charset=utf-8 at most), else 415. A form post (curl -d
+// without -H) is refused rather than read as JSON it does not claim to be.
+func checkContentType(r *http.Request) *matcher.Error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return errf(CodeUnsupportedMediaType, "a request body needs Content-Type: application/json")
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil && mt == "application/json" {
+		cs, hasCharset := params["charset"]
+		if len(params) == 0 || len(params) == 1 && hasCharset && strings.EqualFold(cs, "utf-8") {
+			return nil
+		}
+	}
+	return errf(CodeUnsupportedMediaType, fmt.Sprintf("the body must be application/json (charset utf-8 at most), not %q", ct))
+}
+
 // decodeStrict reads JSON into v: one object, no unknown fields, no trailing data,
 // integers only where integers are due (a JSON float into an int64 is refused by the
 // decoder itself).
 func decodeStrict(b []byte, v any) *matcher.Error {
-	if len(bytes.TrimSpace(b)) == 0 {
+	// null, an array or a scalar would decode into v as "nothing given"; only an
+	// object is a request.
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return errf(matcher.CodeValidation, "the request body must be a JSON object")
+	}
+	// encoding/json would replace bad UTF-8 and lone surrogates with U+FFFD: the
+	// client would get back a name it never sent.
+	if !utf8.Valid(b) {
+		return errf(matcher.CodeValidation, "the request body is not valid UTF-8")
+	}
+	if !validEscapes(b) {
+		return errf(matcher.CodeValidation, `the request body has a \u escape that is not a valid UTF-16 character (a lone surrogate)`)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -62,6 +97,46 @@ func decodeStrict(b []byte, v any) *matcher.Error {
 		return e
 	}
 	return checkKeys(keyDecoder(b), reflect.TypeOf(v), "")
+}
+
+// validEscapes: every \uXXXX escape in b is a character, or a high surrogate
+// followed by a low one. Outside strings a backslash is a syntax error that the
+// decoder reports, so b need not be parsed here.
+func validEscapes(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		if b[i+1] != 'u' {
+			i++ // \" \\ \n …: skip the escaped byte
+			continue
+		}
+		r, ok := hex4(b, i+2)
+		switch {
+		case !ok:
+			return true // malformed: the decoder says so
+		case utf16.IsSurrogate(r) && r < 0xdc00:
+			lo, ok := hex4(b, i+8)
+			if i+7 >= len(b) || b[i+6] != '\\' || b[i+7] != 'u' || !ok || lo < 0xdc00 || lo > 0xdfff {
+				return false
+			}
+			i += 11
+		case utf16.IsSurrogate(r):
+			return false // a low surrogate first
+		default:
+			i += 5
+		}
+	}
+	return true
+}
+
+// hex4 is the 4 hex digits at b[i:], if there are.
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[i:i+4]), 16, 16)
+	return rune(n), err == nil
 }
 
 // keyDecoder reads b token by token for checkKeys; numbers stay text, so that no
@@ -184,7 +259,7 @@ func jsonError(err error) *matcher.Error {
 		if field == "" {
 			return errf(matcher.CodeValidation, "the request body must be a JSON object")
 		}
-		return fieldError(field, fmt.Sprintf("must be %s, got %s", kindName(typeErr.Type.Kind().String()), typeErr.Value))
+		return fieldError(field, fmt.Sprintf("must be %s, got %s", kindName(typeErr.Type.Kind().String()), clip(typeErr.Value)))
 	case errors.As(err, &syntaxErr):
 		return errf(matcher.CodeValidation, fmt.Sprintf("malformed JSON at byte %d: %v", syntaxErr.Offset, err))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -2,11 +2,18 @@ package api
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/scfx/scfx/matcher"
 )
+
+// CodeUnsupportedMediaType is a request body that is not application/json: 415.
+// It is HTTP's alone (the matcher never sees a body), so it is declared here.
+const CodeUnsupportedMediaType matcher.Code = "unsupported_media_type"
 
 // statusOf is the one place that maps a stable code to its HTTP status (API.md).
 var statusOf = map[matcher.Code]int{
@@ -22,6 +29,7 @@ var statusOf = map[matcher.Code]int{
 	matcher.CodeRateLimited:         http.StatusTooManyRequests,
 	matcher.CodeUnavailable:         http.StatusServiceUnavailable,
 	matcher.CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
+	CodeUnsupportedMediaType:        http.StatusUnsupportedMediaType,
 }
 
 var titles = map[matcher.Code]string{
@@ -37,6 +45,7 @@ var titles = map[matcher.Code]string{
 	matcher.CodeRateLimited:         "Rate limited",
 	matcher.CodeUnavailable:         "Unavailable",
 	matcher.CodePayloadTooLarge:     "Payload too large",
+	CodeUnsupportedMediaType:        "Unsupported media type",
 }
 
 // Problem is an RFC 9457 problem detail with scfx's stable code.
@@ -56,9 +65,13 @@ func problemOf(e *matcher.Error) Problem {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
+	var fields []matcher.FieldError
+	for _, f := range e.Fields {
+		fields = append(fields, matcher.FieldError{Field: clip(f.Field), Message: clipQuoted(f.Message)})
+	}
 	return Problem{
 		Type: problemTypeBase + string(e.Code), Title: titles[e.Code], Status: status,
-		Detail: e.Detail, Code: e.Code, Errors: e.Fields,
+		Detail: clipQuoted(e.Detail), Code: e.Code, Errors: fields,
 	}
 }
 
@@ -79,5 +92,52 @@ func errf(code matcher.Code, detail string) *matcher.Error {
 }
 
 func fieldError(field, msg string) *matcher.Error {
+	field = clip(field) // a field path can be a key the client made up
 	return &matcher.Error{Code: matcher.CodeValidation, Detail: field + ": " + msg, Fields: []matcher.FieldError{{Field: field, Message: msg}}}
+}
+
+// maxEcho is the most of an input an error repeats: enough to recognise it, not a
+// way to make the server send back what it was sent.
+const maxEcho = 64
+
+// clip is s cut to maxEcho bytes on a rune boundary, with an ellipsis if cut.
+func clip(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	n := maxEcho
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// clipQuoted clips every Go-quoted string in a detail: that is how the matcher and
+// the decoder echo an input (%q), so one pass here bounds them all.
+func clipQuoted(detail string) string {
+	if !strings.Contains(detail, `"`) {
+		return detail
+	}
+	var b strings.Builder
+	for i := 0; i < len(detail); {
+		j := strings.IndexByte(detail[i:], '"')
+		if j < 0 {
+			b.WriteString(detail[i:])
+			break
+		}
+		b.WriteString(detail[i : i+j])
+		i += j
+		q, err := strconv.QuotedPrefix(detail[i:])
+		if err != nil {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		i += len(q)
+		if v, err := strconv.Unquote(q); err == nil && len(v) > maxEcho {
+			q = strconv.Quote(clip(v))
+		}
+		b.WriteString(q)
+	}
+	return b.String()
 }

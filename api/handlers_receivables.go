@@ -147,8 +147,9 @@ func (s *Server) transferTypedData(c *gin.Context) {
 		if e != nil {
 			return nil, e
 		}
-		to, e := m.Participant(matcher.ActorOperator, c.Query("to_id"))
-		if e != nil || to.Role != matcher.RoleSME {
+		toID := c.Query("to_id")
+		to, e := m.Participant(matcher.ActorOperator, toID)
+		if e != nil || !canonicalID(toID) || to.Role != matcher.RoleSME {
 			return nil, fieldError("to_id", "must be an SME")
 		}
 		d, e := domainOf(m)

@@ -19,7 +19,10 @@ import (
 // unlimited is an api.Config edit for tests that make many requests with one token:
 // the default limit (500/s, burst 1000) would answer 429 in the middle of a table.
 func unlimited() envOption {
-	return withAPIConfig(func(c *Config) { c.RatePerSecond, c.RateBurst = 1e9, 1<<30 })
+	return withAPIConfig(func(c *Config) {
+		c.RatePerSecond, c.RateBurst = 1e9, 1<<30
+		c.AuthFailuresPerSecond, c.AuthFailureBurst = 1e9, 1<<30
+	})
 }
 
 // stateHash is GET /v1/node's state_hash, as the operator (API.md "Service").

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -34,25 +35,34 @@ type Ledger interface {
 
 // Config configures a Server.
 type Config struct {
-	Node           *node.Node
-	Ledger         Ledger // nil: GET /v1/ledger reports what the matcher knows
-	AdminToken     string // the operator's bearer token
-	NodeID         string
-	JournalKind    string      // "file" or "redis"
-	IsAnchorer     func() bool // whether this replica runs the anchorer
-	Ready          func(ctx context.Context) error
-	RatePerSecond  float64 // per token; 0: DefaultRatePerSecond
-	RateBurst      int
-	MetricsToken   string // if set, /metrics needs it as a bearer token
-	RequestTimeout time.Duration
-	Logger         *slog.Logger
-	Registry       *prometheus.Registry // nil: a new one
+	Node          *node.Node
+	Ledger        Ledger // nil: GET /v1/ledger reports what the matcher knows
+	AdminToken    string // the operator's bearer token
+	NodeID        string
+	JournalKind   string      // "file" or "redis"
+	IsAnchorer    func() bool // whether this replica runs the anchorer
+	Ready         func(ctx context.Context) error
+	RatePerSecond float64 // per token; 0: DefaultRatePerSecond
+	RateBurst     int     // 0: twice RatePerSecond (README "Configuration")
+	// Failed authentications per client address (limits.go); 0: the defaults.
+	AuthFailuresPerSecond float64
+	AuthFailureBurst      int
+	// TrustedProxies are the addresses (CIDR or IP) whose X-Forwarded-For names the
+	// client; nil: none, the client is the connection's peer.
+	TrustedProxies []string
+	// MaxConnections and MaxConnectionsPerAddress are LimitListener's caps (conns.go);
+	// 0: the defaults, -1: none.
+	MaxConnections           int
+	MaxConnectionsPerAddress int
+	MetricsToken             string // if set, /metrics needs it as a bearer token
+	RequestTimeout           time.Duration
+	Logger                   *slog.Logger
+	Registry                 *prometheus.Registry // nil: a new one
 }
 
 // Defaults.
 const (
 	DefaultRatePerSecond  = 500
-	DefaultRateBurst      = 1000
 	DefaultRequestTimeout = 10 * time.Second
 )
 
@@ -62,6 +72,7 @@ type Server struct {
 	n         *node.Node
 	adminHash [32]byte
 	limits    *limiter
+	authFails *authFailures
 	metrics   *metrics
 	engine    *gin.Engine
 	log       *slog.Logger
@@ -73,7 +84,13 @@ func New(cfg Config) *Server {
 		cfg.RatePerSecond = DefaultRatePerSecond
 	}
 	if cfg.RateBurst <= 0 {
-		cfg.RateBurst = DefaultRateBurst
+		cfg.RateBurst = max(1, int(math.Ceil(2*cfg.RatePerSecond)))
+	}
+	if cfg.AuthFailuresPerSecond <= 0 {
+		cfg.AuthFailuresPerSecond = DefaultAuthFailuresPerSecond
+	}
+	if cfg.AuthFailureBurst <= 0 {
+		cfg.AuthFailureBurst = DefaultAuthFailureBurst
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
@@ -93,10 +110,15 @@ func New(cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
 		cfg: cfg, n: cfg.Node, adminHash: sha256.Sum256([]byte(cfg.AdminToken)),
-		limits: newLimiter(cfg.RatePerSecond, cfg.RateBurst), log: cfg.Logger,
+		limits:    newLimiter(cfg.RatePerSecond, cfg.RateBurst),
+		authFails: newAuthFailures(cfg.AuthFailuresPerSecond, cfg.AuthFailureBurst, authFailAddrsMax),
+		log:       cfg.Logger,
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.Node)
 	s.engine = s.routes()
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		panic("api: trusted proxies: " + err.Error()) // serve checks them first (CheckTrustedProxies)
+	}
 	return s
 }
 
@@ -119,7 +141,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/openapi.json", s.openapi)
 	e.GET("/", s.console)
 
-	v := e.Group("/v1", s.authenticate)
+	v := e.Group("/v1", s.limitAuthFailures, s.authenticate, canonicalPathIDs)
 	v.POST("/clusters", s.createCluster)
 	v.GET("/clusters", s.listClusters)
 	v.GET("/clusters/:id", s.getCluster)

@@ -46,13 +46,21 @@ func (s *Server) decode(c *gin.Context, v any) (request, bool) {
 		fail(c, e)
 		return request{}, false
 	}
+	if e := checkContentType(c.Request); e != nil {
+		fail(c, e)
+		return request{}, false
+	}
 	b, e := readBody(c)
 	if e != nil {
 		fail(c, e) // a body never read whole has no hash to remember
 		return request{}, false
 	}
 	req := request{body: b, idemKey: key, hash: requestHash(c, b)}
-	if e := decodeStrict(b, v); e != nil {
+	e = decodeStrict(b, v)
+	if e == nil {
+		e = checkIDs(v)
+	}
+	if e != nil {
 		if key != "" {
 			s.rejectKeyed(c, req, e)
 		} else {

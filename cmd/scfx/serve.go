@@ -40,6 +40,9 @@ type serveConfig struct {
 	NodeID                string
 	MetricsToken          string
 	RatePerSecond         float64
+	TrustedProxies        string // comma-separated IPs or CIDRs
+	MaxConnections        int
+	MaxConnsPerAddress    int
 	SnapshotEvery         uint64
 	SnapshotMinInterval   time.Duration
 	TickEvery             time.Duration
@@ -114,6 +117,9 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.NodeID, "node-id", envOr("SCFX_NODE_ID", ""), "replica name; default host name and data dir (SCFX_NODE_ID)")
 	f.StringVar(&cfg.MetricsToken, "metrics-token", envOr("SCFX_METRICS_TOKEN", ""), "bearer token for /metrics; unset: open (SCFX_METRICS_TOKEN)")
 	f.Float64Var(&cfg.RatePerSecond, "rate-limit", float64(intEnv("SCFX_RATE_LIMIT", api.DefaultRatePerSecond)), "requests per second per token (SCFX_RATE_LIMIT)")
+	f.StringVar(&cfg.TrustedProxies, "trusted-proxies", envOr("SCFX_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client, for the per-address limits; unset: none (SCFX_TRUSTED_PROXIES)")
+	f.IntVar(&cfg.MaxConnections, "max-connections", intEnv("SCFX_MAX_CONNECTIONS", api.DefaultMaxConnections), "HTTP connections open at once; more wait in the listen backlog; -1: no limit (SCFX_MAX_CONNECTIONS)")
+	f.IntVar(&cfg.MaxConnsPerAddress, "max-connections-per-address", intEnv("SCFX_MAX_CONNECTIONS_PER_ADDRESS", api.DefaultMaxConnectionsPerAddress), "HTTP connections open at once from one client address (trusted proxies excepted); more are closed at once; -1: no limit (SCFX_MAX_CONNECTIONS_PER_ADDRESS)")
 	f.Uint64Var(&cfg.SnapshotEvery, "snapshot-every", uint64(intEnv("SCFX_SNAPSHOT_EVERY", node.DefaultSnapshotEvery)), "snapshot after this many entries (SCFX_SNAPSHOT_EVERY)")
 	f.DurationVar(&cfg.SnapshotMinInterval, "snapshot-min-interval", durationEnv("SCFX_SNAPSHOT_MIN_INTERVAL", 30*time.Second), "at most one periodic snapshot this often (SCFX_SNAPSHOT_MIN_INTERVAL)")
 	f.DurationVar(&cfg.TickEvery, "tick-every", durationEnv("SCFX_TICK_EVERY", time.Minute), "how often time moves maturities forward (SCFX_TICK_EVERY)")
@@ -192,6 +198,20 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		debug.SetMemoryLimit(limit)
 		log.Info("go soft memory limit", "bytes", limit)
 	}
+	if soft, hard, err := raiseOpenFiles(); err != nil {
+		log.Warn("could not raise the open files limit", "soft", soft, "hard", hard, "err", err)
+	} else {
+		log.Info("open files limit", "soft", soft, "hard", hard)
+		if soft > 0 && cfg.MaxConnections > 0 && uint64(cfg.MaxConnections)+fdReserve > soft {
+			log.Warn("--max-connections leaves too few file descriptors for the journal and the chain: lowered",
+				"max_connections", cfg.MaxConnections, "open_files", soft, "now", max(64, int(soft)-fdReserve))
+			cfg.MaxConnections = max(64, int(soft)-fdReserve)
+		}
+	}
+	proxies, err := api.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	sys, err := openSystem(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -199,7 +219,8 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	srv := api.New(api.Config{
 		Node: sys.n, Ledger: ledgerInfo{sys.chain}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.journalKind(),
 		IsAnchorer: sys.isAnchorer, Ready: sys.ready,
-		RatePerSecond: cfg.RatePerSecond, MetricsToken: cfg.MetricsToken, Logger: log,
+		RatePerSecond: cfg.RatePerSecond, TrustedProxies: proxies, MetricsToken: cfg.MetricsToken, Logger: log,
+		MaxConnections: cfg.MaxConnections, MaxConnectionsPerAddress: cfg.MaxConnsPerAddress,
 	})
 	return run(ctx, cfg, log, srv, sys)
 }
@@ -215,14 +236,26 @@ func (l ledgerInfo) Info(ctx context.Context) (api.LedgerInfo, error) {
 	return api.LedgerInfo{ChainID: i.ChainID, Registry: i.RegistryAddress, Anchorer: i.AnchorerAddress, HeadBlock: i.HeadBlock}, nil
 }
 
+// idleTimeout closes a keep-alive connection nobody uses: an idle connection holds a
+// slot of --max-connections, so a client that opens many and sends nothing gives
+// them back this soon. It is longer than the upstream keepalive_timeout in
+// deploy/nginx.conf, so that the proxy closes its idle connections, never scfx one
+// the proxy is about to reuse.
+const idleTimeout = 30 * time.Second
+
+// fdReserve is the file descriptors kept for the journal, snapshots and the
+// embedded chain's database when --max-connections is checked against the limit.
+const fdReserve = 1024
+
 // run serves until SIGINT/SIGTERM, then stops accepting, drains, snapshots and returns nil.
-func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h http.Handler, sys *system) error {
+func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h *api.Server, sys *system) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		sys.close()
 		return err
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	ln = h.LimitListener(ln)
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: idleTimeout}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

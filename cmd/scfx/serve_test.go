@@ -591,6 +591,7 @@ func TestServeSIGKILLUnderLoad(t *testing.T) {
 				}
 				req, _ := http.NewRequest("POST", p.base+"/v1/clusters", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+admin)
+				req.Header.Set("Content-Type", "application/json")
 				resp, err := client.Do(req)
 				if err != nil {
 					continue // the kill: this one was never acknowledged
