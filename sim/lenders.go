@@ -96,7 +96,7 @@ func (m *market) lineFen(l, c int) int64 {
 // Seam: when the matcher's offers take a RateCurve (base_bps at score 1000,
 // bps_per_100_points, max_bps), this is the one place that chooses bands or a curve
 // per lender (e.g. lenderKind gets a curve, and some lenders keep bands).
-func (m *market) offerCmd(l, core int, coreID string, lineFen int64) matcher.PostOffer {
+func (m *market) offerCmd(l int, coreID string, lineFen int64) matcher.PostOffer {
 	return matcher.PostOffer{
 		CoreID: coreID, LineAmount: lineFen, RatesBps: m.lenders[l].rates, MaxTenorDays: maxTenorDays,
 	}

@@ -52,19 +52,21 @@ const (
 // SMEs; in a certified cluster — whose rules require 优质中小企业梯度培育成效显著 —
 // the rungs are far more common, so members are drawn from the first row, others
 // from the second.
+const inClusterPermille = 700
+
 var (
-	inClusterPermille = 700
-	certInCluster     = [4]int{20, 100, 280, 600} // little_giant, specialized, innovative, none
-	certOutside       = [4]int{5, 40, 150, 805}
-	certNames         = [4]string{"little_giant", "specialized", "innovative", "none"}
+	certInCluster = [4]int{20, 100, 280, 600} // little_giant, specialized, innovative, none
+	certOutside   = [4]int{5, 40, 150, 805}
+	certNames     = [4]string{"little_giant", "specialized", "innovative", "none"}
 )
 
 // Invoices: a tier-1 supplier bills its core about every invoiceEveryDays days; terms
 // are the usual 30..180 days, amounts in three bands of 10万 to 1000万 yuan.
+const invoiceEveryDays = 12
+
 var (
-	invoiceEveryDays = 12
-	termDays         = []int{30, 45, 60, 90, 90, 120, 180}
-	amountBands      = []struct {
+	termDays    = []int{30, 45, 60, 90, 90, 120, 180}
+	amountBands = []struct {
 		weightPct        int
 		minYuan, maxYuan int64
 	}{{45, 100_000, 500_000}, {40, 500_000, 2_000_000}, {15, 2_000_000, 10_000_000}}

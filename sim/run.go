@@ -272,7 +272,7 @@ func (r *run) postLines() error {
 }
 
 func (r *run) postLine(l, c int, lineFen int64) error {
-	o := r.mk.offerCmd(l, c, r.coreIDs[c], lineFen)
+	o := r.mk.offerCmd(l, r.coreIDs[c], lineFen)
 	res, err := r.apply(r.lenderIDs[l], matcher.Command{Kind: matcher.KindPostOffer, PostOffer: &o})
 	if err != nil {
 		return err
