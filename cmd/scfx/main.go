@@ -19,7 +19,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), keygenCmd(), signCmd(), verifyCmd(), benchCmd(), demoCmd())
+	root.AddCommand(serveCmd(), keygenCmd(), signCmd(), verifyCmd(), benchCmd(), demoCmd(), simCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "scfx:", err)
 		os.Exit(1)
