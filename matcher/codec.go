@@ -52,13 +52,15 @@ const (
 	// tagListFill is List with a minimum fill: a List whose MinFillFen is 0 keeps the
 	// tagList encoding of the journals written before partial fills.
 	tagListFill
+	tagSetBookMode
+	tagClearAuction
 )
 
 var knownKinds = []Kind{
 	KindCreateCluster, KindCreateParticipant, KindSubmitReceivable, KindConfirm, KindTransfer,
 	KindList, KindCancelListing, KindPostOffer, KindCancelOffer, KindFund, KindSettle, KindTick,
 	KindSetLedger, KindRecordRegistrations, KindRecordAnchor, KindCutBatch,
-	KindIssueToken, KindRevokeToken, KindSetStatus, KindReject,
+	KindIssueToken, KindRevokeToken, KindSetStatus, KindReject, KindSetBookMode, KindClearAuction,
 }
 
 type encoder struct{ b []byte }
@@ -222,12 +224,6 @@ func encodeBinary(b []byte, c *Command) []byte {
 		e.str(p.ParticipantID)
 		e.str(p.Status)
 	}
-	if p := c.List; p != nil && p.MinFillFen != 0 {
-		e.tag(tagListFill)
-		e.str(p.ReceivableID)
-		e.int(p.MaxRateBps)
-		e.int(p.MinFillFen)
-	}
 	if p := c.Reject; p != nil {
 		e.tag(tagReject)
 		e.str(string(p.Error.Code))
@@ -237,6 +233,21 @@ func encodeBinary(b []byte, c *Command) []byte {
 			e.str(f.Field)
 			e.str(f.Message)
 		}
+	}
+	if p := c.List; p != nil && p.MinFillFen != 0 {
+		e.tag(tagListFill)
+		e.str(p.ReceivableID)
+		e.int(p.MaxRateBps)
+		e.int(p.MinFillFen)
+	}
+	if p := c.SetBookMode; p != nil {
+		e.tag(tagSetBookMode)
+		e.str(p.CoreID)
+		e.str(p.Mode)
+	}
+	if p := c.ClearAuction; p != nil {
+		e.tag(tagClearAuction)
+		e.str(p.CoreID)
 	}
 	return e.b
 }
@@ -432,6 +443,10 @@ func decodeBinary(b []byte) (Command, string) {
 				}
 			}
 			c.Reject = p
+		case tagSetBookMode:
+			c.SetBookMode = &SetBookMode{CoreID: d.str(), Mode: d.str()}
+		case tagClearAuction:
+			c.ClearAuction = &ClearAuction{CoreID: d.str()}
 		case tagListFill:
 			if c.List != nil {
 				d.fail("two list payloads")

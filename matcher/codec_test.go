@@ -38,6 +38,9 @@ func TestCodecRoundTripAgreesWithJSON(t *testing.T) {
 		{Kind: KindReject, Actor: "par_1", IdemKey: "k", IdemHash: "h", Reject: &Reject{Error: Error{Code: CodeValidation, Detail: "amount: must be positive",
 			Fields: []FieldError{{Field: "amount", Message: "must be positive"}}}}},
 		{Kind: KindReject, Actor: "par_1", Reject: &Reject{Error: Error{Code: "unsupported_media_type", Detail: "d"}}},
+		{Kind: KindSetBookMode, Actor: ActorOperator, SetBookMode: &SetBookMode{CoreID: "par_2", Mode: "auction"}},
+		{Kind: KindClearAuction, Actor: ActorSystem, ClearAuction: &ClearAuction{}},
+		{Kind: KindList, Actor: "par_1", List: &List{ReceivableID: "rcv_1", MaxRateBps: 500, MinFillFen: 1000}},
 		// Refused by the matcher, but encodable, as with JSON.
 		{Kind: "mint", Actor: "x"},
 		{Kind: KindList, Actor: "par_1", List: &List{ReceivableID: "rcv_1"}, CancelOffer: &CancelOffer{OfferID: "off_1"}},

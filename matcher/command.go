@@ -32,6 +32,8 @@ const (
 	KindRevokeToken         Kind = "revoke_token"
 	KindSetStatus           Kind = "set_participant_status"
 	KindReject              Kind = "reject"
+	KindSetBookMode         Kind = "set_book_mode"
+	KindClearAuction        Kind = "clear_auction"
 )
 
 // maxCommandBytes bounds one encoded command; the API's body limit is 1 MiB and a
@@ -67,6 +69,8 @@ type Command struct {
 	RevokeToken         *RevokeToken         `json:"revoke_token,omitempty"`
 	SetStatus           *SetStatus           `json:"set_participant_status,omitempty"`
 	Reject              *Reject              `json:"reject,omitempty"`
+	SetBookMode         *SetBookMode         `json:"set_book_mode,omitempty"`
+	ClearAuction        *ClearAuction        `json:"clear_auction,omitempty"`
 }
 
 // IssueToken gives a participant another bearer token (the operator or the
@@ -244,6 +248,7 @@ func (c *Command) payloadOK() bool {
 		c.PostOffer != nil, c.CancelOffer != nil, c.Fund != nil, c.Settle != nil,
 		c.SetLedger != nil, c.RecordRegistrations != nil, c.RecordAnchor != nil, c.CutBatch != nil,
 		c.IssueToken != nil, c.RevokeToken != nil, c.SetStatus != nil, c.Reject != nil,
+		c.SetBookMode != nil, c.ClearAuction != nil,
 	} {
 		if p {
 			set++
@@ -265,6 +270,10 @@ func (c *Command) payloadOK() bool {
 		return c.SetStatus != nil
 	case KindReject:
 		return c.Reject != nil
+	case KindSetBookMode:
+		return c.SetBookMode != nil
+	case KindClearAuction:
+		return c.ClearAuction != nil
 	case KindCreateCluster:
 		return c.CreateCluster != nil
 	case KindCreateParticipant:

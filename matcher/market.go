@@ -124,7 +124,7 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 	res := Result{}
 	// Cheapest first: each fill takes what its offer can, until nothing rests or no
 	// offer can take the minimum fill of what rests.
-	for l.RestingFen() > 0 {
+	for l.RestingFen() > 0 && m.BookMode(r.DebtorID) == BookContinuous {
 		o, amount, rate := m.bestOffer(l, t)
 		if o == nil {
 			break
@@ -243,7 +243,10 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 	m.s.Offers.put(o.ID, o)
 	b.addOffer(o)
 	m.ix.addOffer(o)
-	matches := m.serveResting(o)
+	var matches []Match
+	if m.BookMode(o.CoreID) == BookContinuous {
+		matches = m.serveResting(o)
+	}
 	return Result{Offer: o, Matches: matches}, nil
 }
 

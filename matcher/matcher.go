@@ -80,6 +80,8 @@ type Result struct {
 	Offer       *Offer       `json:"offer,omitempty"`
 	Token       *Token       `json:"token,omitempty"` // a token issued or revoked
 	Matches     []Match      `json:"matches,omitempty"`
+	// Auctions are the reports of a ClearAuction, a book each.
+	Auctions []AuctionReport `json:"auctions,omitempty"`
 	// Score and Anchors are Receivable's as of this entry, so that an idempotent
 	// replay answers exactly what the first request got.
 	Score   *Score   `json:"score,omitempty"`
@@ -126,7 +128,8 @@ type state struct {
 	Cut          *Cut                   `json:"cut,omitempty"` // the batch being anchored, if cut
 	Batches      []Batch                `json:"batches"`
 	Regs         []Registration         `json:"regs"`
-	RegsDone     uint64                 `json:"regs_done"` // registrations 1..RegsDone answered
+	RegsDone     uint64                 `json:"regs_done"`            // registrations 1..RegsDone answered
+	BookModes    map[string]string      `json:"book_modes,omitempty"` // core → BookAuction; absent: continuous
 	Idem         map[string]*idemRecord `json:"idem"`
 	IdemByCaller map[string][]string    `json:"idem_by_caller"` // caller → its keys in Idem, oldest first
 	// LegacyIdemOrder is the one queue of every caller's keys that snapshots before
@@ -165,6 +168,7 @@ func New(cfg Config) *Matcher {
 		Salts:        map[string]bool{},
 		Idem:         map[string]*idemRecord{},
 		IdemByCaller: map[string][]string{},
+		BookModes:    map[string]string{},
 	}
 	m.ix = newIndexes()
 	return m
@@ -346,6 +350,10 @@ func (m *Matcher) dispatch(c *Command) (Result, *Error) {
 		return m.setStatus(c.Actor, c.SetStatus)
 	case KindReject:
 		return m.reject(c.Actor, c.Reject)
+	case KindSetBookMode:
+		return m.setBookMode(c.Actor, c.SetBookMode)
+	case KindClearAuction:
+		return m.clearAuction(c.Actor, c.ClearAuction)
 	}
 	return Result{}, errorf(CodeValidation, "unknown command kind %q", c.Kind)
 }

@@ -237,11 +237,13 @@ func (s *sim) next() Command {
 		c = s.genFund()
 	case k < 86:
 		c = s.genSettle()
-	case k < 92:
+	case k < 91:
 		if s.rng.IntN(3) == 0 {
 			s.advanceDays(s.rng.IntN(20))
 		}
 		c = Command{Kind: KindTick, Actor: ActorSystem}
+	case k < 94:
+		c = s.genAuction()
 	default:
 		c = s.genRepeat()
 	}
@@ -428,4 +430,17 @@ func (s *sim) genRepeat() Command {
 		return s.genSubmit()
 	}
 	return s.lastGen
+}
+
+// genAuction switches a book's mode or clears auctions (docs/matching.md §5).
+func (s *sim) genAuction() Command {
+	core := pick(s.rng, s.cores)
+	switch s.rng.IntN(4) {
+	case 0:
+		mode := []string{BookAuction, BookContinuous, "bogus"}[s.rng.IntN(3)]
+		return Command{Kind: KindSetBookMode, Actor: ActorOperator, SetBookMode: &SetBookMode{CoreID: core, Mode: mode}}
+	case 1:
+		return Command{Kind: KindClearAuction, Actor: ActorSystem, ClearAuction: &ClearAuction{}}
+	}
+	return Command{Kind: KindClearAuction, Actor: ActorOperator, ClearAuction: &ClearAuction{CoreID: core}}
 }

@@ -71,6 +71,9 @@ func (m *Matcher) upgradeLegacy() {
 			p.TokenSeq, p.LegacyTokenHash = 1, ""
 		}
 	}
+	if m.s.BookModes == nil {
+		m.s.BookModes = map[string]string{}
+	}
 	if m.s.IdemByCaller == nil {
 		m.s.IdemByCaller = map[string][]string{}
 	}
