@@ -147,6 +147,7 @@ type auctionListing struct {
 	l     *Listing
 	r     *Receivable
 	days  int
+	t     terms
 	pairs []auctionPair // cheapest quote first, then older offer
 }
 
@@ -211,7 +212,7 @@ func (m *Matcher) runAuction(core string, b *book) (AuctionReport, []Match) {
 				continue
 			}
 			p := al.pairs[k]
-			mt := m.makeMatch(al.l, offers[p.oi], p.rate, al.r, amount)
+			mt := m.makeMatch(al.l, offers[p.oi], p.rate, al.r, amount, al.t)
 			out = append(out, *mt)
 			rep.Fills++
 			rep.VolumeFen += amount
@@ -236,7 +237,7 @@ func (m *Matcher) auctionListings(resting []*Listing, offers []*Offer) []auction
 	for li, l := range resting {
 		r := m.s.Receivables.get(l.ReceivableID)
 		t := m.termsOf(r)
-		al := auctionListing{l: l, r: r, days: int(r.DueDate - today)}
+		al := auctionListing{l: l, r: r, days: int(r.DueDate - today), t: t}
 		for oi, o := range offers {
 			rate, ok := quote(o, t)
 			if !ok || rate > l.MaxRateBps {

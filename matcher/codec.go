@@ -54,6 +54,9 @@ const (
 	tagListFill
 	tagSetBookMode
 	tagClearAuction
+	// tagPostOfferCurve is PostOffer with a rate curve: an offer without one keeps
+	// the tagPostOffer encoding of the journals written before curves.
+	tagPostOfferCurve
 )
 
 var knownKinds = []Kind{
@@ -83,6 +86,24 @@ func (e *encoder) bool(v bool) {
 	} else {
 		e.b = append(e.b, 0)
 	}
+}
+
+// postOffer writes a PostOffer's fields (its rate curve is written by the caller).
+func (e *encoder) postOffer(p *PostOffer) {
+	e.str(p.CoreID)
+	e.int(p.LineAmount)
+	e.int(p.RatesBps.A)
+	e.int(p.RatesBps.B)
+	e.int(p.RatesBps.C)
+	e.int(int64(p.MinScore))
+	e.int(int64(p.MaxTenorDays))
+	e.int(p.MinTicket)
+	e.int(p.MaxTicket)
+	e.uint(uint64(len(p.ClusterIDs)))
+	for _, id := range p.ClusterIDs {
+		e.str(id)
+	}
+	e.str(p.MinCertification)
 }
 
 // encodeBinary appends the binary encoding of c to b.
@@ -143,22 +164,9 @@ func encodeBinary(b []byte, c *Command) []byte {
 		e.tag(tagCancelListing)
 		e.str(p.ListingID)
 	}
-	if p := c.PostOffer; p != nil {
+	if p := c.PostOffer; p != nil && p.RateCurve == nil {
 		e.tag(tagPostOffer)
-		e.str(p.CoreID)
-		e.int(p.LineAmount)
-		e.int(p.RatesBps.A)
-		e.int(p.RatesBps.B)
-		e.int(p.RatesBps.C)
-		e.int(int64(p.MinScore))
-		e.int(int64(p.MaxTenorDays))
-		e.int(p.MinTicket)
-		e.int(p.MaxTicket)
-		e.uint(uint64(len(p.ClusterIDs)))
-		for _, id := range p.ClusterIDs {
-			e.str(id)
-		}
-		e.str(p.MinCertification)
+		e.postOffer(p)
 	}
 	if p := c.CancelOffer; p != nil {
 		e.tag(tagCancelOffer)
@@ -248,6 +256,13 @@ func encodeBinary(b []byte, c *Command) []byte {
 	if p := c.ClearAuction; p != nil {
 		e.tag(tagClearAuction)
 		e.str(p.CoreID)
+	}
+	if p := c.PostOffer; p != nil && p.RateCurve != nil {
+		e.tag(tagPostOfferCurve)
+		e.postOffer(p)
+		e.int(p.RateCurve.BaseBps)
+		e.int(p.RateCurve.BpsPer100Points)
+		e.int(p.RateCurve.MaxBps)
 	}
 	return e.b
 }
@@ -359,6 +374,19 @@ func (d *decoder) kind() Kind {
 	return Kind(raw)
 }
 
+func (d *decoder) postOffer() *PostOffer {
+	p := &PostOffer{CoreID: d.str(), LineAmount: d.int(), RatesBps: Rates{A: d.int(), B: d.int(), C: d.int()},
+		MinScore: d.smallInt(), MaxTenorDays: d.smallInt(), MinTicket: d.int(), MaxTicket: d.int()}
+	if n := d.count(1); n > 0 {
+		p.ClusterIDs = make([]string, n)
+		for i := range p.ClusterIDs {
+			p.ClusterIDs[i] = d.str()
+		}
+	}
+	p.MinCertification = d.str()
+	return p
+}
+
 // decodeBinary decodes a record that begins with binaryMagic; the caller checks the
 // actor and the payload rule. It returns a description of the first fault.
 func decodeBinary(b []byte) (Command, string) {
@@ -396,16 +424,14 @@ func decodeBinary(b []byte) (Command, string) {
 		case tagCancelListing:
 			c.CancelListing = &CancelListing{ListingID: d.str()}
 		case tagPostOffer:
-			p := &PostOffer{CoreID: d.str(), LineAmount: d.int(), RatesBps: Rates{A: d.int(), B: d.int(), C: d.int()},
-				MinScore: d.smallInt(), MaxTenorDays: d.smallInt(), MinTicket: d.int(), MaxTicket: d.int()}
-			if n := d.count(1); n > 0 {
-				p.ClusterIDs = make([]string, n)
-				for i := range p.ClusterIDs {
-					p.ClusterIDs[i] = d.str()
-				}
+			c.PostOffer = d.postOffer()
+		case tagPostOfferCurve:
+			if c.PostOffer != nil {
+				d.fail("two offer payloads")
+				break
 			}
-			p.MinCertification = d.str()
-			c.PostOffer = p
+			c.PostOffer = d.postOffer()
+			c.PostOffer.RateCurve = &RateCurve{BaseBps: d.int(), BpsPer100Points: d.int(), MaxBps: d.int()}
 		case tagCancelOffer:
 			c.CancelOffer = &CancelOffer{OfferID: d.str()}
 		case tagFund:

@@ -40,6 +40,8 @@ func TestCodecRoundTripAgreesWithJSON(t *testing.T) {
 		{Kind: KindReject, Actor: "par_1", Reject: &Reject{Error: Error{Code: "unsupported_media_type", Detail: "d"}}},
 		{Kind: KindSetBookMode, Actor: ActorOperator, SetBookMode: &SetBookMode{CoreID: "par_2", Mode: "auction"}},
 		{Kind: KindClearAuction, Actor: ActorSystem, ClearAuction: &ClearAuction{}},
+		{Kind: KindPostOffer, Actor: "par_3", PostOffer: &PostOffer{CoreID: "par_2", LineAmount: 9, MaxTenorDays: 90,
+			RateCurve: &RateCurve{BaseBps: 300, BpsPer100Points: 12, MaxBps: 600}, ClusterIDs: []string{"clu_1"}}},
 		{Kind: KindList, Actor: "par_1", List: &List{ReceivableID: "rcv_1", MaxRateBps: 500, MinFillFen: 1000}},
 		// Refused by the matcher, but encodable, as with JSON.
 		{Kind: "mint", Actor: "x"},

@@ -167,7 +167,8 @@ type CancelListing struct {
 type PostOffer struct {
 	CoreID           string   `json:"core_id"`
 	LineAmount       int64    `json:"line_amount"`
-	RatesBps         Rates    `json:"rates_bps"`
+	RatesBps         Rates      `json:"rates_bps"`
+	RateCurve        *RateCurve `json:"rate_curve,omitempty"`
 	MinScore         int      `json:"min_score,omitempty"`
 	MaxTenorDays     int      `json:"max_tenor_days"`
 	MinTicket        int64    `json:"min_ticket,omitempty"`

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"math/bits"
+	"strconv"
 	"slices"
 
 	"github.com/scfx/scfx/merkle"
@@ -68,7 +69,13 @@ func fill(o *Offer, l *Listing, t terms) (amount, rate int64, ok bool) {
 // quote is o's rate for a listing with terms t, or false when o may not serve it
 // whatever the amount (DESIGN.md §6 eligibility).
 func quote(o *Offer, t terms) (int64, bool) {
-	rate, ok := o.Rates.Quote(t.band)
+	var rate int64
+	var ok bool
+	if o.Curve != nil {
+		rate, ok = o.Curve.Quote(t.score), t.band != "D"
+	} else {
+		rate, ok = o.Rates.Quote(t.band)
+	}
 	switch {
 	// A resting listing can outlive its due date (Tick takes it off only after the
 	// grace period): a claim at or past maturity has no tenor to finance, and fund
@@ -129,7 +136,7 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 		if o == nil {
 			break
 		}
-		mt := m.makeMatch(l, o, rate, r, amount)
+		mt := m.makeMatch(l, o, rate, r, amount, t)
 		if res.Match == nil {
 			res.Match = mt
 		}
@@ -160,7 +167,7 @@ func (m *Matcher) bestOffer(l *Listing, t terms) (best *Offer, amount, rate int6
 
 // makeMatch fills amount of l from o at rate: the line reserves the amount. The
 // listing is matched, and its receivable with it, once nothing of it rests.
-func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amount int64) *Match {
+func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amount int64, t terms) *Match {
 	if amount <= 0 || amount > l.RestingFen() {
 		panic("matcher: fill of " + l.ID + " outside what rests")
 	}
@@ -170,7 +177,7 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	mt := &Match{
 		ID: makeID(prefixMatch, m.s.Counters.Match), ListingID: l.ID, ReceivableID: r.ID, OfferID: o.ID,
 		LenderID: o.LenderID, HolderID: l.HolderID, DebtorID: l.DebtorID, AmountFen: amount,
-		RateBps: rate, Days: days, DiscountFen: discount, AdvanceFen: amount - discount,
+		RateBps: rate, QuoteReason: quoteReason(o, t, rate), Days: days, DiscountFen: discount, AdvanceFen: amount - discount,
 		Status: MatchMatched, CreatedMs: m.nowMs,
 	}
 	m.s.Matches.put(mt.ID, mt)
@@ -257,12 +264,13 @@ func (m *Matcher) serveResting(o *Offer) []Match {
 	for i := 0; i < len(b.resting) && o.Available() > 0; {
 		l := b.resting[i]
 		r := m.s.Receivables.get(l.ReceivableID)
-		amount, rate, ok := fill(o, l, m.termsOf(r))
+		t := m.termsOf(r)
+		amount, rate, ok := fill(o, l, t)
 		if !ok || rate > l.MaxRateBps {
 			i++
 			continue
 		}
-		out = append(out, *m.makeMatch(l, o, rate, r, amount))
+		out = append(out, *m.makeMatch(l, o, rate, r, amount, t))
 		if l.RestingFen() == 0 {
 			b.removeListing(l)
 		} else {
@@ -280,7 +288,11 @@ func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {
 	if err := checkAmount("line_amount", c.LineAmount); err != nil {
 		return nil, err
 	}
-	if err := checkRates(c.RatesBps); err != nil {
+	if c.RateCurve != nil {
+		if err := checkCurve(c.RatesBps, c.RateCurve); err != nil {
+			return nil, err
+		}
+	} else if err := checkRates(c.RatesBps); err != nil {
 		return nil, err
 	}
 	switch {
@@ -318,10 +330,46 @@ func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {
 		clusters = []string{}
 	}
 	return &Offer{
-		CoreID: core.ID, LineFen: c.LineAmount, Rates: c.RatesBps, MinScore: c.MinScore,
+		CoreID: core.ID, LineFen: c.LineAmount, Rates: c.RatesBps, Curve: cloneCurve(c.RateCurve), MinScore: c.MinScore,
 		MaxTenorDays: c.MaxTenorDays, MinTicketFen: c.MinTicket, MaxTicketFen: c.MaxTicket,
 		ClusterIDs: clusters, MinCertification: minCert,
 	}, nil
+}
+
+func checkCurve(r Rates, c *RateCurve) *Error {
+	switch {
+	case r != Rates{}:
+		return fieldErr("rates_bps", "an offer prices by rates_bps or by rate_curve, not both")
+	case c.BaseBps < 1 || c.BaseBps > maxRateBps:
+		return fieldErr("rate_curve.base_bps", "must be between 1 and %d", maxRateBps)
+	case c.BpsPer100Points < 0 || c.BpsPer100Points > maxRateBps:
+		return fieldErr("rate_curve.bps_per_100_points", "must be between 0 and %d", maxRateBps)
+	case c.MaxBps < c.BaseBps || c.MaxBps > maxRateBps:
+		return fieldErr("rate_curve.max_bps", "must be between base_bps and %d", maxRateBps)
+	}
+	return nil
+}
+
+func cloneCurve(c *RateCurve) *RateCurve {
+	if c == nil {
+		return nil
+	}
+	cp := *c
+	return &cp
+}
+
+// quoteReason says how o priced a receivable with terms t at rate, for the match.
+func quoteReason(o *Offer, t terms, rate int64) string {
+	if o.Curve == nil {
+		return "band " + t.band + ": " + strconv.FormatInt(rate, 10) + " bps"
+	}
+	c := o.Curve
+	s := "score " + strconv.Itoa(t.score) + " on the curve: " + strconv.FormatInt(c.BaseBps, 10) + " bps at 1000 + " +
+		strconv.FormatInt(c.BpsPer100Points, 10) + " bps per 100 points below"
+	if c.uncapped(t.score) > rate {
+		return s + ", capped at " + strconv.FormatInt(rate, 10) + " bps"
+	}
+	return s + " = " + strconv.FormatInt(rate, 10) + " bps"
 }
 
 func checkRates(r Rates) *Error {
@@ -392,6 +440,7 @@ func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
 
 func (o *Offer) copy() *Offer {
 	cp := *o
+	cp.Curve = cloneCurve(o.Curve)
 	cp.ClusterIDs = slices.Clone(o.ClusterIDs)
 	return &cp
 }

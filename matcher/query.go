@@ -257,7 +257,7 @@ func (m *Matcher) Book(core string, limit int) (BookView, bool) {
 	for _, band := range []string{"A", "B", "C"} {
 		q := BookQuote{Band: band}
 		for _, o := range b.offers {
-			rate, ok := o.Rates.Quote(band)
+			rate, ok := o.bandQuote(band)
 			if !ok || o.Available() <= 0 {
 				continue
 			}

@@ -387,6 +387,11 @@ func (s *sim) genOffer() Command {
 	if s.rng.IntN(5) == 0 {
 		p.MaxTicket = 1 + s.rng.Int64N(1e9)
 	}
+	if s.rng.IntN(3) == 0 { // price by score (docs/matching.md §2), now and then invalid
+		base := 200 + s.rng.Int64N(300)
+		p.RatesBps = Rates{}
+		p.RateCurve = &RateCurve{BaseBps: base, BpsPer100Points: s.rng.Int64N(40), MaxBps: base + s.rng.Int64N(400) - 20}
+	}
 	return c
 }
 

@@ -254,6 +254,41 @@ func (r Rates) Quote(band string) (int64, bool) {
 	return v, v > 0
 }
 
+// RateCurve prices by score instead of by band (docs/matching.md §2): BaseBps at a
+// score of 1000, BpsPer100Points more for every 100 points below (pro rata, rounded
+// up to the basis point), never more than MaxBps. Band D is never financed, curve or
+// not: the 信用穿透 floor of docs/scoring.md.
+type RateCurve struct {
+	BaseBps         int64 `json:"base_bps"`
+	BpsPer100Points int64 `json:"bps_per_100_points"`
+	MaxBps          int64 `json:"max_bps"`
+}
+
+// Quote is the curve's rate for a score.
+func (c *RateCurve) Quote(score int) int64 { return min(c.MaxBps, c.uncapped(score)) }
+
+func (c *RateCurve) uncapped(score int) int64 {
+	below := int64(max(0, maxScore-score))
+	return c.BaseBps + (below*c.BpsPer100Points+99)/100
+}
+
+// bandQuote is the best rate o quotes a listing of band: its band rate, or its curve
+// at the band's highest score.
+func (o *Offer) bandQuote(band string) (int64, bool) {
+	if o.Curve == nil {
+		return o.Rates.Quote(band)
+	}
+	switch band {
+	case "A":
+		return o.Curve.Quote(maxScore), true
+	case "B":
+		return o.Curve.Quote(bandAMinScore - 1), true
+	case "C":
+		return o.Curve.Quote(bandBMinScore - 1), true
+	}
+	return 0, false
+}
+
 // Offer and listing statuses.
 const (
 	OfferLive        = "live"
@@ -271,6 +306,7 @@ type Offer struct {
 	CoreID           string        `json:"core_id"`
 	LineFen          int64         `json:"line_amount"`
 	Rates            Rates         `json:"rates_bps"`
+	Curve            *RateCurve    `json:"rate_curve,omitempty"` // set: prices by score, Rates unused
 	MinScore         int           `json:"min_score"`
 	MaxTenorDays     int           `json:"max_tenor_days"`
 	MinTicketFen     int64         `json:"min_ticket"`
@@ -343,6 +379,7 @@ type Match struct {
 	DebtorID     string `json:"debtor_id"`
 	AmountFen    int64  `json:"amount"`
 	RateBps      int64  `json:"rate_bps"`
+	QuoteReason  string `json:"quote_reason,omitempty"` // how the offer priced the receivable
 	Days         int    `json:"days"`
 	DiscountFen  int64  `json:"discount"`
 	AdvanceFen   int64  `json:"advance"`
