@@ -165,16 +165,16 @@ type CancelListing struct {
 
 // PostOffer posts a lender's credit line on a core.
 type PostOffer struct {
-	CoreID           string   `json:"core_id"`
-	LineAmount       int64    `json:"line_amount"`
+	CoreID           string     `json:"core_id"`
+	LineAmount       int64      `json:"line_amount"`
 	RatesBps         Rates      `json:"rates_bps"`
 	RateCurve        *RateCurve `json:"rate_curve,omitempty"`
-	MinScore         int      `json:"min_score,omitempty"`
-	MaxTenorDays     int      `json:"max_tenor_days"`
-	MinTicket        int64    `json:"min_ticket,omitempty"`
-	MaxTicket        int64    `json:"max_ticket,omitempty"`
-	ClusterIDs       []string `json:"cluster_ids,omitempty"`
-	MinCertification string   `json:"min_certification,omitempty"`
+	MinScore         int        `json:"min_score,omitempty"`
+	MaxTenorDays     int        `json:"max_tenor_days"`
+	MinTicket        int64      `json:"min_ticket,omitempty"`
+	MaxTicket        int64      `json:"max_ticket,omitempty"`
+	ClusterIDs       []string   `json:"cluster_ids,omitempty"`
+	MinCertification string     `json:"min_certification,omitempty"`
 }
 
 // CancelOffer withdraws a live offer; what it reserved stays reserved.

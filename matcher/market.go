@@ -2,8 +2,8 @@ package matcher
 
 import (
 	"math/bits"
-	"strconv"
 	"slices"
+	"strconv"
 
 	"github.com/scfx/scfx/merkle"
 )
