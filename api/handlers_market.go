@@ -164,6 +164,63 @@ func (s *Server) book(c *gin.Context) {
 		if !found {
 			return nil, errf(matcher.CodeNotFound, "no such core enterprise")
 		}
-		return b, nil
+		return bookView{BookView: b, Mode: m.BookMode(b.CoreID)}, nil
+	})
+}
+
+// bookView is GET /v1/books/{core_id}: the anonymised book and how it clears.
+type bookView struct {
+	matcher.BookView
+	Mode string `json:"mode"`
+}
+
+type bookModeRequest struct {
+	Mode string `json:"mode"`
+}
+
+// setBookMode is PATCH /v1/books/{core_id} (operator): continuous or auction.
+func (s *Server) setBookMode(c *gin.Context) {
+	if !requireRole(c, roleOperator) {
+		return
+	}
+	var in bookModeRequest
+	req, ok := s.decode(c, &in)
+	if !ok {
+		return
+	}
+	core := c.Param("core_id")
+	cmd := matcher.Command{Kind: matcher.KindSetBookMode, SetBookMode: &matcher.SetBookMode{CoreID: core, Mode: in.Mode}}
+	s.submit(c, req, cmd, http.StatusOK, func(m *matcher.Matcher, _ matcher.Result) any {
+		b, _ := m.Book(core, matcher.DefaultPageLimit)
+		return bookView{BookView: b, Mode: m.BookMode(core)}
+	})
+}
+
+// auctionView is one call auction's report with the fills it made.
+type auctionView struct {
+	matcher.AuctionReport
+	Matches []matchView `json:"matches"`
+}
+
+// clearAuction is POST /v1/books/{core_id}/auctions (operator): clear the book now.
+func (s *Server) clearAuction(c *gin.Context) {
+	if !requireRole(c, roleOperator) {
+		return
+	}
+	var in struct{}
+	req, ok := s.decode(c, &in)
+	if !ok {
+		return
+	}
+	cmd := matcher.Command{Kind: matcher.KindClearAuction, ClearAuction: &matcher.ClearAuction{CoreID: c.Param("core_id")}}
+	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
+		v := auctionView{Matches: make([]matchView, len(r.Matches))}
+		if len(r.Auctions) > 0 {
+			v.AuctionReport = r.Auctions[0]
+		}
+		for i := range r.Matches {
+			v.Matches[i] = viewMatch(&r.Matches[i])
+		}
+		return v
 	})
 }

@@ -307,6 +307,8 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("GET /metrics = %d", r.Status)
 	}
 
+	e.auctionLifecycle(core2, lender2)
+
 	// Every operation of the document answered at least once, and matched it.
 	seen := e.operationsSeen()
 	for path, item := range loadOpenAPI(t).Paths.Map() {
@@ -517,4 +519,39 @@ func (e *testEnv) tokenLifecycle(p *testParty) {
 	e.wantProblem(e.get(p.Token, "/v1/participants/"+p.ID), http.StatusUnauthorized, matcher.CodeUnauthorized)
 	e.mustStatus(e.do("PATCH", "/v1/participants/"+p.ID, e.Admin.Token, map[string]any{"status": "active"}), http.StatusOK, &pv)
 	e.mustStatus(e.get(p.Token, "/v1/participants/"+p.ID), http.StatusOK, nil)
+}
+
+// auctionLifecycle: the operator puts a book in auction mode; a listing and a curve
+// offer rest; the operator clears the book; the fill is priced by the curve
+// (docs/matching.md §2, §5).
+func (e *testEnv) auctionLifecycle(core, lender *testParty) {
+	e.t.Helper()
+	op := e.Admin.Token
+	var bv bookView
+	e.mustStatus(e.do("PATCH", "/v1/books/"+core.ID, op, map[string]string{"mode": "auction"}), http.StatusOK, &bv)
+	if bv.Mode != "auction" {
+		e.t.Fatalf("book mode = %+v", bv)
+	}
+	sme := e.sme("", "")
+	r := e.financeable(sme, core, 20_000_000, 90)
+	if l := e.list(sme, r.ID, 900); l.Match != nil || l.Listing.Status != "resting" {
+		e.t.Fatalf("listing in an auction book = %+v, want resting", l)
+	}
+	o := e.postOffer(lender, map[string]any{"core_id": core.ID, "line_amount": 50_000_000, "max_tenor_days": 365,
+		"rate_curve": map[string]int64{"base_bps": 300, "bps_per_100_points": 20, "max_bps": 600}})
+	if len(o.Matches) != 0 || o.RateCurve == nil || o.RatesBps != nil {
+		e.t.Fatalf("curve offer in an auction book = %+v", o)
+	}
+	var av auctionView
+	e.mustStatus(e.do("POST", "/v1/books/"+core.ID+"/auctions", op, map[string]any{}), http.StatusCreated, &av)
+	if av.Fills != 1 || av.VolumeFen != 20_000_000 || len(av.Matches) != 1 || av.BoundFen < av.SavingFen ||
+		!strings.Contains(av.Matches[0].QuoteReason, "on the curve") {
+		e.t.Fatalf("auction = %+v", av)
+	}
+	e.wantProblem(e.do("POST", "/v1/books/"+core.ID+"/auctions", lender.Token, map[string]any{}), http.StatusForbidden, matcher.CodeForbidden)
+	e.getJSON(lender.Token, "/v1/books/"+core.ID, &bv)
+	if bv.Mode != "auction" || len(bv.Listings) != 0 {
+		e.t.Fatalf("book after the auction = %+v", bv)
+	}
+	e.mustStatus(e.do("PATCH", "/v1/books/"+core.ID, op, map[string]string{"mode": "continuous"}), http.StatusOK, &bv)
 }

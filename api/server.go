@@ -174,6 +174,8 @@ func (s *Server) routes() *gin.Engine {
 	v.GET("/matches/:id", s.getMatch)
 	v.POST("/matches/:id/fund", s.fund)
 	v.GET("/books/:core_id", s.book)
+	v.PATCH("/books/:core_id", s.setBookMode)
+	v.POST("/books/:core_id/auctions", s.clearAuction)
 
 	v.GET("/ledger", s.ledger)
 	v.GET("/node", s.nodeInfo)

@@ -162,6 +162,7 @@ type matchView struct {
 	DebtorID     string  `json:"debtor_id"`
 	Amount       int64   `json:"amount"`
 	RateBps      int64   `json:"rate_bps"`
+	QuoteReason  string  `json:"quote_reason"`
 	Days         int     `json:"days"`
 	Discount     int64   `json:"discount"`
 	Advance      int64   `json:"advance"`
@@ -173,7 +174,7 @@ type matchView struct {
 func viewMatch(mt *matcher.Match) matchView {
 	return matchView{
 		ID: mt.ID, ListingID: mt.ListingID, ReceivableID: mt.ReceivableID, OfferID: mt.OfferID, LenderID: mt.LenderID,
-		HolderID: mt.HolderID, DebtorID: mt.DebtorID, Amount: mt.AmountFen, RateBps: mt.RateBps, Days: mt.Days,
+		HolderID: mt.HolderID, DebtorID: mt.DebtorID, Amount: mt.AmountFen, RateBps: mt.RateBps, QuoteReason: mt.QuoteReason, Days: mt.Days,
 		Discount: mt.DiscountFen, Advance: mt.AdvanceFen, Status: mt.Status, Reference: optString(mt.Reference),
 		CreatedAt: instant(mt.CreatedMs),
 	}
@@ -186,23 +187,24 @@ type ratesView struct {
 }
 
 type offerView struct {
-	ID               string      `json:"id"`
-	LenderID         string      `json:"lender_id"`
-	CoreID           string      `json:"core_id"`
-	LineAmount       int64       `json:"line_amount"`
-	RatesBps         ratesView   `json:"rates_bps"`
-	MinScore         int         `json:"min_score"`
-	MaxTenorDays     int         `json:"max_tenor_days"`
-	MinTicket        int64       `json:"min_ticket"`
-	MaxTicket        *int64      `json:"max_ticket"`
-	ClusterIDs       []string    `json:"cluster_ids"`
-	MinCertification string      `json:"min_certification"`
-	Used             int64       `json:"used"`
-	Reserved         int64       `json:"reserved"`
-	Available        int64       `json:"available"`
-	Status           string      `json:"status"`
-	Matches          []matchView `json:"matches"`
-	CreatedAt        string      `json:"created_at"`
+	ID               string             `json:"id"`
+	LenderID         string             `json:"lender_id"`
+	CoreID           string             `json:"core_id"`
+	LineAmount       int64              `json:"line_amount"`
+	RatesBps         *ratesView         `json:"rates_bps"`  // null: priced by rate_curve
+	RateCurve        *matcher.RateCurve `json:"rate_curve"` // null: priced by band
+	MinScore         int                `json:"min_score"`
+	MaxTenorDays     int                `json:"max_tenor_days"`
+	MinTicket        int64              `json:"min_ticket"`
+	MaxTicket        *int64             `json:"max_ticket"`
+	ClusterIDs       []string           `json:"cluster_ids"`
+	MinCertification string             `json:"min_certification"`
+	Used             int64              `json:"used"`
+	Reserved         int64              `json:"reserved"`
+	Available        int64              `json:"available"`
+	Status           string             `json:"status"`
+	Matches          []matchView        `json:"matches"`
+	CreatedAt        string             `json:"created_at"`
 }
 
 func optInt(v int64) *int64 {
@@ -215,13 +217,16 @@ func optInt(v int64) *int64 {
 func viewOffer(o *matcher.Offer, matches []matcher.Match) offerView {
 	v := offerView{
 		ID: o.ID, LenderID: o.LenderID, CoreID: o.CoreID, LineAmount: o.LineFen,
-		RatesBps: ratesView{A: o.Rates.A, B: optInt(o.Rates.B), C: optInt(o.Rates.C)},
-		MinScore: o.MinScore, MaxTenorDays: o.MaxTenorDays, MinTicket: o.MinTicketFen, MaxTicket: optInt(o.MaxTicketFen),
+		RateCurve: o.Curve,
+		MinScore:  o.MinScore, MaxTenorDays: o.MaxTenorDays, MinTicket: o.MinTicketFen, MaxTicket: optInt(o.MaxTicketFen),
 		ClusterIDs: o.ClusterIDs, MinCertification: string(o.MinCertification), Used: o.UsedFen, Reserved: o.ReservedFen,
 		Available: o.Available(), Status: o.Status, Matches: make([]matchView, 0, len(matches)), CreatedAt: instant(o.CreatedMs),
 	}
 	if v.ClusterIDs == nil {
 		v.ClusterIDs = []string{}
+	}
+	if o.Curve == nil {
+		v.RatesBps = &ratesView{A: o.Rates.A, B: optInt(o.Rates.B), C: optInt(o.Rates.C)}
 	}
 	for i := range matches {
 		v.Matches = append(v.Matches, viewMatch(&matches[i]))

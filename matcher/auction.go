@@ -8,7 +8,7 @@ import (
 // Batch clearing (call auction) of one core's book: collect its resting listings
 // and live offers and assign fills to offers so that the SMEs' total saving against
 // their max_rate_bps is as large as it can be, under each line's available amount,
-// eligibility, ticket sizes and minimum fills (docs/matching.md §5).
+// eligibility, ticket sizes and minimum fills (docs/matching.md §4).
 //
 // The relaxation without minimum fills and tickets is a transportation LP, solved
 // exactly as a min-cost flow on integer capacities (flow.go): its value bounds every

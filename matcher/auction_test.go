@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// docs/matching.md §5: batch clearing.
+// docs/matching.md §4: batch clearing.
 
 func setMode(core, mode string) Command {
 	return Command{Kind: KindSetBookMode, SetBookMode: &SetBookMode{CoreID: core, Mode: mode}}

@@ -437,7 +437,7 @@ func (s *sim) genRepeat() Command {
 	return s.lastGen
 }
 
-// genAuction switches a book's mode or clears auctions (docs/matching.md §5).
+// genAuction switches a book's mode or clears auctions (docs/matching.md §4).
 func (s *sim) genAuction() Command {
 	core := pick(s.rng, s.cores)
 	switch s.rng.IntN(4) {

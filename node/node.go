@@ -42,6 +42,7 @@ type Config struct {
 	ApplyBatch          int           // entries read and applied under one lock (DefaultApplyBatch)
 	MaxInFlight         int           // Submits waiting at once; more get ErrOverloaded (DefaultMaxInFlight)
 	TickEvery           time.Duration // submit a Tick this often; 0: never (the anchoring node ticks)
+	ClearEvery          time.Duration // clear the auction books this often; 0: never (as TickEvery)
 	// OnSnapshot, if set, is called after each snapshot with the oldest snapshot kept
 	// on disk: the oldest entry this replica may replay from (journal trimming).
 	OnSnapshot func(oldestKept uint64)
@@ -145,6 +146,13 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		go func() {
 			defer n.wg.Done()
 			n.RunTicker(n.ctx, cfg.TickEvery)
+		}()
+	}
+	if cfg.ClearEvery > 0 {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.RunAuctions(n.ctx, cfg.ClearEvery)
 		}()
 	}
 	return n, nil
@@ -470,8 +478,27 @@ func (n *Node) snapshotted(oldest uint64) {
 }
 
 // RunTicker submits a Tick every period until ctx ends: time moves maturities
-// forward. One replica ticks (the embedded node, or the lease holder).
+// forward even when no command arrives.
 func (n *Node) RunTicker(ctx context.Context, every time.Duration) {
+	n.RunPeriodic(ctx, every, matcher.Command{Kind: matcher.KindTick, Actor: matcher.ActorSystem}, nil)
+}
+
+// RunAuctions clears every book in auction mode every period until ctx ends
+// (--clear-every), logging each book's report.
+func (n *Node) RunAuctions(ctx context.Context, every time.Duration) {
+	cmd := matcher.Command{Kind: matcher.KindClearAuction, Actor: matcher.ActorSystem, ClearAuction: &matcher.ClearAuction{}}
+	n.RunPeriodic(ctx, every, cmd, func(r matcher.Result) {
+		for _, a := range r.Auctions {
+			n.log.Info("auction cleared", "core", a.CoreID, "listings", a.Listings, "offers", a.Offers, "fills", a.Fills,
+				"volume_fen", a.VolumeFen, "discount_fen", a.DiscountFen, "saving_fen", a.SavingFen, "bound_fen", a.BoundFen,
+				"gap_ppm", a.GapPpm, "exact", a.Exact)
+		}
+	})
+}
+
+// RunPeriodic submits cmd as the system every period until ctx ends, handing each
+// result to done (if not nil).
+func (n *Node) RunPeriodic(ctx context.Context, every time.Duration, cmd matcher.Command, done func(matcher.Result)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -482,8 +509,14 @@ func (n *Node) RunTicker(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(ctx, every)
-			if _, err := n.Submit(ctx, matcher.Command{Kind: matcher.KindTick, Actor: matcher.ActorSystem}); err != nil && ctx.Err() == nil {
-				n.log.Warn("tick failed", "err", err)
+			res, err := n.Submit(ctx, cmd)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				n.log.Warn("periodic command failed", "kind", cmd.Kind, "err", err)
+			case err == nil && res.Err != nil:
+				n.log.Warn("periodic command refused", "kind", cmd.Kind, "err", res.Err)
+			case err == nil && done != nil:
+				done(res)
 			}
 			cancel()
 		}

@@ -46,6 +46,7 @@ type serveConfig struct {
 	SnapshotEvery         uint64
 	SnapshotMinInterval   time.Duration
 	TickEvery             time.Duration
+	ClearEvery            time.Duration
 	ShutdownTimeout       time.Duration
 	GCPercent             int  // --gc-percent; applied when GCPercentSet or GOGC is unset
 	GCPercentSet          bool // given as a flag or SCFX_GC_PERCENT
@@ -123,6 +124,7 @@ func serveCmd() *cobra.Command {
 	f.Uint64Var(&cfg.SnapshotEvery, "snapshot-every", uint64(intEnv("SCFX_SNAPSHOT_EVERY", node.DefaultSnapshotEvery)), "snapshot after this many entries (SCFX_SNAPSHOT_EVERY)")
 	f.DurationVar(&cfg.SnapshotMinInterval, "snapshot-min-interval", durationEnv("SCFX_SNAPSHOT_MIN_INTERVAL", 30*time.Second), "at most one periodic snapshot this often (SCFX_SNAPSHOT_MIN_INTERVAL)")
 	f.DurationVar(&cfg.TickEvery, "tick-every", durationEnv("SCFX_TICK_EVERY", time.Minute), "how often time moves maturities forward (SCFX_TICK_EVERY)")
+	f.DurationVar(&cfg.ClearEvery, "clear-every", durationEnv("SCFX_CLEAR_EVERY", 0), "how often the books in auction mode are cleared; 0: only by POST /v1/books/{core_id}/auctions (SCFX_CLEAR_EVERY)")
 	f.IntVar(&cfg.GCPercent, "gc-percent", intEnv("SCFX_GC_PERCENT", defaultGCPercent), "Go GC target percentage (GOGC) for serve; -1 turns the collector off. Default 400 unless GOGC is set (SCFX_GC_PERCENT)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", durationEnv("SCFX_SHUTDOWN_TIMEOUT", 15*time.Second), "drain time on SIGINT/SIGTERM (SCFX_SHUTDOWN_TIMEOUT)")
 	return cmd

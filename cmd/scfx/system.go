@@ -55,6 +55,7 @@ func openSystem(ctx context.Context, cfg serveConfig, log *slog.Logger) (*system
 	}
 	if s.redis == nil {
 		ncfg.TickEvery = cfg.TickEvery // embedded: this node ticks; distributed: the lease holder
+		ncfg.ClearEvery = cfg.ClearEvery
 	} else {
 		ncfg.OnSnapshot = func(oldest uint64) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -193,6 +194,9 @@ func (s *system) background(ctx context.Context) {
 		acfg.Fence = func() uint64 { return fence }
 		acfg.RegisterBatch = s.registerBatch(lctx)
 		go s.n.RunTicker(lctx, s.cfg.TickEvery)
+		if s.cfg.ClearEvery > 0 {
+			go s.n.RunAuctions(lctx, s.cfg.ClearEvery)
+		}
 		go s.trimLoop(lctx)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(lctx); err != nil && lctx.Err() == nil {
 			s.log.Error("anchorer stopped", "fence", fence, "err", err)
