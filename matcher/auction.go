@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"cmp"
 	"math/big"
 	"slices"
 )
@@ -109,7 +110,7 @@ func (m *Matcher) clearAuction(actor string, c *ClearAuction) (Result, *Error) {
 			cores = append(cores, core)
 		}
 		slices.SortFunc(cores, func(a, b string) int { // by number: par_9 before par_10
-			return cmpUint(idNumber(prefixParticipant, a), idNumber(prefixParticipant, b))
+			return cmp.Compare(idNumber(prefixParticipant, a), idNumber(prefixParticipant, b))
 		})
 	}
 	var res Result
@@ -123,16 +124,6 @@ func (m *Matcher) clearAuction(actor string, c *ClearAuction) (Result, *Error) {
 		res.Auctions = append(res.Auctions, rep)
 	}
 	return res, nil
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // auctionPair is a listing and an offer that may trade, with the offer's quote.
@@ -252,20 +243,10 @@ func (m *Matcher) auctionListings(resting []*Listing, offers []*Offer) []auction
 			}
 			al.pairs = append(al.pairs, auctionPair{li: li, oi: oi, rate: rate, capacity: c, minFen: o.MinTicketFen})
 		}
-		slices.SortStableFunc(al.pairs, func(a, b auctionPair) int { return cmpInt64(a.rate, b.rate) })
+		slices.SortStableFunc(al.pairs, func(a, b auctionPair) int { return cmp.Compare(a.rate, b.rate) })
 		out = append(out, al)
 	}
 	return out
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // solveAuctionLP solves the relaxation and returns its flows, its saving rounded up

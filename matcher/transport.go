@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"cmp"
 	"container/heap"
 	"slices"
 )
@@ -100,7 +101,7 @@ func (t *transport) greedy() {
 	}
 	slices.SortFunc(all, func(a, b ref) int {
 		if a.cost != b.cost {
-			return cmpInt64(a.cost, b.cost)
+			return cmp.Compare(a.cost, b.cost)
 		}
 		if a.l != b.l {
 			return int(a.l - b.l)

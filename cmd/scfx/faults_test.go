@@ -9,10 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/scfx/scfx/internal/tmpfstest"
 	"github.com/scfx/scfx/journal"
 )
 
@@ -94,47 +94,6 @@ func cutJournalToHalf(t *testing.T, dir string) uint64 {
 	return j.LastSeq()
 }
 
-// mountTmpfs mounts a tmpfs of sizeBytes on dir, unmounted when the test ends. It
-// needs root (or CAP_SYS_ADMIN): without it the test is skipped, loudly, and fails
-// in CI.
-func mountTmpfs(t *testing.T, dir string, sizeBytes int) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d,mode=0700", sizeBytes)); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("mount tmpfs on %s: %v (CI must run this test as root)", dir, err)
-		}
-		t.Skipf("SKIPPED, NOT TESTED: mount tmpfs on %s: %v (run as root to fill a real file system)", dir, err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-}
-
-// fillFileSystem writes a file in dir until the file system is full.
-func fillFileSystem(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	fl, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fl.Close()
-	block := make([]byte, 4096)
-	for {
-		if _, err := fl.Write(block); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("filling %s: %v, want ENOSPC", dir, err)
-			}
-			return path
-		}
-	}
-}
-
 // TestServeJournalWriteFailureIsReported: the journal's file system fills up (a real
 // ENOSPC, on a tmpfs). The write fails, and so does every later one even once space
 // is back (the journal cannot know what a failed write left); the operator sees it:
@@ -146,7 +105,7 @@ func TestServeJournalWriteFailureIsReported(t *testing.T) {
 	}
 	dir, addr := t.TempDir(), freeAddr(t)
 	journalDir := filepath.Join(dir, "journal")
-	mountTmpfs(t, journalDir, 1<<20)
+	tmpfstest.MountOn(t, journalDir, 1<<20)
 	p := startServe(t, addr, dir)
 	admin := readAdminToken(t, dir)
 	cluster := func(i int) map[string]any {
@@ -160,7 +119,7 @@ func TestServeJournalWriteFailureIsReported(t *testing.T) {
 		t.Fatalf("scfx_journal_failed of a healthy journal = %s, want 0", got)
 	}
 
-	filler := fillFileSystem(t, journalDir)
+	filler := tmpfstest.Fill(t, journalDir)
 	// The segment's last page was allocated before the file system filled: the
 	// appends that still fit in it succeed.
 	const postsMax = 1000
