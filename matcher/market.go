@@ -155,12 +155,13 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 func (m *Matcher) bestOffer(l *Listing, t terms) (best *Offer, amount, rate int64) {
 	for _, o := range m.ix.book(l.DebtorID).offers {
 		a, q, ok := fill(o, l, t)
-		if !ok || q > l.MaxRateBps || m.s.Participants.get(o.LenderID).Suspended {
+		if !ok || q > l.MaxRateBps || best != nil && q >= rate {
+			continue
+		}
+		if m.s.Participants.get(o.LenderID).Suspended {
 			continue // a suspended lender's line stays as it is until it is reactivated
 		}
-		if best == nil || q < rate {
-			best, amount, rate = o, a, q
-		}
+		best, amount, rate = o, a, q
 	}
 	return best, amount, rate
 }
@@ -360,16 +361,22 @@ func cloneCurve(c *RateCurve) *RateCurve {
 
 // quoteReason says how o priced a receivable with terms t at rate, for the match.
 func quoteReason(o *Offer, t terms, rate int64) string {
+	b := make([]byte, 0, 96)
 	if o.Curve == nil {
-		return "band " + t.band + ": " + strconv.FormatInt(rate, 10) + " bps"
+		b = append(append(append(b, "band "...), t.band...), ": "...)
+		return string(append(strconv.AppendInt(b, rate, 10), " bps"...))
 	}
 	c := o.Curve
-	s := "score " + strconv.Itoa(t.score) + " on the curve: " + strconv.FormatInt(c.BaseBps, 10) + " bps at 1000 + " +
-		strconv.FormatInt(c.BpsPer100Points, 10) + " bps per 100 points below"
+	b = strconv.AppendInt(append(b, "score "...), int64(t.score), 10)
+	b = strconv.AppendInt(append(b, " on the curve: "...), c.BaseBps, 10)
+	b = strconv.AppendInt(append(b, " bps at 1000 + "...), c.BpsPer100Points, 10)
+	b = append(b, " bps per 100 points below"...)
 	if c.uncapped(t.score) > rate {
-		return s + ", capped at " + strconv.FormatInt(rate, 10) + " bps"
+		b = append(b, ", capped at "...)
+	} else {
+		b = append(b, " = "...)
 	}
-	return s + " = " + strconv.FormatInt(rate, 10) + " bps"
+	return string(append(strconv.AppendInt(b, rate, 10), " bps"...))
 }
 
 func checkRates(r Rates) *Error {
