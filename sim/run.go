@@ -372,13 +372,9 @@ func (r *run) transfer(parent, child int) error {
 	return nil
 }
 
-// fundAll: the lender pays out every match a command made, the same day.
+// fundAll: the lender of every fill a command made pays it out, the same day.
+// res.Matches holds every fill (res.Match is only the first of them).
 func (r *run) fundAll(res matcher.Result) error {
-	if res.Match != nil {
-		if err := r.fund(*res.Match); err != nil {
-			return err
-		}
-	}
 	for _, mt := range res.Matches {
 		if err := r.fund(mt); err != nil {
 			return err
