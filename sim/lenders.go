@@ -19,7 +19,9 @@ type lenderKind struct {
 	aBps             [2]int64
 	bSpread, cSpread int64
 	// curve: prices by score; bpsPer100 is the curve's slope, and its cap is the
-	// lender's band-C rate (aBps + bSpread + cSpread).
+	// lender's band-C rate (aBps + bSpread + cSpread). A curve's base is its rate at
+	// a perfect 1000, so it sits below a band lender's A rate: at the middle of band A
+	// (900) and of band B (~725) the curves quote what these banks quote by band.
 	curve      bool
 	bpsPer100  int64
 	lineWeight int64 // share of a core's lines, relative

@@ -34,7 +34,7 @@ func runJSON(t *testing.T, cfg Config) []byte {
 
 // A seed is the whole run, in every mode: the same seed gives the same bytes, another
 // seed another market.
-func TestRunIsDeterministicPerSeed(t *testing.T) {
+func TestSimRunIsDeterministicPerSeed(t *testing.T) {
 	a, b := runJSON(t, small(7)), runJSON(t, small(7))
 	if !bytes.Equal(a, b) {
 		t.Fatalf("two runs of seed 7 differ:\n%s\n%s", a, b)
@@ -44,7 +44,7 @@ func TestRunIsDeterministicPerSeed(t *testing.T) {
 	}
 }
 
-func TestTableAndSVGAreDeterministic(t *testing.T) {
+func TestSimTableAndSVGAreDeterministic(t *testing.T) {
 	render := func() (string, string) {
 		rep, err := Run(small(3))
 		if err != nil {
@@ -81,7 +81,7 @@ func TestTableAndSVGAreDeterministic(t *testing.T) {
 
 // After a run the matcher's own invariants hold (DESIGN.md §7), every funded match is
 // one the simulation recorded, and no claim is financed beyond what it listed.
-func TestRunKeepsInvariantsAndMoney(t *testing.T) {
+func TestSimRunKeepsInvariantsAndMoney(t *testing.T) {
 	cfg := small(11)
 	mk := generate(cfg)
 	sg, err := newSigner(cfg.Seed, len(mk.cores)+len(mk.smes))
@@ -131,7 +131,7 @@ func TestRunKeepsInvariantsAndMoney(t *testing.T) {
 
 // The modes run the same market: the same receivables and holdings per tier. treds
 // finances tier 1 only; continuous reaches tier 3.
-func TestModesShareTheMarket(t *testing.T) {
+func TestSimModesShareTheMarket(t *testing.T) {
 	rep, err := Run(small(5))
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestModesShareTheMarket(t *testing.T) {
 
 // A mode run alone reports what it reports beside the others: modes share the market
 // and nothing else.
-func TestModeAloneMatchesModeInAll(t *testing.T) {
+func TestSimModeAloneMatchesModeInAll(t *testing.T) {
 	all, err := Run(small(9))
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func TestModeAloneMatchesModeInAll(t *testing.T) {
 // Auction mode clears the day's listings in batch auctions (docs/matching.md §5):
 // they make fills, every fill is funded (report() checks the auctions add up to the
 // trades), and the run's gap to the LP bound is small.
-func TestAuctionClears(t *testing.T) {
+func TestSimAuctionClears(t *testing.T) {
 	cfg := small(3)
 	cfg.Clearing = []Clearing{Auction}
 	rep, err := Run(cfg)
@@ -213,7 +213,7 @@ const maxTestGapPpm = 5000
 
 // Continuous listings take a minimum fill, so a claim larger than the cheapest line's
 // room is shared by several lines (docs/matching.md §3); treds takes one bid.
-func TestContinuousSplitsListings(t *testing.T) {
+func TestSimContinuousSplitsListings(t *testing.T) {
 	cfg := small(11)
 	mk := generate(cfg)
 	sg, err := newSigner(cfg.Seed, len(mk.cores)+len(mk.smes))
@@ -245,7 +245,7 @@ func TestContinuousSplitsListings(t *testing.T) {
 	}
 }
 
-func TestSmallRunIsFast(t *testing.T) {
+func TestSimSmallRunIsFast(t *testing.T) {
 	start := time.Now()
 	runJSON(t, small(1))
 	if d := time.Since(start); d > 10*time.Second {
@@ -253,7 +253,7 @@ func TestSmallRunIsFast(t *testing.T) {
 	}
 }
 
-func TestParseClearing(t *testing.T) {
+func TestSimParseClearing(t *testing.T) {
 	for _, tc := range []struct {
 		in      string
 		want    []Clearing
@@ -288,7 +288,7 @@ func modeNames(ms []Clearing) []string {
 	return out
 }
 
-func TestConfigLimits(t *testing.T) {
+func TestSimConfigLimits(t *testing.T) {
 	for _, mut := range []func(*Config){
 		func(c *Config) { c.Cores = 0 },
 		func(c *Config) { c.SMEs = 2 },
@@ -307,7 +307,7 @@ func TestConfigLimits(t *testing.T) {
 
 // The generated market follows its own rules: tiers in order, each supplier one
 // tier below its customer on the same core, payments smaller than the claim.
-func TestGeneratedMarketIsASupplyChain(t *testing.T) {
+func TestSimGeneratedMarketIsASupplyChain(t *testing.T) {
 	mk := generate(small(2))
 	for i, s := range mk.smes {
 		if s.tier > 1 {
