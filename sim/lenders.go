@@ -8,21 +8,30 @@ import (
 )
 
 // lenderKind is a kind of lender in China's supply-chain finance: the big state banks
-// lend cheapest and only to the best bands, factoring companies dearest and to all.
+// lend cheapest and price by score band, the joint-stock and city banks price by a
+// curve of the score (their 供应链金融 platforms grade every claim), factoring
+// companies lend dearest, by band, and to all.
 type lenderKind struct {
 	name string
-	// aBps is the band-A rate range; bSpread and cSpread are added for B and C
-	// (cSpread 0: band C is not priced).
+	// aBps is the band-A rate range of a band lender, the rate at score 1000 of a
+	// curve lender; bSpread and cSpread are added for bands B and C (cSpread 0: band C
+	// is not priced).
 	aBps             [2]int64
 	bSpread, cSpread int64
-	lineWeight       int64 // share of a core's lines, relative
+	// curve: prices by score; bpsPer100 is the curve's slope, and its cap is the
+	// lender's band-C rate (aBps + bSpread + cSpread). A curve's base is its rate at
+	// a perfect 1000, so it sits below a band lender's A rate: at the middle of band A
+	// (900) and of band B (~725) the curves quote what these banks quote by band.
+	curve      bool
+	bpsPer100  int64
+	lineWeight int64 // share of a core's lines, relative
 }
 
 var lenderKinds = []lenderKind{
-	{"国有大型银行", [2]int64{280, 330}, 70, 0, 4},
-	{"股份制银行", [2]int64{320, 380}, 100, 180, 3},
-	{"城市商业银行", [2]int64{360, 430}, 120, 220, 2},
-	{"商业保理公司", [2]int64{520, 620}, 160, 260, 1},
+	{name: "国有大型银行", aBps: [2]int64{280, 330}, bSpread: 70, lineWeight: 4},
+	{name: "股份制银行", aBps: [2]int64{290, 340}, bSpread: 100, cSpread: 180, curve: true, bpsPer100: 50, lineWeight: 3},
+	{name: "城市商业银行", aBps: [2]int64{320, 390}, bSpread: 120, cSpread: 220, curve: true, bpsPer100: 55, lineWeight: 2},
+	{name: "商业保理公司", aBps: [2]int64{520, 620}, bSpread: 160, cSpread: 260, lineWeight: 1},
 }
 
 // lenderMix is the kind of the i-th lender: 8 lenders are 2 state banks, 3
@@ -51,6 +60,7 @@ type lenderSpec struct {
 	name  string
 	kind  int
 	rates matcher.Rates
+	curve *matcher.RateCurve // set: the lender prices by score, rates unused
 }
 
 func genLenders(rng *rand.Rand, n int) []lenderSpec {
@@ -59,11 +69,15 @@ func genLenders(rng *rand.Rand, n int) []lenderSpec {
 		k := lenderMix[i%len(lenderMix)]
 		lk := lenderKinds[k]
 		a := lk.aBps[0] + rng.Int64N(lk.aBps[1]-lk.aBps[0]+1)
-		r := matcher.Rates{A: a, B: a + lk.bSpread}
-		if lk.cSpread > 0 {
-			r.C = r.B + lk.cSpread
+		out[i] = lenderSpec{name: fmt.Sprintf("%s%s", lk.name, ordinal(i)), kind: k}
+		if lk.curve {
+			out[i].curve = &matcher.RateCurve{BaseBps: a, BpsPer100Points: lk.bpsPer100, MaxBps: a + lk.bSpread + lk.cSpread}
+			continue
 		}
-		out[i] = lenderSpec{name: fmt.Sprintf("%s%s", lk.name, ordinal(i)), kind: k, rates: r}
+		out[i].rates = matcher.Rates{A: a, B: a + lk.bSpread}
+		if lk.cSpread > 0 {
+			out[i].rates.C = out[i].rates.B + lk.cSpread
+		}
 	}
 	return out
 }
@@ -91,13 +105,14 @@ func (m *market) lineFen(l, c int) int64 {
 	return max(line, minLineFen)
 }
 
-// offerCmd is lender l's credit line on core: priced by band today.
-//
-// Seam: when the matcher's offers take a RateCurve (base_bps at score 1000,
-// bps_per_100_points, max_bps), this is the one place that chooses bands or a curve
-// per lender (e.g. lenderKind gets a curve, and some lenders keep bands).
+// offerCmd is lender l's credit line on core: priced by its curve or its bands.
 func (m *market) offerCmd(l int, coreID string, lineFen int64) matcher.PostOffer {
-	return matcher.PostOffer{
-		CoreID: coreID, LineAmount: lineFen, RatesBps: m.lenders[l].rates, MaxTenorDays: maxTenorDays,
+	o := matcher.PostOffer{CoreID: coreID, LineAmount: lineFen, MaxTenorDays: maxTenorDays}
+	if c := m.lenders[l].curve; c != nil {
+		cc := *c
+		o.RateCurve = &cc
+	} else {
+		o.RatesBps = m.lenders[l].rates
 	}
+	return o
 }

@@ -42,6 +42,7 @@ type run struct {
 	listedFen                              []int64        // per claim: what its listing asked to finance
 	offerIDs                               [][]string     // lender × core → the latest line's offer id
 	trades                                 []trade
+	auctions                               []matcher.AuctionReport
 }
 
 // trade is a funded match.
@@ -129,19 +130,20 @@ func (r *run) day(day int, w dayWork) error {
 }
 
 // clearDay ends the day's clearing. Continuous and treds clear each listing as it
-// arrives (matcher.List matches at once with the best line), so there is nothing
-// left to do.
-//
-// Seam: auction clearing collects the day's listings without matching and clears
-// them here with the matcher's batch auction command, funds the matches it makes
-// (fundAll), and records the clearing rate against the continuous one for the
-// report's auction gap.
+// arrives (matcher.List matches at once with the best lines), so there is nothing
+// left to do. In auction mode the day's listings, and any left over from earlier
+// days, rest until the node's schedule clears every book here; the lenders fund
+// every fill.
 func (r *run) clearDay() error {
-	switch r.mode {
-	case Continuous, TReDS:
+	if r.mode != Auction {
 		return nil
 	}
-	return ErrAuctionUnavailable
+	res, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindClearAuction, ClearAuction: &matcher.ClearAuction{}})
+	if err != nil {
+		return err
+	}
+	r.auctions = append(r.auctions, res.Auctions...)
+	return r.fundAll(res)
 }
 
 // lists says whether a mode lists a claim at tier.
@@ -152,13 +154,19 @@ func (c Clearing) lists(tier int) bool {
 	return true
 }
 
+// minFillPct: a holder listing on scfx takes fills of at least this share of its
+// claim, so a large claim can be shared by several lines without being cut into
+// crumbs. TReDS takes one bid per invoice: the whole amount.
+const minFillPct = 25
+
 // listCmd is a holder's listing of claim c: everything it kept, at its max rate.
-//
-// Seam: with partial fills (List.MinFillFen), continuous sets a minimum fill so
-// several lines can share a large claim, and treds sets the whole amount (TReDS
-// takes one bid per invoice).
 func (r *run) listCmd(c int) *matcher.List {
-	return &matcher.List{ReceivableID: r.claimIDs[c], MaxRateBps: r.mk.claims[c].maxRateBps}
+	cl := r.mk.claims[c]
+	l := &matcher.List{ReceivableID: r.claimIDs[c], MaxRateBps: cl.maxRateBps}
+	if r.mode != TReDS {
+		l.MinFillFen = max(1, cl.heldFen*minFillPct/100)
+	}
+	return l
 }
 
 // apply applies one command as actor. Every command the simulation sends is one a
@@ -199,6 +207,14 @@ func (r *run) setup() error {
 	}
 	if err := r.onboard(); err != nil {
 		return err
+	}
+	if r.mode == Auction {
+		for _, core := range r.coreIDs {
+			if _, err := r.apply(matcher.ActorOperator, matcher.Command{Kind: matcher.KindSetBookMode,
+				SetBookMode: &matcher.SetBookMode{CoreID: core, Mode: matcher.BookAuction}}); err != nil {
+				return err
+			}
+		}
 	}
 	return r.postLines()
 }
@@ -372,13 +388,9 @@ func (r *run) transfer(parent, child int) error {
 	return nil
 }
 
-// fundAll: the lender pays out every match a command made, the same day.
+// fundAll: the lender of every fill a command made pays it out, the same day.
+// res.Matches holds every fill (res.Match is only the first of them).
 func (r *run) fundAll(res matcher.Result) error {
-	if res.Match != nil {
-		if err := r.fund(*res.Match); err != nil {
-			return err
-		}
-	}
 	for _, mt := range res.Matches {
 		if err := r.fund(mt); err != nil {
 			return err

@@ -1,7 +1,8 @@
 // Package sim runs a synthetic supply-chain finance market through the real matcher,
 // in process: cores rated AAA..A, three tiers of suppliers in the seed document's
 // industrial clusters, invoices confirmed with EIP-712 signatures and split up the
-// chain as payment, lenders' lines priced by band, listings, matches, funding and
+// chain as payment, lenders' lines priced by band or by a curve of the score,
+// listings filled by one or several lines, matches, funding and
 // settlement at maturity, day by day. It reports what each tier got under each
 // clearing mode. It does no I/O: the caller writes the report.
 //
@@ -10,7 +11,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,10 +21,12 @@ type Clearing string
 
 // The clearing modes.
 const (
-	// Continuous: every holder at every tier lists what it kept; the matcher matches
-	// each listing at once with the cheapest eligible line (DESIGN.md §6).
+	// Continuous: every holder at every tier lists what it kept; the matcher fills
+	// each listing at once from the cheapest eligible lines, several if one cannot
+	// take it all (DESIGN.md §6, docs/matching.md §3).
 	Continuous Clearing = "continuous"
-	// Auction: a periodic batch auction. Not in the matcher yet (see ErrAuctionUnavailable).
+	// Auction: every core's book is in auction mode; the day's listings rest and are
+	// cleared together once a day, after they are listed (matcher.ClearAuction).
 	Auction Clearing = "auction"
 	// TReDS is the baseline an SME has without scfx: a receivables exchange where only
 	// the tier-1 supplier discounts its invoice, to the single best bid; the claims
@@ -32,22 +34,15 @@ const (
 	TReDS Clearing = "treds"
 )
 
-// ErrAuctionUnavailable: the matcher has no batch auction command yet.
-var ErrAuctionUnavailable = errors.New("auction clearing is not available yet")
+// Modes are the clearing modes, in report order.
+var Modes = []Clearing{Continuous, Auction, TReDS}
 
-// Modes are the clearing modes that run today, in report order. Seam: add Auction
-// here once runMode can clear it (see clearDay).
-var Modes = []Clearing{Continuous, TReDS}
-
-// ParseClearing reads a --clearing flag: one mode, or "all" (or "") for every mode
-// that runs today.
+// ParseClearing reads a --clearing flag: one mode, or "all" (or "") for every mode.
 func ParseClearing(s string) ([]Clearing, error) {
 	switch c := Clearing(strings.TrimSpace(s)); c {
 	case "", "all":
 		return slices.Clone(Modes), nil
-	case Auction:
-		return nil, ErrAuctionUnavailable
-	case Continuous, TReDS:
+	case Continuous, Auction, TReDS:
 		return []Clearing{c}, nil
 	}
 	return nil, fmt.Errorf("unknown clearing %q: want continuous, auction, treds or all", s)
@@ -90,9 +85,6 @@ func (c Config) check() error {
 		return fmt.Errorf("days must be %d to %d", minDays, maxDays)
 	}
 	for _, m := range c.Clearing {
-		if m == Auction {
-			return ErrAuctionUnavailable
-		}
 		if !slices.Contains(Modes, m) {
 			return fmt.Errorf("unknown clearing %q", m)
 		}

@@ -32,8 +32,9 @@ func runJSON(t *testing.T, cfg Config) []byte {
 	return b
 }
 
-// A seed is the whole run: the same seed gives the same bytes, another seed another market.
-func TestRunIsDeterministicPerSeed(t *testing.T) {
+// A seed is the whole run, in every mode: the same seed gives the same bytes, another
+// seed another market.
+func TestSimRunIsDeterministicPerSeed(t *testing.T) {
 	a, b := runJSON(t, small(7)), runJSON(t, small(7))
 	if !bytes.Equal(a, b) {
 		t.Fatalf("two runs of seed 7 differ:\n%s\n%s", a, b)
@@ -43,7 +44,7 @@ func TestRunIsDeterministicPerSeed(t *testing.T) {
 	}
 }
 
-func TestTableAndSVGAreDeterministic(t *testing.T) {
+func TestSimTableAndSVGAreDeterministic(t *testing.T) {
 	render := func() (string, string) {
 		rep, err := Run(small(3))
 		if err != nil {
@@ -63,7 +64,7 @@ func TestTableAndSVGAreDeterministic(t *testing.T) {
 	if tab1 != tab2 || svg1 != svg2 {
 		t.Fatal("the same seed rendered different bytes")
 	}
-	for _, want := range []string{"continuous", "treds", "rate bps", "t3-t1 bps", "auction clearing is not available yet"} {
+	for _, want := range []string{"continuous", "auction", "treds", "rate bps", "t3-t1 bps", "of held", "gap to the LP bound"} {
 		if !strings.Contains(tab1, want) {
 			t.Errorf("table lacks %q:\n%s", want, tab1)
 		}
@@ -80,7 +81,7 @@ func TestTableAndSVGAreDeterministic(t *testing.T) {
 
 // After a run the matcher's own invariants hold (DESIGN.md §7), every funded match is
 // one the simulation recorded, and no claim is financed beyond what it listed.
-func TestRunKeepsInvariantsAndMoney(t *testing.T) {
+func TestSimRunKeepsInvariantsAndMoney(t *testing.T) {
 	cfg := small(11)
 	mk := generate(cfg)
 	sg, err := newSigner(cfg.Seed, len(mk.cores)+len(mk.smes))
@@ -130,19 +131,23 @@ func TestRunKeepsInvariantsAndMoney(t *testing.T) {
 
 // The modes run the same market: the same receivables and holdings per tier. treds
 // finances tier 1 only; continuous reaches tier 3.
-func TestModesShareTheMarket(t *testing.T) {
+func TestSimModesShareTheMarket(t *testing.T) {
 	rep, err := Run(small(5))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Modes) != 2 || rep.Modes[0].Clearing != Continuous || rep.Modes[1].Clearing != TReDS {
-		t.Fatalf("modes = %+v, want continuous then treds", rep.Modes)
+	if len(rep.Modes) != 3 || rep.Modes[0].Clearing != Continuous || rep.Modes[1].Clearing != Auction || rep.Modes[2].Clearing != TReDS {
+		t.Fatalf("modes = %+v, want continuous, auction, treds", rep.Modes)
 	}
-	cont, treds := rep.Modes[0], rep.Modes[1]
+	cont, auc, treds := rep.Modes[0], rep.Modes[1], rep.Modes[2]
 	for i := range simTiers {
-		c, d := cont.Tiers[i], treds.Tiers[i]
-		if c.Receivables != d.Receivables || c.HeldFen != d.HeldFen {
-			t.Errorf("tier %d: continuous has %d receivables holding %d, treds %d holding %d", i+1, c.Receivables, c.HeldFen, d.Receivables, d.HeldFen)
+		c, a, d := cont.Tiers[i], auc.Tiers[i], treds.Tiers[i]
+		if c.Receivables != d.Receivables || c.HeldFen != d.HeldFen || a.Receivables != d.Receivables || a.HeldFen != d.HeldFen {
+			t.Errorf("tier %d: continuous has %d receivables holding %d, auction %d holding %d, treds %d holding %d",
+				i+1, c.Receivables, c.HeldFen, a.Receivables, a.HeldFen, d.Receivables, d.HeldFen)
+		}
+		if c.ListedFen != a.ListedFen {
+			t.Errorf("tier %d: continuous listed %d, auction %d: want the same listings", i+1, c.ListedFen, a.ListedFen)
 		}
 		if i > 0 && (d.ListedFen != 0 || d.FinancedFen != 0 || d.RateBps != nil) {
 			t.Errorf("treds tier %d: listed %d, financed %d: want nothing beyond tier 1", i+1, d.ListedFen, d.FinancedFen)
@@ -154,12 +159,93 @@ func TestModesShareTheMarket(t *testing.T) {
 	if treds.Tier3MinusTier1Bps != nil {
 		t.Errorf("treds tier3-tier1 = %d, want n/a", *treds.Tier3MinusTier1Bps)
 	}
-	if cont.AuctionGapBps != nil || treds.AuctionGapBps != nil {
-		t.Error("an auction gap without an auction mode")
+	if cont.Auction != nil || treds.Auction != nil || auc.Auction == nil {
+		t.Errorf("auction summaries: continuous %v, auction %v, treds %v; want the auction's only", cont.Auction, auc.Auction, treds.Auction)
 	}
 }
 
-func TestSmallRunIsFast(t *testing.T) {
+// A mode run alone reports what it reports beside the others: modes share the market
+// and nothing else.
+func TestSimModeAloneMatchesModeInAll(t *testing.T) {
+	all, err := Run(small(9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, mode := range Modes {
+		cfg := small(9)
+		cfg.Clearing = []Clearing{mode}
+		one, err := Run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(all.Modes[i])
+		b, _ := json.Marshal(one.Modes[0])
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s alone:\n%s\nbeside the others:\n%s", mode, b, a)
+		}
+	}
+}
+
+// Auction mode clears the day's listings in batch auctions (docs/matching.md §5):
+// they make fills, every fill is funded (report() checks the auctions add up to the
+// trades), and the run's gap to the LP bound is small.
+func TestSimAuctionClears(t *testing.T) {
+	cfg := small(3)
+	cfg.Clearing = []Clearing{Auction}
+	rep, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := rep.Modes[0].Auction
+	if a == nil || a.Clearings == 0 || a.Fills == 0 || a.VolumeFen == 0 {
+		t.Fatalf("auction summary = %+v, want clearings that made fills", a)
+	}
+	if a.GapPpm > maxTestGapPpm {
+		t.Errorf("auction gap = %d ppm, want <= %d", a.GapPpm, maxTestGapPpm)
+	}
+	if a.Exact == 0 || a.Exact > a.Clearings {
+		t.Errorf("%d of %d clearings exact", a.Exact, a.Clearings)
+	}
+}
+
+// maxTestGapPpm is 0.5% of the bound.
+const maxTestGapPpm = 5000
+
+// Continuous listings take a minimum fill, so a claim larger than the cheapest line's
+// room is shared by several lines (docs/matching.md §3); treds takes one bid.
+func TestSimContinuousSplitsListings(t *testing.T) {
+	cfg := small(11)
+	mk := generate(cfg)
+	sg, err := newSigner(cfg.Seed, len(mk.cores)+len(mk.smes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []Clearing{Continuous, TReDS} {
+		r, err := runMode(cfg, mk, sg, mode)
+		if err != nil {
+			t.Fatalf("runMode(%s) = %v", mode, err)
+		}
+		most := 0
+		for c, id := range r.claimIDs {
+			if r.listedFen[c] == 0 {
+				continue
+			}
+			rcv, rerr := r.m.Receivable(matcher.ActorOperator, id)
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			most = max(most, len(rcv.MatchIDs))
+		}
+		if mode == Continuous && most < 2 {
+			t.Errorf("continuous: no listing was filled by 2 or more lines")
+		}
+		if mode == TReDS && most != 1 {
+			t.Errorf("treds: a listing had %d fills, want 1", most)
+		}
+	}
+}
+
+func TestSimSmallRunIsFast(t *testing.T) {
 	start := time.Now()
 	runJSON(t, small(1))
 	if d := time.Since(start); d > 10*time.Second {
@@ -167,7 +253,7 @@ func TestSmallRunIsFast(t *testing.T) {
 	}
 }
 
-func TestParseClearing(t *testing.T) {
+func TestSimParseClearing(t *testing.T) {
 	for _, tc := range []struct {
 		in      string
 		want    []Clearing
@@ -177,7 +263,7 @@ func TestParseClearing(t *testing.T) {
 		{"all", Modes, nil},
 		{"continuous", []Clearing{Continuous}, nil},
 		{"treds", []Clearing{TReDS}, nil},
-		{"auction", nil, ErrAuctionUnavailable},
+		{"auction", []Clearing{Auction}, nil},
 		{"dutch", nil, nil},
 	} {
 		got, err := ParseClearing(tc.in)
@@ -202,14 +288,14 @@ func modeNames(ms []Clearing) []string {
 	return out
 }
 
-func TestConfigLimits(t *testing.T) {
+func TestSimConfigLimits(t *testing.T) {
 	for _, mut := range []func(*Config){
 		func(c *Config) { c.Cores = 0 },
 		func(c *Config) { c.SMEs = 2 },
 		func(c *Config) { c.Lenders = 0 },
 		func(c *Config) { c.Days = 2 },
 		func(c *Config) { c.Days = maxDays + 1 },
-		func(c *Config) { c.Clearing = []Clearing{Auction} },
+		func(c *Config) { c.Clearing = []Clearing{"dutch"} },
 	} {
 		cfg := small(1)
 		mut(&cfg)
@@ -221,7 +307,7 @@ func TestConfigLimits(t *testing.T) {
 
 // The generated market follows its own rules: tiers in order, each supplier one
 // tier below its customer on the same core, payments smaller than the claim.
-func TestGeneratedMarketIsASupplyChain(t *testing.T) {
+func TestSimGeneratedMarketIsASupplyChain(t *testing.T) {
 	mk := generate(small(2))
 	for i, s := range mk.smes {
 		if s.tier > 1 {

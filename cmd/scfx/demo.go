@@ -126,6 +126,9 @@ type demoChainSpec struct {
 	toTier2Fen, toTier3Fen     int64
 	dueDays                    int
 	tier2MaxBps                int64 // what the tier-2 holder accepts
+	// tier1MinFillFen is the tier-1 holder's minimum fill (0: the whole amount from
+	// one lender): set, its claim may be shared by several lenders' lines.
+	tier1MinFillFen int64
 }
 
 var demoChains = []demoChainSpec{{
@@ -136,6 +139,7 @@ var demoChains = []demoChainSpec{{
 		{"余姚市恒达五金冲压厂", "330281", -1, "none"},
 	},
 	amountFen: 860_000_000, toTier2Fen: 240_000_000, toTier3Fen: 90_000_000, dueDays: 120, tier2MaxBps: demoListMaxBps,
+	tier1MinFillFen: 100_000_000,
 }, {
 	core: "瓯江电气集团有限公司", coreDivision: "330382", rating: "AA",
 	smes: [3]demoSMESpec{
@@ -149,7 +153,9 @@ var demoChains = []demoChainSpec{{
 var demoLenders = []string{"东海银行宁波分行", "甬江农村商业银行", "瓯江银行温州分行"}
 
 // demoOfferSpec: a lender's line on a chain's core, its rates for bands A, B and C,
-// and its filters (the core's own cluster, a minimum certification).
+// and its filters (the core's own cluster, a minimum certification). The rural bank's
+// cheap line for its own cluster is smaller than chain 0's tier-1 claim, so that
+// claim, listed with a minimum fill, is shared with the first bank's line.
 type demoOfferSpec struct {
 	lender, chain int
 	lineFen       int64
@@ -160,7 +166,7 @@ type demoOfferSpec struct {
 
 var demoOffers = []demoOfferSpec{
 	{lender: 0, chain: 0, lineFen: 2_000_000_000, a: 340, b: 410, c: 520},
-	{lender: 1, chain: 0, lineFen: 1_000_000_000, a: 310, b: 380, c: 480, ownCluster: true},
+	{lender: 1, chain: 0, lineFen: 400_000_000, a: 310, b: 380, c: 480, ownCluster: true},
 	{lender: 2, chain: 1, lineFen: 800_000_000, a: 380, b: 460, c: 560, minCert: "innovative"},
 	{lender: 0, chain: 1, lineFen: 500_000_000, a: 420, b: 500, c: 620},
 }
@@ -196,7 +202,7 @@ type demoRcv struct {
 	heldFen      int64
 	listing      string
 	listedFen    int64
-	match        *demoMatch
+	matches      []*demoMatch // the listing's fills, one per line that took part
 }
 
 type demoMatch struct {
@@ -526,7 +532,7 @@ func (d *demo) offers(ctx context.Context) error {
 }
 
 func (d *demo) listings(ctx context.Context) error {
-	d.say("\n[5] every holder lists what it holds; the matcher takes the cheapest eligible quote")
+	d.say("\n[5] every holder lists what it holds; the matcher takes the cheapest eligible quotes")
 	for _, r := range d.rcvs {
 		var cur demoRcv
 		if err := d.h.do(ctx, demoCall{method: "GET", path: "/v1/receivables/" + r.ID, as: r.holder}, &cur); err != nil {
@@ -544,19 +550,31 @@ func (d *demo) listings(ctx context.Context) error {
 				ScoreBand string `json:"score_band"`
 				Amount    int64  `json:"amount"`
 			} `json:"listing"`
-			Match *demoMatch `json:"match"`
+			Matches []*demoMatch `json:"matches"`
+		}
+		body := map[string]int64{"max_rate_bps": maxBps}
+		minFill := ""
+		if spec := demoChains[slices.Index(d.cores, r.core)]; r.Tier == 1 && spec.tier1MinFillFen > 0 {
+			body["min_fill_fen"] = spec.tier1MinFillFen
+			minFill = fmt.Sprintf(", fills of at least ¥%s", yuan(spec.tier1MinFillFen))
 		}
 		if err := d.h.do(ctx, demoCall{method: "POST", path: "/v1/receivables/" + r.ID + "/listings", as: r.holder,
-			body: map[string]int64{"max_rate_bps": maxBps}, want: 201}, &v); err != nil {
+			body: body, want: 201}, &v); err != nil {
 			return err
 		}
-		r.listing, r.listedFen, r.match = v.Listing.ID, v.Listing.Amount, v.Match
-		if v.Match == nil {
-			d.say("    %s  tier %d ¥%s at most %d bps: %s (nobody quotes band %s that low)", r.ID, r.Tier, yuan(v.Listing.Amount), maxBps, v.Listing.Status, cur.ScoreBand)
+		r.listing, r.listedFen, r.matches = v.Listing.ID, v.Listing.Amount, v.Matches
+		if len(v.Matches) == 0 {
+			d.say("    %s  tier %d ¥%s at most %d bps%s: %s (nobody quotes band %s that low)", r.ID, r.Tier, yuan(v.Listing.Amount), maxBps, minFill, v.Listing.Status, cur.ScoreBand)
 			continue
 		}
-		d.say("    %s  tier %d ¥%s at most %d bps: matched %s at %d bps for %d days, advance ¥%s",
-			r.ID, r.Tier, yuan(v.Listing.Amount), maxBps, v.Match.ID, v.Match.RateBps, v.Match.Days, yuan(v.Match.Advance))
+		d.say("    %s  tier %d ¥%s at most %d bps%s:", r.ID, r.Tier, yuan(v.Listing.Amount), maxBps, minFill)
+		for _, mt := range v.Matches {
+			d.say("      matched %s: ¥%s from %s at %d bps for %d days, advance ¥%s",
+				mt.ID, yuan(mt.Amount), d.lenderByID(mt.LenderID).Name, mt.RateBps, mt.Days, yuan(mt.Advance))
+		}
+		if len(v.Matches) > 1 {
+			d.say("      filled by %d lenders", len(v.Matches))
+		}
 	}
 	return d.showBooks(ctx)
 }
@@ -596,15 +614,14 @@ func (d *demo) showBooks(ctx context.Context) error {
 func (d *demo) fund(ctx context.Context) error {
 	d.say("\n[6] lenders pay out their matches; each claim is assigned to its lender on the ledger")
 	for _, r := range d.rcvs {
-		if r.match == nil {
-			continue
+		for _, mt := range r.matches {
+			lender := d.lenderByID(mt.LenderID)
+			body := map[string]string{"reference": fmt.Sprintf("PAYOUT-%s-%s", d.run, mt.ID)}
+			if err := d.h.do(ctx, demoCall{method: "POST", path: "/v1/matches/" + mt.ID + "/fund", as: lender, body: body}, mt); err != nil {
+				return err
+			}
+			d.say("    %s  %s paid ¥%s to %s", mt.ID, lender.Name, yuan(mt.Advance), r.holder.Name)
 		}
-		lender := d.lenderByID(r.match.LenderID)
-		body := map[string]string{"reference": fmt.Sprintf("PAYOUT-%s-%s", d.run, r.match.ID)}
-		if err := d.h.do(ctx, demoCall{method: "POST", path: "/v1/matches/" + r.match.ID + "/fund", as: lender, body: body}, r.match); err != nil {
-			return err
-		}
-		d.say("    %s  %s paid ¥%s to %s", r.match.ID, lender.Name, yuan(r.match.Advance), r.holder.Name)
 	}
 	return nil
 }
@@ -628,8 +645,9 @@ func (d *demo) checkProofs(ctx context.Context) error {
 		if err := d.checkProof(ctx, r, r.holder, kind); err != nil {
 			return err
 		}
-		if r.match != nil {
-			if err := d.checkProof(ctx, r, d.lenderByID(r.match.LenderID), "assignment"); err != nil {
+		// The proof is of the latest assignment, the last fill's.
+		if n := len(r.matches); n > 0 {
+			if err := d.checkProof(ctx, r, d.lenderByID(r.matches[n-1].LenderID), "assignment"); err != nil {
 				return err
 			}
 		}
@@ -691,7 +709,7 @@ func (d *demo) recomputeConfirmationLeaf(ctx context.Context, r *demoRcv, leaf c
 func (d *demo) settle(ctx context.Context) error {
 	d.say("\n[8] the resting listing is withdrawn; the cores pay (early: settlement is allowed any time) and everything settles")
 	for _, r := range d.rcvs {
-		if r.listing != "" && r.match == nil {
+		if r.listing != "" && len(r.matches) == 0 {
 			if err := d.h.do(ctx, demoCall{method: "DELETE", path: "/v1/listings/" + r.listing, as: r.holder}, nil); err != nil {
 				return err
 			}
@@ -759,18 +777,17 @@ func (d *demo) report(ctx context.Context) error {
 			t.listings++
 			t.listedFen += r.listedFen
 		}
-		if r.match == nil {
-			continue
-		}
-		t.matched++
-		var m demoMatch // as it ended: settled once funded
-		if err := d.h.do(ctx, demoCall{method: "GET", path: "/v1/matches/" + r.match.ID, as: d.admin, quiet: true}, &m); err != nil {
-			return err
-		}
-		if m.Status == "funded" || m.Status == "settled" {
-			t.funded++
-			t.financedFen += m.Amount
-			t.rateWeighted.Add(&t.rateWeighted, new(big.Int).Mul(big.NewInt(m.Amount), big.NewInt(m.RateBps)))
+		t.matched += len(r.matches)
+		for _, mt := range r.matches {
+			var m demoMatch // as it ended: settled once funded
+			if err := d.h.do(ctx, demoCall{method: "GET", path: "/v1/matches/" + mt.ID, as: d.admin, quiet: true}, &m); err != nil {
+				return err
+			}
+			if m.Status == "funded" || m.Status == "settled" {
+				t.funded++
+				t.financedFen += m.Amount
+				t.rateWeighted.Add(&t.rateWeighted, new(big.Int).Mul(big.NewInt(m.Amount), big.NewInt(m.RateBps)))
+			}
 		}
 	}
 	d.say("\nPer tier: what the suppliers held, listed and got financed (yuan; rates amount-weighted, bps a year)")
@@ -783,7 +800,7 @@ func (d *demo) report(ctx context.Context) error {
 		all.rateWeighted.Add(&all.rateWeighted, &t.rateWeighted)
 	}
 	d.say("%-5s %s", "all", all.row())
-	d.say("share = financed / held at that tier. Proofs checked: %d.", d.proofs)
+	d.say("share = financed / held at that tier; matched and funded count fills. Proofs checked: %d.", d.proofs)
 	return nil
 }
 

@@ -20,13 +20,18 @@ func simCmd() *cobra.Command {
 		Short: "Run a synthetic market through the matcher and print what each tier got under each clearing mode",
 		Long: `Generates a market from the seed — cores rated AAA..A, three tiers of suppliers in
 certified clusters, invoices confirmed by EIP-712 signatures and split up the chain,
-lenders' lines priced by score band — and runs it day by day through the real matcher,
-in process, once per clearing mode. Prints, per mode and tier, the receivables, what
-the holders kept, the share financed and the amount-weighted rate, and tier 3's rate
-less tier 1's on the same core. The same seed prints the same bytes.
+lenders' lines priced by score band (state banks, factors) or by a curve of the score
+(joint-stock and city banks) — and runs it day by day through the real matcher, in
+process, once per clearing mode. Prints, per mode and tier, the receivables, what the
+holders kept and listed, the share of the listed amount financed (and of the held),
+the amount-weighted rate and discount, and tier 3's rate less tier 1's on the same
+core; then the fills per mode and the auctions' gap to their LP bound. The same seed
+prints the same bytes.
 
-continuous: every tier lists and matches at once. treds: the baseline without scfx,
-only tier 1 discounts its invoice. auction: not available yet.`,
+continuous: every tier lists, with a minimum fill of a quarter of the claim, and is
+filled at once from the cheapest lines. auction: every book is in auction mode; the
+day's listings are cleared together once a day. treds: the baseline without scfx,
+only tier 1 discounts its whole invoice to the single best bid.`,
 		Example: `  scfx sim
   scfx sim --seed 7 --smes 500 --days 60 --clearing treds
   scfx sim --json --svg rates.svg`,

@@ -32,7 +32,7 @@ func TestSimPrintsTableAndWritesSVG(t *testing.T) {
 	if err != nil {
 		t.Fatalf("scfx sim = %v", err)
 	}
-	for _, want := range []string{"clearing", "continuous", "treds", "rate bps", "auction clearing is not available yet"} {
+	for _, want := range []string{"clearing", "continuous", "treds", "auction", "rate bps", "gap to the LP bound"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("scfx sim output lacks %q:\n%s", want, out)
 		}
@@ -72,8 +72,22 @@ func TestSimJSONParses(t *testing.T) {
 	}
 }
 
-func TestSimAuctionIsRefused(t *testing.T) {
-	if _, err := runSim(t, "--clearing", "auction"); err == nil || !strings.Contains(err.Error(), "not available yet") {
-		t.Fatalf("scfx sim --clearing auction = %v, want 'not available yet'", err)
+func TestSimAuctionReportsItsAuctions(t *testing.T) {
+	out, err := runSim(t, "--json", "--clearing", "auction")
+	if err != nil {
+		t.Fatalf("scfx sim --clearing auction = %v", err)
+	}
+	var rep sim.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("--json output does not parse: %v\n%s", err, out)
+	}
+	if len(rep.Modes) != 1 || rep.Modes[0].Clearing != sim.Auction || rep.Modes[0].Auction == nil || rep.Modes[0].Auction.Fills == 0 {
+		t.Errorf("report = %+v, want the auction mode with its auctions' fills", rep.Modes)
+	}
+}
+
+func TestSimRefusesUnknownClearing(t *testing.T) {
+	if _, err := runSim(t, "--clearing", "dutch"); err == nil || !strings.Contains(err.Error(), "unknown clearing") {
+		t.Fatalf("scfx sim --clearing dutch = %v, want 'unknown clearing'", err)
 	}
 }
