@@ -238,7 +238,10 @@ func (m *Matcher) auctionListings(resting []*Listing, offers []*Offer) []auction
 			if o.MaxTicketFen > 0 {
 				c = min(c, o.MaxTicketFen)
 			}
-			if c <= 0 || o.MinTicketFen > 0 && c < o.MinTicketFen {
+			// A pair that cannot take the listing's minimum fill (or the offer's
+			// minimum ticket) can never trade: leaving it out of the LP keeps the
+			// bound from counting fills no plan may make.
+			if c <= 0 || c < l.minFill() || o.MinTicketFen > 0 && c < o.MinTicketFen {
 				continue
 			}
 			al.pairs = append(al.pairs, auctionPair{li: li, oi: oi, rate: rate, capacity: c, minFen: o.MinTicketFen})
