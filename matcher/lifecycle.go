@@ -1,5 +1,7 @@
 package matcher
 
+import "slices"
+
 // Settlement and maturity: the core pays (settle) or does not (Tick → overdue).
 
 func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
@@ -17,9 +19,24 @@ func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
 	case StatusPending, StatusDuplicate, StatusSettled:
 		return Result{}, invalidState("receivable %s is %s", r.ID, r.Status)
 	}
+	m.released = m.released[:0]
 	m.eachInTree(r, m.settleOne)
 	core.Settled++
-	return Result{Receivable: r}, nil
+	return Result{Receivable: r, Matches: m.serveReleased()}, nil
+}
+
+// serveReleased lets every live offer whose line a settlement or a lapse gave back
+// serve its book's resting listings, as a new offer would (docs/matching.md §3): a
+// line repaid finances what waited for it.
+func (m *Matcher) serveReleased() []Match {
+	var out []Match
+	for _, o := range m.released {
+		if o.Status == OfferLive && m.BookMode(o.CoreID) == BookContinuous && !m.s.Participants.get(o.LenderID).Suspended {
+			out = append(out, m.serveResting(o)...)
+		}
+	}
+	m.released = m.released[:0]
+	return out
 }
 
 // eachInTree calls fn on r and every fragment split from it, parents first, in the
@@ -54,9 +71,11 @@ func (m *Matcher) closeMatch(mt *Match, paid bool) {
 	case mt.Status == MatchMatched:
 		mt.Status = MatchCancelled
 		o.ReservedFen -= mt.AmountFen
+		m.noteReleased(o)
 	case paid && (mt.Status == MatchFunded || mt.Status == MatchOverdue):
 		mt.Status = MatchSettled
 		o.UsedFen -= mt.AmountFen
+		m.noteReleased(o)
 	case !paid && mt.Status == MatchFunded:
 		mt.Status = MatchOverdue
 	}
@@ -77,6 +96,7 @@ func (m *Matcher) tick(actor string) (Result, *Error) {
 		return Result{}, err
 	}
 	today := m.Today()
+	m.released = m.released[:0]
 	for _, id := range m.ix.popDue(today - Date(m.cfg.OverdueGraceDays)) {
 		root := m.s.Receivables.get(id)
 		if !needsMaturity(root) {
@@ -87,7 +107,14 @@ func (m *Matcher) tick(actor string) (Result, *Error) {
 		m.s.Participants.get(root.DebtorID).Defaulted++
 	}
 	m.pruneIdem()
-	return Result{}, nil
+	return Result{Matches: m.serveReleased()}, nil
+}
+
+// noteReleased remembers, once, an offer whose line was given back.
+func (m *Matcher) noteReleased(o *Offer) {
+	if !slices.Contains(m.released, o) {
+		m.released = append(m.released, o)
+	}
 }
 
 func (m *Matcher) overdueOne(r *Receivable) {

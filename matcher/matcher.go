@@ -151,6 +151,9 @@ type Matcher struct {
 	nowMs      int64
 	s          state
 	ix         indexes
+	// released is scratch for settle and tick: the offers whose line they gave back,
+	// in the order they did (not state: empty between commands).
+	released []*Offer
 }
 
 // New returns an empty matcher.

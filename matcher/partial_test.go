@@ -141,3 +141,23 @@ func TestCodecListFill(t *testing.T) {
 		t.Fatalf("DecodeCommand = %+v, %v", got.List, err)
 	}
 }
+
+// docs/matching.md §3: a line given back by a settlement serves the book's resting
+// listings at once, as a new offer would.
+func TestSettlementServesRestingListings(t *testing.T) {
+	w := newWorld(t)
+	a, b, core, lender := w.sme("", ""), w.sme("", ""), w.core("AAA"), w.lender()
+	w.offer(lender, core, 100_000_00, 300, 300, 300)
+	first := w.financeable(a, core, 100_000_00, 60)
+	m1 := w.list(first, 900).Match
+	w.must(w.fund(m1.ID))
+	waiting := w.financeable(b, core, 80_000_00, 90)
+	if r := w.list(waiting, 900); r.Match != nil {
+		t.Fatal("the line is used: the listing should rest")
+	}
+	r := w.must(w.as(core, settleCmd(first)))
+	if len(r.Matches) != 1 || r.Matches[0].ReceivableID != waiting || r.Matches[0].AmountFen != 80_000_00 {
+		t.Fatalf("settlement's matches %+v, want the resting listing financed from the repaid line", r.Matches)
+	}
+	w.checkInvariants()
+}

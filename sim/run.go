@@ -99,13 +99,21 @@ func (r *run) schedule() []dayWork {
 func (r *run) day(day int, w dayWork) error {
 	for _, i := range w.due {
 		inv := r.mk.invoices[i]
-		if _, err := r.apply(r.coreIDs[inv.core], matcher.Command{Kind: matcher.KindSettle, Settle: &matcher.Settle{
+		res, err := r.apply(r.coreIDs[inv.core], matcher.Command{Kind: matcher.KindSettle, Settle: &matcher.Settle{
 			ReceivableID: r.claimIDs[inv.claim], Reference: "PAY-" + inv.number,
-		}}); err != nil {
+		}})
+		if err != nil {
+			return err
+		}
+		if err := r.fundAll(res); err != nil { // a repaid line serves what rested
 			return err
 		}
 	}
-	if _, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindTick}); err != nil {
+	res, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindTick})
+	if err != nil {
+		return err
+	}
+	if err := r.fundAll(res); err != nil {
 		return err
 	}
 	if day > 0 && day%topUpEveryDays == 0 {
