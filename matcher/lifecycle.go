@@ -21,6 +21,7 @@ func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
 	}
 	m.released = m.released[:0]
 	m.eachInTree(r, m.settleOne)
+	m.eachInTree(r, func(x *Receivable) { m.mustHold("settle "+r.ID, x) })
 	core.Settled++
 	return Result{Receivable: r, Matches: m.serveReleased()}, nil
 }

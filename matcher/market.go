@@ -442,6 +442,7 @@ func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
 		r.Status = m.filledStatus(r)
 	}
 	m.pushLeaf(r, merkle.KindAssignment, merkle.AssignmentLeaf(r.ID, mt.ID, lender.ID, mt.AmountFen, m.nowMs), mt.ID)
+	m.mustHold("fund "+mt.ID, r)
 	return Result{Match: mt, Receivable: r, NewLeaves: 1}, nil
 }
 

@@ -1,6 +1,8 @@
 package matcher
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -160,4 +162,21 @@ func TestSettlementServesRestingListings(t *testing.T) {
 		t.Fatalf("settlement's matches %+v, want the resting listing financed from the repaid line", r.Matches)
 	}
 	w.checkInvariants()
+}
+
+// A broken invariant found after fund stops the applier loudly (a panic naming it),
+// never a wrong state served (docs/operations.md, "Panics and invariants").
+func TestBrokenInvariantAfterFundPanics(t *testing.T) {
+	w := newWorld(t)
+	a, core, lender := w.sme("", ""), w.core("AAA"), w.lender()
+	w.offer(lender, core, 100_000_00, 300, 300, 300)
+	id := w.financeable(a, core, 100_000_00, 60)
+	mt := w.list(id, 900).Match
+	w.m.s.Listings.get(mt.ListingID).FilledFen-- // the damage a bug could do
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "invariant broken after fund "+mt.ID) {
+			t.Fatalf("recover() = %v, want the invariant named", p)
+		}
+	}()
+	w.fund(mt.ID)
 }

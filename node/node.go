@@ -61,6 +61,9 @@ var (
 	// snapshots). Open refuses it: the next appends would reuse those seqs, and the
 	// applier would skip them as already applied.
 	ErrJournalBehindSnapshot = errors.New("node: the journal ends before the newest snapshot")
+	// ErrInvariant: the state restored or replayed at Open breaks an invariant of
+	// docs/matching.md §5; the node does not serve it.
+	ErrInvariant = errors.New("node: the state breaks an invariant")
 )
 
 // Node is one replica of the state machine.
@@ -122,6 +125,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A restored state that breaks an invariant is a bug or a damaged snapshot that
+	// still parsed: refuse to serve it (docs/operations.md, "Panics and invariants").
+	if err := m.CheckInvariants(); err != nil {
+		return nil, fmt.Errorf("%w: snapshot at seq %d: %v", ErrInvariant, m.AppliedSeq(), err)
+	}
 	if err := checkJournalReaches(m.AppliedSeq(), cfg.Journal.LastSeq(), cfg.SnapshotDir); err != nil {
 		return nil, err
 	}
@@ -136,6 +144,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	n.lastSnap = m.AppliedSeq()
 	if err := n.catchUp(ctx, cfg.Journal.LastSeq()); err != nil {
 		return nil, err
+	}
+	if err := m.CheckInvariants(); err != nil {
+		return nil, fmt.Errorf("%w: after replaying the journal to seq %d: %v", ErrInvariant, m.AppliedSeq(), err)
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	go n.run()

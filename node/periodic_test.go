@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -67,5 +68,51 @@ func TestClearEveryClearsAuctionBooks(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "core=par_1") {
 		t.Fatalf("the report does not name the book: %s", logs.String())
+	}
+}
+
+// A snapshot that reads back whole but breaks an invariant is not served: Open
+// refuses it, naming the invariant (docs/operations.md, "Panics and invariants").
+func TestOpenRefusesASnapshotThatBreaksAnInvariant(t *testing.T) {
+	dir := t.TempDir()
+	n := openNode(t, dir, 0)
+	lender := participantCmd(1)
+	code, _ := uscc.Make('9', '1', "330206", "MA0000009")
+	core := matcher.Command{Kind: matcher.KindCreateParticipant, Actor: matcher.ActorOperator, CreateParticipant: &matcher.CreateParticipant{
+		Name: "宁波整车制造有限公司", USCC: code, Role: "core", Rating: "AAA",
+		Address: "0x00000000000000000000000000000000000000c1", TokenHash: strings.Repeat("cd", 32),
+	}}
+	offer := matcher.Command{Kind: matcher.KindPostOffer, Actor: "par_1", PostOffer: &matcher.PostOffer{
+		CoreID: "par_2", LineAmount: 1_000_000, RatesBps: matcher.Rates{A: 300}, MaxTenorDays: 90,
+	}}
+	for _, c := range []matcher.Command{lender, core, offer} {
+		if r, err := n.Submit(context.Background(), c); err != nil || r.Err != nil {
+			t.Fatalf("Submit(%s) = %v, %v", c.Kind, r.Err, err)
+		}
+	}
+	if err := n.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	seq := n.SnapshotSeq()
+	n.Close()
+	body, err := readSnapshot(filepath.Join(dir, "snapshots"), seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(body), `"reserved":0`, `"reserved":5000000`, 1)
+	if broken == string(body) {
+		t.Fatal("fixture: no reserved amount to break")
+	}
+	if _, err := writeSnapshot(filepath.Join(dir, "snapshots"), seq, []byte(broken)); err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.OpenFile(filepath.Join(dir, "journal"), journal.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	_, err = Open(context.Background(), Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots")})
+	if !errors.Is(err, ErrInvariant) || !strings.Contains(err.Error(), "offer off_1") {
+		t.Fatalf("Open(broken snapshot) = %v, want ErrInvariant naming offer off_1", err)
 	}
 }
