@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -33,6 +34,9 @@ type system struct {
 	redis *journal.Redis // nil: file journal (embedded mode)
 	lease *lease.Lease   // nil: this node always anchors
 	lrdb  *redis.Client
+	// anchorErr is why the embedded anchorer stopped, if it did: the node then
+	// confirms nothing more (no receivable becomes financeable), so it is not ready.
+	anchorErr atomic.Pointer[error]
 }
 
 // trimEvery is how often the lease holder trims the Redis journal below what every
@@ -158,6 +162,9 @@ func (s *system) isAnchorer() bool { return s.lease == nil || s.lease.Held() }
 // ready: the journal and the chain answer (API.md /readyz), and the journal has not
 // failed for good (a file journal after a write or fsync error appends nothing more).
 func (s *system) ready(ctx context.Context) error {
+	if err := s.anchorErr.Load(); err != nil {
+		return fmt.Errorf("anchorer stopped: %w", *err)
+	}
 	if err := s.n.Journal().Err(); err != nil {
 		return fmt.Errorf("journal failed: %w", err)
 	}
@@ -180,7 +187,7 @@ func (s *system) background(ctx context.Context) {
 	if s.lease == nil {
 		acfg.RegisterBatch = s.registerBatch(ctx)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("anchorer stopped", "err", err)
+			s.anchorStopped(err)
 		}
 		return
 	}
@@ -202,6 +209,13 @@ func (s *system) background(ctx context.Context) {
 			s.log.Error("anchorer stopped", "fence", fence, "err", err)
 		}
 	})
+}
+
+// anchorStopped records that the embedded anchorer stopped for good: one ERROR, and
+// /readyz fails from now on (in distributed mode another replica takes the lease).
+func (s *system) anchorStopped(err error) {
+	s.log.Error("anchorer stopped", "err", err)
+	s.anchorErr.Store(&err)
 }
 
 // registerBatch is how many fingerprints one register transaction of the anchorer

@@ -1,0 +1,20 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// Issue 12 item 1: an anchorer that stops in embedded mode makes /readyz fail — the
+// node would confirm nothing more — naming why.
+func TestAnchorerStoppedIsNotReady(t *testing.T) {
+	s := &system{log: slog.New(slog.DiscardHandler)}
+	s.anchorStopped(errors.New("ledger: registry at 0x5cf0c5 is bound to chain 1, not 1337"))
+	err := s.ready(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "anchorer stopped") || !strings.Contains(err.Error(), "bound to chain") {
+		t.Fatalf("ready() = %v, want the anchorer's failure", err)
+	}
+}
