@@ -22,7 +22,7 @@ func main() {
 	root.AddCommand(serveCmd(), keygenCmd(), signCmd(), verifyCmd(), benchCmd(), demoCmd(), simCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "scfx:", err)
-		os.Exit(1)
+		os.Exit(exitStatus(err))
 	}
 }
 

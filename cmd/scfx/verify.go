@@ -12,13 +12,14 @@ import (
 )
 
 // verifyCmd checks a proof (GET /v1/receivables/{id}/proof) against a chain: exit 0
-// when it holds, 1 when it does not or the chain cannot be asked.
+// when it holds, 1 when it does not, 2 when it could not be checked (the chain could
+// not be asked, or cannot tell: a transaction it does not know).
 func verifyCmd() *cobra.Command {
 	var rpc, in string
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "verify",
-		Short: "Check a receivable's proof against the registry on a chain (exit 0: holds, 1: does not)",
+		Short: "Check a receivable's proof against the registry on a chain (exit 0: holds, 1: does not, 2: could not check)",
 		Example: `  curl -s -H "Authorization: Bearer $TOKEN" localhost:8080/v1/receivables/rcv_1/proof > proof.json
   scfx verify --rpc http://127.0.0.1:8545 --in proof.json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -29,7 +30,7 @@ func verifyCmd() *cobra.Command {
 			// Not strict: the API adds fields (kind) that the check does not need.
 			var p ledger.ProofJSON
 			if err := json.Unmarshal(b, &p); err != nil {
-				return fmt.Errorf("proof JSON: %w", err)
+				return exitCode(2, fmt.Errorf("proof JSON: %w", err))
 			}
 			ctx, cancel := contextWithTimeout(cmd, timeout)
 			defer cancel()
@@ -37,7 +38,7 @@ func verifyCmd() *cobra.Command {
 				if errors.Is(err, ledger.ErrInvalidProof) {
 					return fmt.Errorf("proof does NOT hold: %w", err)
 				}
-				return fmt.Errorf("could not check the proof: %w", err)
+				return exitCode(2, fmt.Errorf("could not check the proof: %w", err))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "ok: leaf %s is in root %s, anchored at block %d on chain %d by registry %s\n",
 				p.Leaf.Hex(), p.Root.Hex(), p.BlockNumber, p.ChainID, p.RegistryAddress.Hex())
@@ -48,4 +49,25 @@ func verifyCmd() *cobra.Command {
 	cmd.Flags().StringVar(&in, "in", "-", "proof JSON file (- for stdin)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "how long to wait for the chain")
 	return cmd
+}
+
+// codedError is an error that asks main for an exit status other than 1.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+func exitCode(code int, err error) error { return &codedError{code: code, err: err} }
+
+// exitStatus is the process's exit status for a command's error: 1, or what a
+// codedError asks for.
+func exitStatus(err error) int {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	return 1
 }

@@ -21,7 +21,7 @@ import (
 // TestVerifyServedProof: `scfx serve --chain-http` serves its embedded chain's
 // JSON-RPC; a receivable made financeable over HTTP has a proof (API.md "Ledger and
 // proofs") that `scfx verify --rpc` accepts (exit 0), from a file and from stdin; a
-// tampered proof exits 1 and says it does not hold; an unreachable chain exits 1 and
+// tampered proof exits 1 and says it does not hold; an unreachable chain exits 2 and
 // says it could not check.
 func TestVerifyServedProof(t *testing.T) {
 	if testing.Short() {
@@ -77,16 +77,16 @@ func TestVerifyServedProof(t *testing.T) {
 		bad := proof
 		bad.Proof = append([]common.Hash(nil), proof.Proof...)
 		tamper(&bad)
-		wantVerifyFails(t, dir, name, rpc, bad, "does NOT hold")
+		wantVerifyFails(t, dir, name, rpc, bad, "does NOT hold", 1)
 	}
 	// A transaction the chain does not know fails too. (VerifyProof reports it as "could
 	// not check", not as a proof that does not hold: a node that keeps a limited
 	// transaction index cannot tell a made-up hash from a pruned one.)
 	unknown := proof
 	unknown.TxHash = crypto.Keccak256Hash([]byte("no such transaction"))
-	wantVerifyFails(t, dir, "unknown-tx", rpc, unknown, "")
-	// An unreachable chain is not a verdict on the proof.
-	wantVerifyFails(t, dir, "unreachable", "http://"+freeAddr(t), proof, "could not check")
+	wantVerifyFails(t, dir, "unknown-tx", rpc, unknown, "could not check", 2)
+	// An unreachable chain is not a verdict on the proof: exit 2, not 1.
+	wantVerifyFails(t, dir, "unreachable", "http://"+freeAddr(t), proof, "could not check", 2)
 }
 
 // confirmedProof submits an invoice of sme on core, confirms it with coreKey's
@@ -111,8 +111,8 @@ func confirmedProof(t *testing.T, p *proc, mk *market, core string, coreKey *ecd
 	return waitProof(t, p, mk.tokens[sme], "/v1/receivables/"+id+"/proof")
 }
 
-// wantVerifyFails runs scfx verify on p and wants exit code 1 with why on stderr.
-func wantVerifyFails(t *testing.T, dir, name, rpc string, p ledger.ProofJSON, why string) {
+// wantVerifyFails runs scfx verify on p and wants exit code code with why on stderr.
+func wantVerifyFails(t *testing.T, dir, name, rpc string, p ledger.ProofJSON, why string, code int) {
 	t.Helper()
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -124,8 +124,8 @@ func wantVerifyFails(t *testing.T, dir, name, rpc string, p ledger.ProofJSON, wh
 	}
 	out, errOut, err := runScfx(t, nil, "verify", "--rpc", rpc, "--in", path, "--timeout", "10s")
 	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 || !strings.Contains(errOut, why) || out != "" {
-		t.Fatalf("scfx verify with %s tampered = %v, stdout %q, stderr %q; want exit 1 and %q", name, err, out, errOut, why)
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != code || !strings.Contains(errOut, why) || out != "" {
+		t.Fatalf("scfx verify with %s tampered = %v, stdout %q, stderr %q; want exit %d and %q", name, err, out, errOut, code, why)
 	}
 }
 
