@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // scfx demo: a small market run through its whole life over the HTTP API, as its

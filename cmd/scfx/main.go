@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Command scfx is the supply-chain finance exchange: one binary that serves the API
 // with everything embedded (serve), signs and verifies (keygen, sign, verify), and
 // exercises a running server (demo, bench).
