@@ -259,6 +259,9 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		return err
 	}
 	log.Info("operator token", "from", adminTokenSource(cfg))
+	if cfg.EthRPC == "" && cfg.EthKeyFile != "" {
+		log.Warn("--eth-key-file is ignored without --eth-rpc: the embedded chain sends from its own key", "key_file", filepath.Join(cfg.DataDir, "chain", "operator.key"))
+	}
 	if pct, ok := gcPercent(cfg.GCPercent, cfg.GCPercentSet, os.Getenv("GOGC")); ok {
 		debug.SetGCPercent(pct)
 		log.Info("go collector", "gc_percent", pct)
