@@ -8,7 +8,7 @@ STATICCHECK_VERSION := v0.8.2
 FUZZTIME  ?= 10s
 PKGS      := ./...
 
-.PHONY: build test check fmt vet lint race fuzz bench contracts contracts-check tools deps
+.PHONY: build test check fmt vet lint licenses race fuzz bench contracts contracts-check tools deps
 
 build:
 	$(GO) build -o bin/scfx ./cmd/scfx
@@ -17,14 +17,19 @@ build:
 test: tools deps
 	PATH="$(BIN):$$PATH" $(GO) test -count=1 -timeout 45m $(PKGS)
 
-## check: formatting, vet, staticcheck, race tests, contract drift, brief fuzzing
-check: fmt vet lint race contracts-check fuzz
+## check: formatting, vet, staticcheck, dependency licences, race tests, contract drift, brief fuzzing
+check: fmt vet lint licenses race contracts-check fuzz
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet $(PKGS)
+
+## licenses: every Go module ./... imports and every npm package of contracts/ is under
+## a licence compatible with Apache-2.0 (offline: the module cache and package-lock.json)
+licenses:
+	$(GO) run ./internal/licensecheck
 
 lint: $(BIN)/staticcheck
 	$(BIN)/staticcheck $(PKGS)

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package api
 
 // Tests of the web console (API.md "Service": GET / is the web console and needs no

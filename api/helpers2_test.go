@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package api
 
 // Helpers of the authorization, bad-input, idempotency and fuzz tests, on top of the

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // Compiles ScfxRegistry.sol with the solc pinned in package.json, through
 // --standard-json so that the EVM version and the optimizer are set here and not by
 // the compiler's defaults, and writes build/ScfxRegistry.abi and build/ScfxRegistry.bin.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Rebuilds everything generated in contracts/ from ScfxRegistry.sol:
 #   build/ScfxRegistry.abi, build/ScfxRegistry.bin  (node build.js, solc pinned in package.json)
 #   registry_bindings.go                            (abigen --v2, go-ethereum version pinned in go.mod)
@@ -22,6 +23,9 @@ geth="$(cd "$here/.." && go list -m -f '{{.Version}}' github.com/ethereum/go-eth
 GOFLAGS= go run "github.com/ethereum/go-ethereum/cmd/abigen@$geth" --v2 \
 	--abi "$out/build/ScfxRegistry.abi" --bin "$out/build/ScfxRegistry.bin" \
 	--pkg contracts --type ScfxRegistry --out "$out/registry_bindings.go"
+# The bindings carry the project's licence like every other Go file (abigen writes none).
+{ printf '// SPDX-License-Identifier: Apache-2.0\n\n'; cat "$out/registry_bindings.go"; } >"$out/registry_bindings.go.tmp"
+mv "$out/registry_bindings.go.tmp" "$out/registry_bindings.go"
 # abigen's error strings are capitalised; the file is generated, so say so to staticcheck.
 printf '\n//lint:file-ignore ST1005 abigen writes these error strings\n' >> "$out/registry_bindings.go"
 chmod 644 "$out/registry_bindings.go" # abigen writes 0600

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fails (exit 1) when the committed ABI, bytecode or Go bindings differ from what
 # build.sh makes from the committed Solidity and pins. Fix with: contracts/build.sh
 set -euo pipefail

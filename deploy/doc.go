@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package deploy holds the deployment of scfx in distributed mode and its checks:
 // docker-compose.yml and the Dockerfile at the repository root, nginx.conf (the load
 // balancer), dev-chain-operator.key (geth --dev's funded developer key, for the dev

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package eip712 holds the EIP-712 typed data of scfx (API.md, "EIP-712"): the
 // core enterprise's Confirmation of a receivable and the holder's Transfer of part
 // of one. It serves the exact typed data a wallet signs (eth_signTypedData_v4),

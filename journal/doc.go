@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package journal is the ordered, durable log of scfx (DESIGN.md §3): every command is
 // appended here, stamped with a sequence and a time, and applied in that order by every
 // node's matcher. Journal is the interface; File is the embedded store, in segment files

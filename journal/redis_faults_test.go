@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package journal_test
 
 // Tests of the Redis journal under faults: Redis killed and restarted, Redis down, a

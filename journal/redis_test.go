@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package journal_test
 
 // Tests of the Redis journal against a real redis-server (journal/redistest), run with

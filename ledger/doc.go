@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package ledger puts scfx on Ethereum (DESIGN.md §4): it registers invoice
 // fingerprints in the shared ScfxRegistry (the guard against financing one invoice
 // twice) and anchors the matcher's leaves — confirmations, transfers, assignments — in

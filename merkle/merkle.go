@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package merkle is the Merkle tree of the scfx ledger (DESIGN.md §4) and the
 // encodings of its leaves. It is pure: no I/O, no clock, no goroutines.
 //

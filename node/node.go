@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package node joins the journal and the matcher: Submit appends a command, waits
 // until this node has applied it, and returns the matcher's result. One goroutine
 // applies the journal in order; readers share a read lock; snapshots are taken every

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package sim runs a synthetic supply-chain finance market through the real matcher,
 // in process: cores rated AAA..A, three tiers of suppliers in the seed document's
 // industrial clusters, invoices confirmed with EIP-712 signatures and split up the

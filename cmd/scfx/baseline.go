@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // scfx bench baseline and scfx bench compare: the comparison point of the HTTP

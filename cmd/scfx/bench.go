@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // scfx bench: a load generator for the HTTP API. Each connection runs its requests

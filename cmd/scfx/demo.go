@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // scfx demo: a small market run through its whole life over the HTTP API, as its
@@ -71,6 +73,7 @@ func demoCmd() *cobra.Command {
 	var cfg demoConfig
 	cmd := &cobra.Command{
 		Use:   "demo",
+		Args:  cobra.NoArgs,
 		Short: "Run a small market's whole life over the HTTP API and print what each tier got",
 		Long: `Builds two clusters, two cores, six SMEs at tiers 1-3 and three banks, and runs
 invoices, confirmations, transfers, offers, listings, matches, funding, proofs and

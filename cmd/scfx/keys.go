@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 import (
@@ -25,6 +27,7 @@ func keygenCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "keygen",
+		Args:  cobra.NoArgs,
 		Short: "Make a secp256k1 key file (hex) and print its address",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -87,6 +90,7 @@ func signCmd() *cobra.Command {
 	var keyFile, in string
 	cmd := &cobra.Command{
 		Use:   "sign",
+		Args:  cobra.NoArgs,
 		Short: "Sign EIP-712 typed data (from a typed-data endpoint) with a key file; prints the signature",
 		Example: `  curl -s -H "Authorization: Bearer $CORE" localhost:8080/v1/receivables/rcv_1/typed-data > td.json
   scfx sign --key core.key --in td.json`,

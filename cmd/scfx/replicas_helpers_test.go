@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // Helpers of the distributed-mode process tests (replicas_test.go): a platform of

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // Process tests of distributed mode (DESIGN.md §3, API.md GET /v1/node): three

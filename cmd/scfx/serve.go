@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 import (
@@ -16,10 +18,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/scfx/scfx/api"
 	"github.com/scfx/scfx/internal/fsutil"
+	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/node"
 )
@@ -96,6 +100,7 @@ func serveCmd() *cobra.Command {
 	var cfg serveConfig
 	cmd := &cobra.Command{
 		Use:   "serve",
+		Args:  cobra.NoArgs,
 		Short: "Run scfx: API, journal, matcher and ledger (embedded chain by default)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, env := os.LookupEnv("SCFX_GC_PERCENT")
@@ -109,7 +114,7 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.RedisURL, "redis-url", envOr("SCFX_REDIS_URL", ""), "Redis journal, redis://host:port/db; unset: file journal (SCFX_REDIS_URL)")
 	f.BoolVar(&cfg.RedisUnsafeDurability, "redis-unsafe-durability", os.Getenv("SCFX_REDIS_UNSAFE_DURABILITY") == "true", "accept a Redis without appendonly yes / appendfsync always: acknowledged commands may be lost in a Redis crash (SCFX_REDIS_UNSAFE_DURABILITY)")
 	f.StringVar(&cfg.EthRPC, "eth-rpc", envOr("SCFX_ETH_RPC", ""), "Ethereum JSON-RPC URL; unset: embedded chain (SCFX_ETH_RPC)")
-	f.StringVar(&cfg.EthKeyFile, "eth-key-file", envOr("SCFX_ETH_KEY_FILE", ""), "hex secp256k1 key of the account that sends registry transactions (SCFX_ETH_KEY_FILE)")
+	f.StringVar(&cfg.EthKeyFile, "eth-key-file", envOr("SCFX_ETH_KEY_FILE", ""), "with --eth-rpc (required there): hex secp256k1 key file of the account that sends registry transactions; the embedded chain ignores it and makes its own, <data-dir>/chain/operator.key (SCFX_ETH_KEY_FILE)")
 	f.StringVar(&cfg.RegistryAddress, "registry-address", envOr("SCFX_REGISTRY_ADDRESS", ""), "ScfxRegistry address; unset: deploy on first start (SCFX_REGISTRY_ADDRESS)")
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", envOr("SCFX_ADMIN_TOKEN_FILE", ""), "operator token file; default <data-dir>/admin.token (SCFX_ADMIN_TOKEN_FILE); SCFX_ADMIN_TOKEN overrides")
 	f.IntVar(&cfg.AnchorMaxBatch, "anchor-max-batch", intEnv("SCFX_ANCHOR_MAX_BATCH", 1000), "leaves per anchor transaction (SCFX_ANCHOR_MAX_BATCH)")
@@ -178,8 +183,69 @@ func checkAdminToken(t string) error {
 	return nil
 }
 
+// adminTokenSource says where the operator's token is, for the log: never the token.
+func adminTokenSource(cfg serveConfig) string {
+	if os.Getenv("SCFX_ADMIN_TOKEN") != "" {
+		return "SCFX_ADMIN_TOKEN"
+	}
+	if cfg.AdminTokenFile != "" {
+		return cfg.AdminTokenFile
+	}
+	return filepath.Join(cfg.DataDir, "admin.token")
+}
+
+// addrLookupMax bounds the name lookup of --addr's host at start.
+const addrLookupMax = 5 * time.Second
+
+// checkListenAddr refuses a listen address serve could not bind, before the journal
+// and the chain start: host:port with a port number or service name, and a host that
+// is empty, an IP or a name that resolves.
+func checkListenAddr(ctx context.Context, flag, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s %q: want host:port, e.g. 127.0.0.1:8080 or :8080: %w", flag, addr, err)
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("%s %q: port %q is not a port number (0-65535): %w", flag, addr, port, err)
+	}
+	if host == "" || net.ParseIP(host) != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, addrLookupMax)
+	defer cancel()
+	if _, err := net.DefaultResolver.LookupHost(ctx, host); err != nil {
+		return fmt.Errorf("%s %q: host %q does not resolve: %w", flag, addr, host, err)
+	}
+	return nil
+}
+
+// consoleURL is where a browser on this machine finds the console: a wildcard
+// listen address is reached through localhost.
+func consoleURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
 func serve(ctx context.Context, cfg serveConfig) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := checkListenAddr(ctx, "--addr", cfg.Addr); err != nil {
+		return err
+	}
+	if cfg.ChainHTTPAddr != "" {
+		if err := checkListenAddr(ctx, "--chain-http", cfg.ChainHTTPAddr); err != nil {
+			return err
+		}
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	redis.SetLogger(journal.NewRedisLogger(log))
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return err
 	}
@@ -191,6 +257,10 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	token, err := adminToken(cfg)
 	if err != nil {
 		return err
+	}
+	log.Info("operator token", "from", adminTokenSource(cfg))
+	if cfg.EthRPC == "" && cfg.EthKeyFile != "" {
+		log.Warn("--eth-key-file is ignored without --eth-rpc: the embedded chain sends from its own key", "key_file", filepath.Join(cfg.DataDir, "chain", "operator.key"))
 	}
 	if pct, ok := gcPercent(cfg.GCPercent, cfg.GCPercentSet, os.Getenv("GOGC")); ok {
 		debug.SetGCPercent(pct)
@@ -268,7 +338,7 @@ func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h *api.Server, 
 		defer close(backgroundDone)
 		sys.background(bctx)
 	}()
-	log.Info("scfx serving", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "node_id", cfg.NodeID)
+	log.Info("scfx serving", "addr", ln.Addr().String(), "console", consoleURL(ln.Addr()), "data_dir", cfg.DataDir, "node_id", cfg.NodeID)
 	select {
 	case err = <-errc:
 	case <-ctx.Done():

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 import (
@@ -19,6 +21,7 @@ func verifyCmd() *cobra.Command {
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "verify",
+		Args:  cobra.NoArgs,
 		Short: "Check a receivable's proof against the registry on a chain (exit 0: holds, 1: does not, 2: could not check)",
 		Example: `  curl -s -H "Authorization: Bearer $TOKEN" localhost:8080/v1/receivables/rcv_1/proof > proof.json
   scfx verify --rpc http://127.0.0.1:8545 --in proof.json`,

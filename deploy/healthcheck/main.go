@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Command healthcheck is the container healthcheck of the scfx image: the distroless
 // base has no shell, curl or wget. It GETs one URL (default the local /readyz) and
 // exits 0 on 200 OK, 1 otherwise.

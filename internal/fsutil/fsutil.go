@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package fsutil holds the file-system habits every package that keeps a file in the
 // data directory shares.
 package fsutil

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package gethtest runs a real `geth --dev` for tests (STYLE.md: real servers over
 // fakes where the test is about the integration; DESIGN.md §4: geth builds from the
 // go-ethereum module and `geth --dev --http --http.addr 127.0.0.1` is a real external

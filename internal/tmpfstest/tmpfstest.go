@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package tmpfstest gives a test a real, small file system that fills up: a tmpfs
 // mounted on a directory, so that ENOSPC comes from the kernel, not from a fake.
 // Mounting needs root: CI runs as root and sets CI, and then a failed mount fails the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package redistest runs a real redis-server for tests (STYLE.md: real servers over
 // fakes where the test is about the integration).
 //
