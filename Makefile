@@ -22,6 +22,8 @@ check: fmt vet lint licenses race contracts-check fuzz
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(for f in $$(git ls-files '*.go'); do head -1 "$$f" | grep -q 'SPDX-License-Identifier: Apache-2.0' || echo "$$f"; done); \
+		if [ -n "$$out" ]; then echo "SPDX header (// SPDX-License-Identifier: Apache-2.0) missing:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet $(PKGS)
