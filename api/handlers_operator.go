@@ -108,7 +108,7 @@ func (s *Server) listParticipants(c *gin.Context) {
 	})
 }
 
-// NodeView is GET /v1/node (API.md "Service").
+// NodeView is GET /v1/node (docs/api.md, "Endpoints").
 type NodeView struct {
 	NodeID      string `json:"node_id"`
 	Journal     string `json:"journal"`

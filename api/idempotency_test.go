@@ -12,7 +12,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// API.md "Conventions": Idempotency-Key on any POST (and, here, DELETE): a retry
+// docs/api.md "Conventions": Idempotency-Key on any POST (and, here, DELETE): a retry
 // with the same key and body returns the first response and has no second effect;
 // the same key with another body is 409 idempotency_conflict; keys are per caller.
 

@@ -15,7 +15,7 @@ import (
 	"github.com/scfx/scfx/contracts"
 )
 
-// Gas bounds from DESIGN.md §4, measured at Prague/Osaka pricing.
+// Gas bounds from contracts/README.md, measured at Prague/Osaka pricing.
 const (
 	anchorGasMin = 40_000
 	anchorGasMax = 55_000
@@ -112,7 +112,7 @@ func TestRoles(t *testing.T) {
 }
 
 // Two platforms share one registry: the first registration of a fingerprint wins,
-// re-sending it is silent, and any other ref only raises Duplicate (DESIGN.md §4).
+// re-sending it is silent, and any other ref only raises Duplicate (contracts/README.md).
 func TestRegisterAcrossPlatforms(t *testing.T) {
 	e := newEnv(t, &osaka)
 	f1, f2, f3, f4 := label("f1"), label("f2"), label("f3"), label("f4")
@@ -155,7 +155,7 @@ func TestRegisterAcrossPlatforms(t *testing.T) {
 }
 
 // The anchorer may send the same root twice after a crash: the second is a no-op
-// that keeps the first block (DESIGN.md §3, "The life of a command").
+// that keeps the first block (README, "Architecture", "The life of a command").
 func TestAnchor(t *testing.T) {
 	e := newEnv(t, &osaka)
 	root := label("batch-1")
@@ -321,7 +321,7 @@ func measureGas(t *testing.T, e *env) gasFigures {
 	return g
 }
 
-// TestGas asserts the gas that DESIGN.md §4 budgets for, on both released forks the
+// TestGas asserts the gas that contracts/README.md budgets for, on both released forks the
 // chain may run. The bytecode is compiled for Osaka but uses no Osaka opcode, so it
 // also runs, at the same price, on a Prague chain.
 func TestGas(t *testing.T) {

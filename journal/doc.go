@@ -1,4 +1,4 @@
-// Package journal is the ordered, durable log of scfx (DESIGN.md §3): every command is
+// Package journal is the ordered, durable log of scfx (README, "Architecture"): every command is
 // appended here, stamped with a sequence and a time, and applied in that order by every
 // node's matcher. Journal is the interface; File is the embedded store, in segment files
 // of one directory; Redis is the store that replicas share, one Redis stream (redis.go:

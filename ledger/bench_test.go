@@ -16,7 +16,7 @@ import (
 	"github.com/scfx/scfx/merkle"
 )
 
-// Gas figures of DESIGN.md §4.
+// Gas figures of contracts/README.md.
 const (
 	newFingerprintFloorGas = 22_100 // a fresh SSTORE (20,000) and its cold access (2,100)
 	txBaseGas              = 21_000

@@ -1,4 +1,4 @@
-// Package merkle is the Merkle tree of the scfx ledger (DESIGN.md §4) and the
+// Package merkle is the Merkle tree of the scfx ledger (contracts/README.md) and the
 // encodings of its leaves. It is pure: no I/O, no clock, no goroutines.
 //
 // # Tree
