@@ -63,7 +63,7 @@ func (s *Server) createParticipant(c *gin.Context) {
 	if !ok {
 		return
 	}
-	// From crypto/rand only: nothing kept anywhere recomputes it (issue 11 item 9).
+	// From crypto/rand only: nothing kept anywhere recomputes it.
 	token := NewToken()
 	cmd := matcher.Command{Kind: matcher.KindCreateParticipant, CreateParticipant: &matcher.CreateParticipant{
 		Name: in.Name, USCC: in.USCC, Role: in.Role, Address: in.Address, ClusterID: in.ClusterID,

@@ -254,7 +254,7 @@ func TestIdempotencyKeysPerCaller(t *testing.T) {
 }
 
 // replayOf is what an idempotent replay answers for a first answer: the same, but a
-// token is never shown twice (issue 11 item 9): token left out, token_shown false.
+// token is never shown twice: token left out, token_shown false.
 func replayOf(t *testing.T, first []byte) []byte {
 	t.Helper()
 	if !bytes.Contains(first, []byte(`"token_shown":true`)) {
@@ -270,7 +270,7 @@ func replayOf(t *testing.T, first []byte) []byte {
 }
 
 // TestIdempotencyParticipantToken: POST /v1/participants with a key answers a retry
-// with the same participant but not the token (issue 11 item 9: a token comes from
+// with the same participant but not the token (a token comes from
 // crypto/rand only and is shown once; nothing kept can recompute it), and the token
 // of the first answer works.
 func TestIdempotencyParticipantToken(t *testing.T) {

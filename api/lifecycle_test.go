@@ -489,7 +489,7 @@ func (e *testEnv) checkProof(token string, r ReceivableView, kind string, leafKi
 }
 
 // tokenLifecycle: a participant rotates its token (issue, move over, revoke the old
-// one), and the operator suspends and reactivates it (issue 11 item 10).
+// one), and the operator suspends and reactivates it.
 func (e *testEnv) tokenLifecycle(p *testParty) {
 	e.t.Helper()
 	var issued tokenView

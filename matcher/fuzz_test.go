@@ -143,7 +143,7 @@ func TestAPI_Idempotency(t *testing.T) {
 	if r := w.must(w.as(b, cmd)); r.Replayed || r.Receivable.ID == first.Receivable.ID || r.Receivable.HolderID != b {
 		t.Fatalf("b's k1 = %+v, want its own receivable", r)
 	}
-	// A refused command is remembered too (issue 11 item 11): its retry gets the same
+	// A refused command is remembered too: its retry gets the same
 	// refusal, and the key used again with another body is a conflict — a corrected
 	// request takes a new key. The refusal changes nothing but the key's record.
 	bad := keyed(w.submitCmd(core, 0, 90), "k2", "bad")
