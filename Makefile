@@ -6,9 +6,11 @@ CACHE     := $(CURDIR)/.cache
 BIN       := $(CACHE)/bin
 STATICCHECK_VERSION := v0.8.2
 FUZZTIME  ?= 10s
+SIM_RUNS  ?= 200
+SIM_STEPS ?= 400
 PKGS      := ./...
 
-.PHONY: build test check fmt vet lint licenses race fuzz bench contracts contracts-check tools deps
+.PHONY: build test check fmt vet lint licenses race sim fuzz bench contracts contracts-check tools deps
 
 build:
 	$(GO) build -o bin/scfx ./cmd/scfx
@@ -17,8 +19,9 @@ build:
 test: tools deps
 	PATH="$(BIN):$$PATH" $(GO) test -count=1 -timeout 45m $(PKGS)
 
-## check: formatting, vet, staticcheck, dependency licences, race tests, contract drift, brief fuzzing
-check: fmt vet lint licenses race contracts-check fuzz
+## check: formatting, vet, staticcheck, dependency licences, race tests, the simulation
+## over many seeds, contract drift, brief fuzzing
+check: fmt vet lint licenses race sim contracts-check fuzz
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -38,6 +41,12 @@ lint: $(BIN)/staticcheck
 
 race: tools
 	PATH="$(BIN):$$PATH" $(GO) test -race -count=1 -timeout 45m -short $(PKGS)
+
+## sim: matcher's simulation test over SIM_RUNS seeds of SIM_STEPS steps each, without
+## the race detector (the race pass runs it too, short). The long sweep of
+## docs/benchmarks.md: make sim SIM_RUNS=10000.
+sim:
+	$(GO) test -count=1 -timeout 0 -run '^TestSimulation$$' ./matcher -sim.runs=$(SIM_RUNS) -sim.steps=$(SIM_STEPS)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./uscc

@@ -103,7 +103,7 @@ func requireRole(c *gin.Context, roles ...string) bool {
 }
 
 // visibleTo answers 404 unless the object named by the path's :id exists for the
-// caller (API.md "Visibility": an object the caller is not party to does not exist
+// caller (docs/api.md "Conventions" (visibility): an object the caller is not party to does not exist
 // for it). Handlers that act on an object call it before requireRole, so that 403
 // is only ever said about a visible object and a non-party learns nothing.
 func (s *Server) visibleTo(c *gin.Context, find func(m *matcher.Matcher, actor, id string) *matcher.Error) bool {

@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-// The authorization matrix of API.md ("Auth", "Visibility" and each endpoint's
+// The authorization matrix of docs/api.md ("Auth", "Visibility" and each endpoint's
 // role): every endpoint, called by no token, a bad token and every role, on an
 // object of the caller's own and on another party's. Expected:
 //
@@ -245,7 +245,7 @@ func TestAuthzMatrix(t *testing.T) {
 	}
 }
 
-// TestAuthzAuthorizationHeader: only "Bearer <token>" authenticates (API.md "Auth").
+// TestAuthzAuthorizationHeader: only "Bearer <token>" authenticates (docs/api.md "Authentication").
 func TestAuthzAuthorizationHeader(t *testing.T) {
 	e := newTestEnv(t)
 	sme := e.sme("", "")
@@ -275,7 +275,7 @@ func TestAuthzAuthorizationHeader(t *testing.T) {
 	}
 }
 
-// TestAuthzServiceEndpoints: the service endpoints need no token (API.md "Service").
+// TestAuthzServiceEndpoints: the service endpoints need no token (docs/api.md, "Endpoints").
 func TestAuthzServiceEndpoints(t *testing.T) {
 	e := newTestEnv(t)
 	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/openapi.json", "/"} {
@@ -287,7 +287,7 @@ func TestAuthzServiceEndpoints(t *testing.T) {
 	}
 }
 
-// TestAuthzMetricsToken: with --metrics-token, /metrics needs it (API.md "Service").
+// TestAuthzMetricsToken: with --metrics-token, /metrics needs it (docs/api.md, "Endpoints").
 func TestAuthzMetricsToken(t *testing.T) {
 	e := newTestEnv(t, withAPIConfig(func(c *Config) { c.MetricsToken = "metrics-secret" }))
 	e.wantProblem(e.get("", "/metrics"), http.StatusUnauthorized, codeOf(http.StatusUnauthorized))
@@ -296,7 +296,7 @@ func TestAuthzMetricsToken(t *testing.T) {
 	e.mustStatus(e.get("", "/healthz"), http.StatusOK, nil)
 }
 
-// TestAuthzListsScoped: a list shows only what the caller is party to (API.md "Lists").
+// TestAuthzListsScoped: a list shows only what the caller is party to (docs/api.md "Lists and cursors").
 func TestAuthzListsScoped(t *testing.T) {
 	e := newTestEnv(t, unlimited())
 	mk := newAuthzMarket(e)

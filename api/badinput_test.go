@@ -21,7 +21,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// Every field rule of API.md answers its code and changes nothing: 400
+// Every field rule of docs/api.md answers its code and changes nothing: 400
 // validation_failed naming the field in errors[].field, the 409s of the rules on
 // state (duplicate_invoice, invalid_signature, invalid_state, insufficient_amount),
 // 413 for a body over 1 MiB, 429 with Retry-After past the rate limit. Each answer

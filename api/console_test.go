@@ -2,7 +2,7 @@
 
 package api
 
-// Tests of the web console (API.md "Service": GET / is the web console and needs no
+// Tests of the web console (docs/api.md, "Endpoints": GET / is the web console and needs no
 // token): it is served, it is self-contained (works offline, loads nothing from
 // elsewhere), every path it calls exists in the router, it never writes markup built
 // from data, and it keeps the token out of URLs and persistent storage.

@@ -24,7 +24,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// MaxBodyBytes is API.md's body limit: bigger bodies are 413 payload_too_large.
+// MaxBodyBytes is docs/api.md's body limit: bigger bodies are 413 payload_too_large.
 const MaxBodyBytes = 1 << 20
 
 // readBody reads the whole body within the limit.
@@ -151,7 +151,7 @@ func keyDecoder(b []byte) *json.Decoder {
 
 // checkKeys walks a JSON value that already decoded into a value of type t, and
 // refuses what encoding/json lets through: a key that names a field only when case
-// is ignored ("Amount", "rates_bps": {"a": …}) is an unknown field (API.md: fields
+// is ignored ("Amount", "rates_bps": {"a": …}) is an unknown field (docs/api.md: fields
 // are snake_case, unknown fields are 400), and a key given twice is refused, since
 // encoding/json keeps the last value where other parsers keep the first. path is
 // the dotted field path of the value, so errors[].field names a nested field too.

@@ -17,7 +17,7 @@ import (
 // It is HTTP's alone (the matcher never sees a body), so it is declared here.
 const CodeUnsupportedMediaType matcher.Code = "unsupported_media_type"
 
-// statusOf is the one place that maps a stable code to its HTTP status (API.md).
+// statusOf is the one place that maps a stable code to its HTTP status (docs/api.md).
 var statusOf = map[matcher.Code]int{
 	matcher.CodeValidation:          http.StatusBadRequest,
 	matcher.CodeUnauthorized:        http.StatusUnauthorized,

@@ -13,7 +13,7 @@ import (
 
 // FuzzRouter sends random requests — method, path, query, body, token, headers —
 // through the router (Server.ServeHTTP, no network) and checks that nothing is ever
-// a 5xx or a panic, and that every 4xx is a well-formed problem (API.md
+// a 5xx or a panic, and that every 4xx is a well-formed problem (docs/api.md
 // "Conventions"). The seed corpus is real requests on a real market; "{R}"-style
 // placeholders in a path or body are replaced by the market's ids, so the fuzzer
 // mutates requests that reach the handlers and the state machine, not only the 404
@@ -132,7 +132,7 @@ func FuzzRouter(f *testing.F) {
 			t.Fatalf("%s %s = %d: problem %+v", method, path, rec.Code, p)
 		}
 		if want, ok := statusOf[p.Code]; !ok || want != rec.Code {
-			t.Fatalf("%s %s = %d with code %q (status %d in API.md)", method, path, rec.Code, p.Code, want)
+			t.Fatalf("%s %s = %d with code %q (status %d in docs/api.md)", method, path, rec.Code, p.Code, want)
 		}
 	})
 }

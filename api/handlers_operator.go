@@ -65,7 +65,7 @@ func (s *Server) createParticipant(c *gin.Context) {
 	if !ok {
 		return
 	}
-	// From crypto/rand only: nothing kept anywhere recomputes it (issue 11 item 9).
+	// From crypto/rand only: nothing kept anywhere recomputes it.
 	token := NewToken()
 	cmd := matcher.Command{Kind: matcher.KindCreateParticipant, CreateParticipant: &matcher.CreateParticipant{
 		Name: in.Name, USCC: in.USCC, Role: in.Role, Address: in.Address, ClusterID: in.ClusterID,
@@ -110,7 +110,7 @@ func (s *Server) listParticipants(c *gin.Context) {
 	})
 }
 
-// NodeView is GET /v1/node (API.md "Service").
+// NodeView is GET /v1/node (docs/api.md, "Endpoints").
 type NodeView struct {
 	NodeID      string `json:"node_id"`
 	Journal     string `json:"journal"`

@@ -11,7 +11,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// Tokens and participant status (issue 11 items 9 and 10; docs/api.md "Tokens").
+// Tokens and participant status (docs/api.md "Tokens").
 // Each change is a journal entry, so it takes effect on every replica at that entry.
 
 type tokenRequest struct {

@@ -27,7 +27,7 @@ func unlimited() envOption {
 	})
 }
 
-// stateHash is GET /v1/node's state_hash, as the operator (API.md "Service").
+// stateHash is GET /v1/node's state_hash, as the operator (docs/api.md, "Endpoints").
 func (e *testEnv) stateHash() string {
 	e.t.Helper()
 	var v NodeView
@@ -39,7 +39,7 @@ func (e *testEnv) stateHash() string {
 }
 
 // unchanged fails the test if the state hash moved since before (a refused request
-// must change nothing: API.md, DESIGN.md §7).
+// must change nothing: docs/api.md, docs/matching.md §5).
 func (e *testEnv) unchanged(t testing.TB, before string, r *apiResp) {
 	t.Helper()
 	if after := e.stateHash(); after != before {
@@ -70,7 +70,7 @@ func randomSignature(t testing.TB) string {
 }
 
 // authzMarket is one market where every role has objects of its own and objects it is
-// not party to (API.md "Visibility").
+// not party to (docs/api.md "Conventions" (visibility)).
 //
 //	smeA  holds R (matched to lenderA's offer OA: match M, listing LR), Q (resting
 //	      listing L), F (financeable; split C to smeB) and P (pending_confirmation)
@@ -127,7 +127,7 @@ func newAuthzMarket(e *testEnv) *authzMarket {
 // callerNames is every authenticated caller of the market, in a stable order.
 var callerNames = []string{"operator", "smeA", "smeB", "coreA", "coreB", "lenderA", "lenderB"}
 
-// codeOf is the stable code API.md gives each refusal status in these tests.
+// codeOf is the stable code docs/api.md gives each refusal status in these tests.
 func codeOf(status int) matcher.Code {
 	switch status {
 	case http.StatusBadRequest:
@@ -152,7 +152,7 @@ func wantStatus(t testing.TB, r *apiResp, status int) {
 	}
 }
 
-// isProblem checks r is a problem of status and code as API.md "Conventions" has
+// isProblem checks r is a problem of status and code as docs/api.md "Conventions" has
 // it: Content-Type application/problem+json; type, title, status, detail and code
 // present; status equal to the HTTP status. It reports to t, not to the env's test.
 func isProblem(t testing.TB, r *apiResp, status int, code matcher.Code) Problem {

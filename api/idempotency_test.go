@@ -14,7 +14,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// API.md "Conventions": Idempotency-Key on any POST (and, here, DELETE): a retry
+// docs/api.md "Conventions": Idempotency-Key on any POST (and, here, DELETE): a retry
 // with the same key and body returns the first response and has no second effect;
 // the same key with another body is 409 idempotency_conflict; keys are per caller.
 
@@ -256,7 +256,7 @@ func TestIdempotencyKeysPerCaller(t *testing.T) {
 }
 
 // replayOf is what an idempotent replay answers for a first answer: the same, but a
-// token is never shown twice (issue 11 item 9): token left out, token_shown false.
+// token is never shown twice: token left out, token_shown false.
 func replayOf(t *testing.T, first []byte) []byte {
 	t.Helper()
 	if !bytes.Contains(first, []byte(`"token_shown":true`)) {
@@ -272,7 +272,7 @@ func replayOf(t *testing.T, first []byte) []byte {
 }
 
 // TestIdempotencyParticipantToken: POST /v1/participants with a key answers a retry
-// with the same participant but not the token (issue 11 item 9: a token comes from
+// with the same participant but not the token (a token comes from
 // crypto/rand only and is shown once; nothing kept can recompute it), and the token
 // of the first answer works.
 func TestIdempotencyParticipantToken(t *testing.T) {

@@ -25,7 +25,7 @@ import (
 // the embedded chain seals a block per transaction, so this is a hang, not a delay.
 const ledgerWait = 30 * time.Second
 
-// TestLedgerRealLifecycle is the lifecycle on a real chain (DESIGN.md §4, API.md
+// TestLedgerRealLifecycle is the lifecycle on a real chain (contracts/README.md, docs/api.md
 // "Ledger and proofs"): no settleLedger anywhere. A confirmation becomes financeable
 // once the anchorer has registered its fingerprint and anchored its leaf; transfers
 // take it to tier 3; funding anchors the assignment; every proof the API serves holds

@@ -21,7 +21,7 @@ import (
 	"github.com/scfx/scfx/merkle"
 )
 
-// TestLifecycle walks API.md end to end over real HTTP, from the operator's first
+// TestLifecycle walks docs/api.md end to end over real HTTP, from the operator's first
 // cluster to the core's payment: onboarding, a tier-1 invoice confirmed with a real
 // EIP-712 signature, two transfers up the chain to tier 3, listings at every tier,
 // a lender's offer that matches them, funding, Merkle proofs of the confirmation,
@@ -383,7 +383,7 @@ func collectPages[T any](e *testEnv, token, path string, limit int, id func(T) s
 	}
 }
 
-// checkMatch holds a match to API.md: its parties, the offer's quote for the band,
+// checkMatch holds a match to docs/api.md: its parties, the offer's quote for the band,
 // days to the due date from the match's date, discount = floor(amount × rate × days /
 // 3,650,000) and advance = amount − discount.
 func (e *testEnv) checkMatch(m matchView, r ReceivableView, holder, lender *testParty, offerID string, quote int64) {
@@ -491,7 +491,7 @@ func (e *testEnv) checkProof(token string, r ReceivableView, kind string, leafKi
 }
 
 // tokenLifecycle: a participant rotates its token (issue, move over, revoke the old
-// one), and the operator suspends and reactivates it (issue 11 item 10).
+// one), and the operator suspends and reactivates it.
 func (e *testEnv) tokenLifecycle(p *testParty) {
 	e.t.Helper()
 	var issued tokenView

@@ -48,18 +48,18 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	if _, ok := doc.Components.SecuritySchemes["bearerAuth"]; !ok {
 		t.Error("no bearerAuth security scheme")
 	}
-	// The problem's code enum is API.md's table, no more and no less.
+	// The problem's code enum is docs/api.md's table, no more and no less.
 	codes := map[string]bool{}
 	for c := range statusOf {
 		codes[string(c)] = true
 	}
 	enum := doc.Components.Schemas["Problem"].Value.Properties["code"].Value.Enum
 	if len(enum) != len(codes) {
-		t.Errorf("Problem.code enum has %d codes, API.md has %d", len(enum), len(codes))
+		t.Errorf("Problem.code enum has %d codes, docs/api.md has %d", len(enum), len(codes))
 	}
 	for _, v := range enum {
 		if !codes[fmt.Sprint(v)] {
-			t.Errorf("Problem.code enum has %v, not a code of API.md", v)
+			t.Errorf("Problem.code enum has %v, not a code of docs/api.md", v)
 		}
 	}
 }
@@ -92,7 +92,7 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 	}
 }
 
-// TestOpenAPIOperations checks the conventions of API.md on every operation: an id
+// TestOpenAPIOperations checks the conventions of docs/api.md on every operation: an id
 // and summary, bearer auth on /v1 (none on the service endpoints), Idempotency-Key on
 // POSTs, limit and cursor on lists, a problem+json body on every error status, and
 // strict request bodies with integer money.
@@ -170,7 +170,7 @@ func isPage(r *openapi3.Response) bool {
 	return ok
 }
 
-// checkStrict: objects refuse unknown fields (API.md: 400 validation_failed), and
+// checkStrict: objects refuse unknown fields (docs/api.md: 400 validation_failed), and
 // amounts and rates are int64 integers.
 func checkStrict(t *testing.T, where string, s *openapi3.Schema) {
 	t.Helper()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package api is scfx's HTTP interface (API.md) on Gin: routing, authentication,
+// Package api is scfx's HTTP interface (docs/api.md) on Gin: routing, authentication,
 // strict decoding, problem+json errors, idempotency keys, rate limits, metrics and
 // the OpenAPI document. It builds commands and submits them to the node; every rule
 // is checked again by the matcher.

@@ -14,7 +14,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// The strict edges of a request (issue 11, item 8): a body says it is JSON, is one
+// The strict edges of a request: a body says it is JSON, is one
 // JSON object, is valid UTF-8; an id has one spelling; an error repeats at most 64
 // bytes of what it was sent.
 

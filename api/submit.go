@@ -74,7 +74,7 @@ func (s *Server) decode(c *gin.Context, v any) (request, bool) {
 }
 
 // rejectKeyed journals a refusal made before the matcher saw the request, under its
-// Idempotency-Key (API.md: a key names one request; issue 11): a retry with the same
+// Idempotency-Key (docs/api.md: a key names one request): a retry with the same
 // body gets the same refusal, the key with another body idempotency_conflict — on
 // every replica. If the journal cannot take it, the refusal is answered unrecorded.
 func (s *Server) rejectKeyed(c *gin.Context, req request, e *matcher.Error) {

@@ -10,7 +10,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// The JSON shapes of API.md. Views are built under the node's read lock from copies
+// The JSON shapes of docs/api.md. Views are built under the node's read lock from copies
 // and hold no pointer into the matcher.
 
 const instantLayout = "2006-01-02T15:04:05.000Z07:00"
@@ -79,7 +79,7 @@ type confirmationView struct {
 	ConfirmedAt string `json:"confirmed_at"`
 }
 
-// ReceivableView is a receivable as the API renders it (API.md "Receivable"). It is
+// ReceivableView is a receivable as the API renders it (docs/api.md "Receivable"). It is
 // exported for the benchmark's baseline server, which answers in the same shape.
 type ReceivableView struct {
 	ID              string              `json:"id"`
@@ -236,7 +236,7 @@ func viewOffer(o *matcher.Offer, matches []matcher.Match) offerView {
 	return v
 }
 
-// page is API.md's list shape: items always an array, next_cursor null on the last page.
+// page is docs/api.md's list shape: items always an array, next_cursor null on the last page.
 type page[T any] struct {
 	Items      []T     `json:"items"`
 	NextCursor *string `json:"next_cursor"`

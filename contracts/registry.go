@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package contracts holds the scfx registry contract (DESIGN.md §4): its Solidity
+// Package contracts holds the scfx registry contract (contracts/README.md): its Solidity
 // source, the ABI and bytecode compiled by a pinned solc, and the abigen v2 bindings.
 // build.sh regenerates build/ and registry_bindings.go from scratch; check.sh fails
 // when the committed copies have drifted from the source.

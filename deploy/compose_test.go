@@ -127,11 +127,11 @@ func pinned(image string) bool {
 	return ok && tag != "latest" && regexp.MustCompile(`^v?[0-9]+\.[0-9]+`).MatchString(tag)
 }
 
-// TestComposeRedis: DESIGN.md §3 — appendonly yes, appendfsync always, on a volume.
+// TestComposeRedis: README, "Architecture" — appendonly yes, appendfsync always, on a volume.
 func TestComposeRedis(t *testing.T) {
 	s := service(t, project(t), "redis")
 	if !strings.HasPrefix(s.Image, "redis:7.0") {
-		t.Errorf("redis image %q, want redis:7.0.x (DESIGN.md §3 measured Redis 7.0)", s.Image)
+		t.Errorf("redis image %q, want redis:7.0.x (the Redis docs/benchmarks.md measured)", s.Image)
 	}
 	f := flags(s.Command)
 	if f["appendonly"] != "yes" || f["appendfsync"] != "always" {

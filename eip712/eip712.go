@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package eip712 holds the EIP-712 typed data of scfx (API.md, "EIP-712"): the
+// Package eip712 holds the EIP-712 typed data of scfx (docs/api.md, "EIP-712"): the
 // core enterprise's Confirmation of a receivable and the holder's Transfer of part
 // of one. It serves the exact typed data a wallet signs (eth_signTypedData_v4),
 // computes the same digests by hand for the matcher's hot path, and signs and
@@ -8,7 +8,7 @@
 //
 // The package is pure: no I/O, no clock, no goroutines.
 //
-// Types, fixed by API.md:
+// Types, fixed by docs/api.md:
 //
 //	EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)
 //	Confirmation(string receivable,bytes32 fingerprint,address creditor,address debtor,uint256 amount,string currency,uint64 dueDate)
@@ -37,13 +37,13 @@ import (
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 )
 
-// The domain's fixed fields (API.md, "EIP-712").
+// The domain's fixed fields (docs/api.md, "EIP-712").
 const (
 	DomainName    = "scfx"
 	DomainVersion = "1"
 )
 
-// Primary type names and the canonical type strings of API.md. The tests check
+// Primary type names and the canonical type strings of docs/api.md. The tests check
 // that go-ethereum's apitypes encodes the served Types to exactly these strings.
 const (
 	DomainType       = "EIP712Domain"
@@ -225,7 +225,7 @@ func TransferDigest(d Domain, t Transfer) common.Hash {
 		uintWord(t.Amount), t.Salt))
 }
 
-// SignatureLength is the length of an [R ‖ S ‖ V] signature (API.md: 65 bytes).
+// SignatureLength is the length of an [R ‖ S ‖ V] signature (docs/api.md: 65 bytes).
 const SignatureLength = 65
 
 // Errors of Recover, for errors.Is; the API maps them all to invalid_signature.
@@ -283,14 +283,14 @@ func Sign(key *ecdsa.PrivateKey, digest common.Hash) ([]byte, error) {
 	return sig, nil
 }
 
-// Fingerprint is the canonical invoice identity of API.md, the key of the
+// Fingerprint is the canonical invoice identity of docs/api.md, the key of the
 // duplicate-financing registry: keccak256(utf8(debtor + "|" + creditor + "|" +
 // invoice)), creditor being the original creditor's USCC.
 func Fingerprint(debtorUSCC, creditorUSCC, invoiceNumber string) common.Hash {
 	return crypto.Keccak256Hash([]byte(debtorUSCC + "|" + creditorUSCC + "|" + invoiceNumber))
 }
 
-// dateLayout is API.md's date format.
+// dateLayout is docs/api.md's date format.
 const dateLayout = "2006-01-02"
 
 // DueDateSeconds returns 00:00:00 UTC of date ("YYYY-MM-DD") in Unix seconds, the

@@ -98,7 +98,7 @@ func randTransfer(r *rand.Rand) Transfer {
 	}
 }
 
-// The served types must encode to the type strings of API.md, character for
+// The served types must encode to the type strings of docs/api.md, character for
 // character: a wallet hashes the types we serve, the matcher hashes the constants.
 func TestTypeStringsMatchAPI(t *testing.T) {
 	d := Domain{ChainID: 1}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package journal is the ordered, durable log of scfx (DESIGN.md §3): every command is
+// Package journal is the ordered, durable log of scfx (README, "Architecture"): every command is
 // appended here, stamped with a sequence and a time, and applied in that order by every
 // node's matcher. Journal is the interface; File is the embedded store, in segment files
 // of one directory; Redis is the store that replicas share, one Redis stream (redis.go:
@@ -38,9 +38,8 @@
 // into two groups that take turns, each fsync serving N/2 of them. So a batch that holds
 // fewer appends than were outstanding at the last fsync waits for the missing ones, at
 // most a quarter of the average fsync time (and at most 1 ms); the writer sleeps until
-// the Append that completes the batch signals it. With 64 appenders this took batches
-// from about 30 to 64 records per fsync, and throughput 3 to 5 times higher in
-// interleaved runs (for example 146,000 against 21,000 records/s). A lone appender never
+// the Append that completes the batch signals it, so that each fsync carries every
+// appender (docs/benchmarks.md, "Journal", has what it gains). A lone appender never
 // waits: the batch it expects is the one it is in.
 //
 // A write or fsync error is final: that batch and every later append fail with it. After
@@ -75,21 +74,15 @@
 // reads each entry right after it is appended. Older entries are read from the
 // segments: the segment is found by binary search on its seq range, then a sparse index
 // (one point per 64 KiB of records, 16 bytes each) gives where to start, and at most
-// 64 KiB plus one record is skipped. Measured on 200,000 records of 100 bytes in 4 MiB
-// segments (BenchmarkReadDisk), a random catch-up read of 10 entries costs 40 to 60 µs
-// with the index and 830 µs scanning from the start of the segment (16 times more with
-// 64 MiB segments); an append then a read of it from the cache (BenchmarkReadTail)
-// costs 2.5 µs. A Read
-// holds the lock only to copy the segment descriptors or the cached entries; it copies
-// data and reads the disk without it, so it never holds up the writer for long.
+// 64 KiB plus one record is skipped, rather than scanning from the start of the segment
+// (BenchmarkReadDisk and BenchmarkReadTail measure both paths). A Read holds the lock
+// only to copy the segment descriptors or the cached entries; it copies data and reads
+// the disk without it, so it never holds up the writer for long.
 //
 // # Why own segments rather than github.com/tidwall/wal
 //
-// Both were measured behind the same group commit (64 appenders, 100-byte records, one
-// write and one fsync per batch of about 64 records; wal's entries were our framed
-// records): File 249,000 records/s, tidwall/wal v1.2.1 217,000 records/s, medians of five
-// interleaved runs, within the noise of this disk. Both are bound by the fsync, so
-// throughput does not decide; what does:
+// Both are bound by the fsync behind the same group commit, so throughput does not
+// decide (docs/benchmarks.md, "Journal"); what does:
 //   - tidwall/wal holds its mutex during the fsync of WriteBatch, so every Read waits for
 //     the fsync in flight; reads of File never wait for the writer's I/O.
 //   - tidwall/wal has no checksum and fails to open on a torn tail (its ErrCorrupt on a
@@ -98,19 +91,9 @@
 //
 // # Throughput
 //
-// BenchmarkFileAppend64 (64 appenders, 100-byte records, real fsync) against
-// BenchmarkRawFileBaseline (one goroutine, 100 records per write and fdatasync), medians of
-// go test ./journal/ -run '^$' -bench . -benchtime 3s -count 3 on the 2-core development
-// machine (shared: an fsync there took from 0.2 to 4 ms from one run to the next):
-//
-//	File      253,851 records/s  63.9 records per fsync, 201 µs per fsync
-//	baseline  496,577 records/s  100 records per fsync
-//
-// File is 0.51 of the baseline; the goal was 0.8. The gap is Little's law: each
-// of the 64 appenders has one record in flight, so an fsync can never carry more than 64
-// records, against 100 for the baseline, and File's ceiling at an equal fsync cost is 0.64
-// of it. The rest (about 50 µs per batch on top of the fsync) is waking 64 goroutines
-// and taking their next appends on two cores. Overwriting preallocated, zero-filled
-// segments makes a lone fdatasync 1.7 times cheaper here (103 against 174 µs), but a
-// prototype of it gained nothing end to end, so it was not kept.
+// With one record in flight per appender, an fsync carries at most as many records as
+// there are appenders (Little's law): 64 appenders cannot fill a batch of 100, and on
+// top of the fsync each batch costs waking its appenders. BenchmarkFileAppend64 and
+// BenchmarkRawFileBaseline measure File against a raw file; docs/benchmarks.md
+// ("Journal") has the figures and the command.
 package journal

@@ -122,7 +122,7 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 }
 
 // Redis is the journal on one Redis stream, shared by every replica that opens it with
-// the same URL and Stream (DESIGN.md §3). Its methods are safe for concurrent use.
+// the same URL and Stream (README, "Architecture"). Its methods are safe for concurrent use.
 //
 // # Keys
 //
@@ -141,7 +141,7 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 // # Why ids are <ms>-<seq>
 //
 // A stream id is two numbers, milliseconds and a sequence. The append script puts the
-// journal's seq in the second and the command's time in the first (DESIGN.md §3: the
+// journal's seq in the second and the command's time in the first (README, "Architecture": the
 // stream id's time is the command's time), so operators can XRANGE by time. The script
 // takes ms = max(Redis TIME, the last entry's ms): ids, seqs and times all grow
 // together, whatever the clocks of the replicas do. Because a stream is ordered by id
@@ -399,7 +399,7 @@ func (r *Redis) HeadSeq(ctx context.Context) (uint64, error) {
 	return id.seq, nil
 }
 
-// checkDurability refuses a Redis that may lose an acknowledged write (DESIGN.md §3):
+// checkDurability refuses a Redis that may lose an acknowledged write (README, "Architecture"):
 // one that does not fsync each write to its append-only file, or may evict keys under
 // memory pressure. UnsafeDurability turns the refusal into a warning.
 func (r *Redis) checkDurability(ctx context.Context, addr string) error {

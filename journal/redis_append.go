@@ -145,9 +145,8 @@ func (w *redisWriterState) sent(rtt time.Duration, outstanding int) {
 // with the other replicas' entries before it — and the response to the client.) One
 // append at a time never waits. Every batch costs Redis a script call and its loop an
 // fsync that blocks it, so larger batches are what lets three replicas keep up with
-// one: on the benchmark of docs/benchmarks.md ("Distributed mode"), a quarter round
-// trip gave batches of ~10 appends, a whole one ~15 and ~13% more requests per second,
-// two ~17 and ~9% more again (half a round trip, ~12 and fewer requests per second).
+// one; redisCommitDelayRTTs is the delay that gave the most requests per second on the
+// benchmark of docs/benchmarks.md ("Distributed mode").
 func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 	var batch []*redisReq
 	bytes := 0

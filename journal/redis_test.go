@@ -3,7 +3,7 @@
 package journal_test
 
 // Tests of the Redis journal against a real redis-server (journal/redistest), run with
-// appendfsync always as DESIGN.md §3 requires. They live in package journal_test: they
+// appendfsync always as README, "Architecture" requires. They live in package journal_test: they
 // use only what the node uses, the Journal interface and Redis's exported methods.
 
 import (
@@ -305,7 +305,7 @@ func TestRedisReadBlocks(t *testing.T) {
 	}
 }
 
-// TestRedisRefusesUnsafeRedis: DESIGN.md §3 — without appendonly yes and appendfsync
+// TestRedisRefusesUnsafeRedis: README, "Architecture" — without appendonly yes and appendfsync
 // always an acknowledged command may be lost in a Redis crash, and with an evicting
 // memory policy under memory pressure, so OpenRedis refuses unless told.
 func TestRedisRefusesUnsafeRedis(t *testing.T) {
@@ -402,7 +402,7 @@ func waitFor(t testing.TB, cond func() bool) {
 }
 
 // BenchmarkRedisAppend64: 64 goroutines appending 100-byte records to a real Redis
-// with appendfsync always (DESIGN.md §3: ~300 XADD/s to one waiting client, ~100,000/s
+// with appendfsync always (README, "Architecture": ~300 XADD/s to one waiting client, ~100,000/s
 // pipelined).
 func BenchmarkRedisAppend64(b *testing.B) { benchRedisAppend(b, 64) }
 

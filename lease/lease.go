@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package lease elects the one replica that anchors (DESIGN.md §3): a Redis key set
+// Package lease elects the one replica that anchors (README, "Architecture"): a Redis key set
 // with SET NX PX and renewed while held, and a fencing token — a counter incremented
 // at every acquisition — that the anchorer carries in its ledger outcomes, so the
 // matcher ignores a former holder that has not noticed yet that it lost the lease.

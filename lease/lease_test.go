@@ -35,7 +35,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// DESIGN.md §3: "the anchorer runs on one node only (a Redis lease with a fencing
+// README, "Architecture": "the anchorer runs on one node only (a Redis lease with a fencing
 // token)": of two contenders exactly one works at a time, and a takeover gets a
 // higher fence.
 func TestOneHolderAndTakeoverRaisesTheFence(t *testing.T) {

@@ -18,14 +18,14 @@ import (
 
 // Node is what the anchorer needs of the node that owns it: read the state, submit
 // outcomes, and hear when ledger work was queued. *node.Node has these methods; the
-// anchorer never imports package node (DESIGN.md §3).
+// anchorer never imports package node (README, "Architecture").
 type Node interface {
 	View(func(*matcher.Matcher))
 	Submit(ctx context.Context, cmd matcher.Command) (matcher.Result, error)
 	Changed() <-chan struct{}
 }
 
-// Defaults of AnchorerConfig (DESIGN.md §8: --anchor-max-batch, --anchor-max-delay).
+// Defaults of AnchorerConfig (docs/operations.md §2: --anchor-max-batch, --anchor-max-delay).
 const (
 	DefaultMaxBatch   = 1_000
 	DefaultMaxDelay   = time.Second
@@ -97,7 +97,7 @@ var ErrFenced = errors.New("ledger: fencing token is stale: another node holds t
 
 // Anchorer moves the matcher's ledger queues onto the chain: fingerprints to
 // register, leaves to anchor in batches under one Merkle root. One runs per platform
-// (DESIGN.md §3); see the package doc for why it never sends anything twice.
+// (README, "Architecture"); see the package doc for why it never sends anything twice.
 type Anchorer struct {
 	n   Node
 	b   Backend

@@ -15,7 +15,7 @@ import (
 	"github.com/scfx/scfx/merkle"
 )
 
-// DESIGN.md §4: a tier-1 receivable becomes financeable when its confirmation is
+// contracts/README.md: a tier-1 receivable becomes financeable when its confirmation is
 // valid, its fingerprint registered clean and its confirmation leaf anchored; a
 // fragment when the transfer leaf that made it is anchored; an assignment is anchored
 // too. Every proof the matcher serves holds on the chain.
@@ -139,7 +139,7 @@ func TestVerifyProofRefusesWhatDoesNotHold(t *testing.T) {
 
 // The anchorer killed at each crash point of a transaction, then restarted on the same
 // journal and chain: every leaf and fingerprint reaches the chain exactly once and no
-// transaction is sent twice (DESIGN.md §3, "the life of a command", step 5).
+// transaction is sent twice (README, "Architecture", "the life of a command", step 5).
 func TestAnchorerCrashPoints(t *testing.T) {
 	// One block a second, so that a transaction sent just before the crash is still
 	// pending when the anchorer restarts: the crash-after-send case for real.

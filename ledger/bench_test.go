@@ -18,55 +18,93 @@ import (
 	"github.com/scfx/scfx/merkle"
 )
 
-// Gas figures of DESIGN.md §4.
+// Gas figures of contracts/README.md.
 const (
 	newFingerprintFloorGas = 22_100 // a fresh SSTORE (20,000) and its cold access (2,100)
 	txBaseGas              = 21_000
 	leavesPerFinancedInv   = 2 // a confirmation and an assignment
 )
 
-// BenchmarkGasPerFinancedInvoice measures the chain gas one financed invoice costs:
-// its fingerprint's share of a full register batch (500, with the matcher's
-// low-calldata refs) plus its two leaves' share of full anchor batches (1,000), as a
-// multiple of the 22,100-gas floor. Run with -benchtime=1x: it measures, it does not
+// financedInvoiceGasMax is the budget of one financed invoice on chain, a multiple
+// of the floor of an on-chain uniqueness check (docs/benchmarks.md, Ledger).
+const financedInvoiceGasMax = 1.12 * newFingerprintFloorGas
+
+// financedInvoiceGas is what one financed invoice costs on chain: its fingerprint's
+// share of a full register batch (500, with the matcher's low-calldata refs) plus its
+// two leaves' share of a full anchor batch (1,000).
+type financedInvoiceGas struct {
+	register, registerRandomRefs, anchor uint64 // whole transactions
+}
+
+func (g financedInvoiceGas) perFingerprint() float64 {
+	return float64(g.register) / matcher.MaxRegisterBatch
+}
+
+func (g financedInvoiceGas) perInvoice() float64 {
+	return g.perFingerprint() + leavesPerFinancedInv*float64(g.anchor)/DefaultMaxBatch
+}
+
+// measureFinancedInvoiceGas sends a full register batch, the same with random refs,
+// and a full anchor on e; base numbers the receivables, apart from any sent before.
+func measureFinancedInvoiceGas(t testing.TB, e *Embedded, base uint64) financedInvoiceGas {
+	t.Helper()
+	ctx := context.Background()
+	platform := crypto.Keccak256Hash([]byte("bench platform"))
+	var g financedInvoiceGas
+	fps, refs := benchRegistrations(platform, base, matcher.MaxRegisterBatch)
+	base += matcher.MaxRegisterBatch
+	g.register = sendAndMeasure(t, e, func() (common.Hash, error) { return e.SendRegister(ctx, fps, refs) })
+
+	fps2, _ := benchRegistrations(platform, base, matcher.MaxRegisterBatch)
+	random := make([]common.Hash, len(fps2))
+	for i := range random {
+		random[i] = crypto.Keccak256Hash([]byte(fmt.Sprint("random ref", base, i)))
+	}
+	g.registerRandomRefs = sendAndMeasure(t, e, func() (common.Hash, error) { return e.SendRegister(ctx, fps2, random) })
+
+	leaves := make([]common.Hash, DefaultMaxBatch)
+	for i := range leaves {
+		leaves[i] = crypto.Keccak256Hash([]byte(fmt.Sprint("leaf", base, i)))
+	}
+	g.anchor = sendAndMeasure(t, e, func() (common.Hash, error) { return e.SendAnchor(ctx, merkle.Root(leaves), len(leaves)) })
+	return g
+}
+
+// TestGasPerFinancedInvoice holds one financed invoice within its gas budget.
+func TestGasPerFinancedInvoice(t *testing.T) {
+	e := openEmbedded(t, t.TempDir(), 0)
+	defer e.Close()
+	g := measureFinancedInvoiceGas(t, e, 0)
+	t.Logf("register(500): %d gas; anchor(1000 leaves): %d gas; financed invoice %.0f gas = %.3f × %d",
+		g.register, g.anchor, g.perInvoice(), g.perInvoice()/newFingerprintFloorGas, newFingerprintFloorGas)
+	if got := g.perInvoice(); got > financedInvoiceGasMax {
+		t.Errorf("gas per financed invoice = %.0f (%.3f × %d), want at most %.0f (1.12 ×)",
+			got, got/newFingerprintFloorGas, newFingerprintFloorGas, financedInvoiceGasMax)
+	}
+}
+
+// BenchmarkGasPerFinancedInvoice reports the chain gas one financed invoice costs, as
+// a multiple of the 22,100-gas floor. Run with -benchtime=1x: it measures, it does not
 // loop.
 //
 //	go test ./ledger/ -run '^$' -bench GasPerFinancedInvoice -benchtime=1x
 func BenchmarkGasPerFinancedInvoice(b *testing.B) {
 	e := openEmbedded(b, b.TempDir(), 0)
 	defer e.Close()
-	ctx := context.Background()
-	platform := crypto.Keccak256Hash([]byte("bench platform"))
-	var regGas, randomRefGas, anchorGas uint64
+	var g financedInvoiceGas
 	base := uint64(0)
 	for range b.N {
-		fps, refs := benchRegistrations(platform, base, matcher.MaxRegisterBatch)
-		base += matcher.MaxRegisterBatch
-		regGas = sendAndMeasure(b, e, func() (common.Hash, error) { return e.SendRegister(ctx, fps, refs) })
-
-		fps2, _ := benchRegistrations(platform, base, matcher.MaxRegisterBatch)
-		base += matcher.MaxRegisterBatch
-		random := make([]common.Hash, len(fps2))
-		for i := range random {
-			random[i] = crypto.Keccak256Hash([]byte(fmt.Sprint("random ref", base, i)))
-		}
-		randomRefGas = sendAndMeasure(b, e, func() (common.Hash, error) { return e.SendRegister(ctx, fps2, random) })
-
-		leaves := make([]common.Hash, DefaultMaxBatch)
-		for i := range leaves {
-			leaves[i] = crypto.Keccak256Hash([]byte(fmt.Sprint("leaf", base, i)))
-		}
-		anchorGas = sendAndMeasure(b, e, func() (common.Hash, error) { return e.SendAnchor(ctx, merkle.Root(leaves), len(leaves)) })
+		g = measureFinancedInvoiceGas(b, e, base)
+		base += 2 * matcher.MaxRegisterBatch
 	}
-	perFP := float64(regGas) / matcher.MaxRegisterBatch
-	perInvoice := perFP + leavesPerFinancedInv*float64(anchorGas)/DefaultMaxBatch
-	b.ReportMetric(perFP, "gas/fingerprint")
-	b.ReportMetric(float64(randomRefGas)/matcher.MaxRegisterBatch, "gas/fingerprint-random-ref")
-	b.ReportMetric(float64(anchorGas), "gas/anchor")
-	b.ReportMetric(perInvoice, "gas/financed-invoice")
-	b.ReportMetric(perInvoice/newFingerprintFloorGas, "x-floor")
+	b.ReportMetric(g.perFingerprint(), "gas/fingerprint")
+	b.ReportMetric(float64(g.registerRandomRefs)/matcher.MaxRegisterBatch, "gas/fingerprint-random-ref")
+	b.ReportMetric(float64(g.anchor), "gas/anchor")
+	b.ReportMetric(g.perInvoice(), "gas/financed-invoice")
+	b.ReportMetric(g.perInvoice()/newFingerprintFloorGas, "x-floor")
 	b.Logf("register(500): %d gas (%.0f per fingerprint; random refs %.0f); anchor(1000 leaves): %d gas; financed invoice %.0f gas = %.3f × %d",
-		regGas, perFP, float64(randomRefGas)/matcher.MaxRegisterBatch, anchorGas, perInvoice, perInvoice/newFingerprintFloorGas, newFingerprintFloorGas)
+		g.register, g.perFingerprint(), float64(g.registerRandomRefs)/matcher.MaxRegisterBatch, g.anchor,
+		g.perInvoice(), g.perInvoice()/newFingerprintFloorGas, newFingerprintFloorGas)
 }
 
 // BenchmarkRegisterGasBreakdown fits gas(n) = fixed + n × marginal over register
@@ -116,15 +154,15 @@ func benchRegistrations(platform common.Hash, base uint64, n int) (fps, refs []c
 	return fps, refs
 }
 
-func sendAndMeasure(b *testing.B, e *Embedded, send func() (common.Hash, error)) uint64 {
-	b.Helper()
+func sendAndMeasure(t testing.TB, e *Embedded, send func() (common.Hash, error)) uint64 {
+	t.Helper()
 	tx, err := send()
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	r, err := e.Receipt(context.Background(), tx)
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	return r.GasUsed
 }

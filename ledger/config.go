@@ -13,7 +13,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// Config chooses and configures a backend (DESIGN.md §8): the embedded chain unless
+// Config chooses and configures a backend (docs/operations.md §2): the embedded chain unless
 // RPCURL is set.
 type Config struct {
 	DataDir  string

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package ledger puts scfx on Ethereum (DESIGN.md §4): it registers invoice
+// Package ledger puts scfx on Ethereum (contracts/README.md): it registers invoice
 // fingerprints in the shared ScfxRegistry (the guard against financing one invoice
 // twice) and anchors the matcher's leaves — confirmations, transfers, assignments — in
 // batches under one Merkle root per transaction. It also verifies proofs against a
@@ -88,7 +88,7 @@
 //
 // # Configuration
 //
-// Config / Open pick the backend (DESIGN.md §8: --data-dir, --eth-rpc, --eth-key-file,
+// Config / Open pick the backend (docs/operations.md §2: --data-dir, --eth-rpc, --eth-key-file,
 // --registry-address); AnchorerConfig holds --anchor-max-batch (MaxBatch, default
 // 1,000) and --anchor-max-delay (MaxDelay, default 1 s). Configure submits the
 // SetLedger command (chain id, registry, anchorer account, platform id kept in

@@ -67,7 +67,7 @@ type EmbeddedConfig struct {
 }
 
 // Embedded is a go-ethereum chain running in this process, kept in the data directory
-// and surviving restarts and kill -9 (DESIGN.md §4). It runs Osaka like mainnet, with
+// and surviving restarts and kill -9 (contracts/README.md). It runs Osaka like mainnet, with
 // one funded operator account that deployed the registry on the first start.
 type Embedded struct {
 	*chain
@@ -113,7 +113,7 @@ func OpenEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 // ReleasedChainConfig is the dev chain config cut back to Osaka, the fork mainnet
 // runs and the one the registry is compiled for (evmVersion osaka). The dev config
 // also switches on experimental forks whose storage gas is about 4× mainnet's
-// (DESIGN.md §4), which would make every figure we measure wrong.
+// (contracts/README.md), which would make every figure we measure wrong.
 func ReleasedChainConfig() *params.ChainConfig {
 	cfg := *params.AllDevChainProtocolChanges
 	cfg.ChainID = big.NewInt(EmbeddedChainID)
@@ -183,7 +183,7 @@ func registerEmbeddedServices(stack *node.Node, operator common.Address, period 
 	// Every block's state is written to the database as it is made (no in-memory trie
 	// layers that only a clean shutdown journals), so after a kill -9 the chain has
 	// state for every block its database kept — and Persist makes the database keep
-	// every block the journal depends on (DESIGN.md §4).
+	// every block the journal depends on (contracts/README.md).
 	ec.NoPruning = true
 	ec.StateScheme = rawdb.HashScheme
 	ec.TransactionHistory = 0 // index every transaction: proofs name old ones

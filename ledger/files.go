@@ -19,7 +19,7 @@ import (
 	"github.com/scfx/scfx/internal/fsutil"
 )
 
-// Files this package keeps in the data directory (DESIGN.md §8).
+// Files this package keeps in the data directory (docs/operations.md §2).
 const (
 	platformIDFile   = "platform.id"      // <data-dir>/platform.id
 	chainDirName     = "chain"            // <data-dir>/chain: the embedded chain

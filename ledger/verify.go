@@ -13,8 +13,7 @@ import (
 	"github.com/scfx/scfx/merkle"
 )
 
-// ProofJSON is the body of GET /v1/receivables/{id}/proof (API.md "Ledger and
-// proofs"): a leaf, the root of its batch, the sibling path, and where the root was
+// ProofJSON is the body of GET /v1/receivables/{id}/proof (docs/api.md "Proofs"): a leaf, the root of its batch, the sibling path, and where the root was
 // anchored.
 type ProofJSON struct {
 	Leaf            common.Hash    `json:"leaf"`

@@ -4,11 +4,11 @@ package matcher
 
 import "fmt"
 
-// Code is a stable error code of API.md. The API maps each code to an HTTP status in one
+// Code is a stable error code of docs/api.md. The API maps each code to an HTTP status in one
 // place; the matcher only ever returns these.
 type Code string
 
-// The stable codes of API.md ("Conventions").
+// The stable codes of docs/api.md ("Conventions").
 const (
 	CodeValidation          Code = "validation_failed"
 	CodeUnauthorized        Code = "unauthorized"

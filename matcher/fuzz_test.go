@@ -12,8 +12,8 @@ import (
 
 // Tests of the journal side of the matcher: the encoding of commands (DecodeCommand:
 // "unknown fields, trailing data, a missing actor or a payload that does not match the
-// kind are refused"), idempotency keys (API.md "Conventions"), replay from snapshots
-// (DESIGN.md §7), and the fuzz target over decoding and ApplyRaw.
+// kind are refused"), idempotency keys (docs/api.md "Conventions"), replay from snapshots
+// (docs/matching.md §5), and the fuzz target over decoding and ApplyRaw.
 
 func mustEncode(tb testing.TB, c Command) []byte {
 	tb.Helper()
@@ -43,7 +43,7 @@ func sameCommand(a, b Command) bool {
 	return reflect.DeepEqual(norm(a), norm(b))
 }
 
-// API.md "Unknown fields: 400 validation_failed"; the journal decoder is as strict.
+// docs/api.md "Unknown fields: 400 validation_failed"; the journal decoder is as strict.
 func TestDecodeCommand(t *testing.T) {
 	w := newWorld(t)
 	a, core := w.sme("", ""), w.core("AAA")
@@ -121,7 +121,7 @@ func TestDecodeCommand(t *testing.T) {
 	}
 }
 
-// API.md Conventions: "Idempotency-Key on any POST (keys are per caller, kept at least
+// docs/api.md Conventions: "Idempotency-Key on any POST (keys are per caller, kept at least
 // 24 hours): a retry with the same key and body returns the first response; the same
 // key with another body is 409 idempotency_conflict."
 func TestAPI_Idempotency(t *testing.T) {
@@ -145,7 +145,7 @@ func TestAPI_Idempotency(t *testing.T) {
 	if r := w.must(w.as(b, cmd)); r.Replayed || r.Receivable.ID == first.Receivable.ID || r.Receivable.HolderID != b {
 		t.Fatalf("b's k1 = %+v, want its own receivable", r)
 	}
-	// A refused command is remembered too (issue 11 item 11): its retry gets the same
+	// A refused command is remembered too: its retry gets the same
 	// refusal, and the key used again with another body is a conflict — a corrected
 	// request takes a new key. The refusal changes nothing but the key's record.
 	bad := keyed(w.submitCmd(core, 0, 90), "k2", "bad")
@@ -221,7 +221,7 @@ func fuzzWorld(tb testing.TB) (*world, []Command) {
 
 // FuzzDecodeCommand: DecodeCommand never panics; what it accepts re-encodes and decodes
 // to the same command; and ApplyRaw of any record, on a fresh world and on a populated
-// one, never panics, changes nothing when it refuses, and keeps DESIGN.md §7.
+// one, never panics, changes nothing when it refuses, and keeps docs/matching.md §5.
 func FuzzDecodeCommand(f *testing.F) {
 	base, cmds := fuzzWorld(f)
 	snap, err := base.m.Snapshot()
@@ -324,7 +324,7 @@ func snapshotScenario() []func(w *world, ids map[string]string) {
 	}
 }
 
-// DESIGN.md §7: "replaying the journal (from empty, or from any snapshot) gives the
+// docs/matching.md §5: "replaying the journal (from empty, or from any snapshot) gives the
 // same StateHash"; a restored matcher passes CheckInvariants, and a Tick after a
 // restore does not count a default twice.
 func TestDesign7_SnapshotRestoreAnywhere(t *testing.T) {

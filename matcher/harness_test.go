@@ -283,7 +283,7 @@ func (w *world) hash() [32]byte { return w.m.StateHash() }
 // rcv is the live receivable, for assertions.
 func (w *world) rcv(id string) *Receivable { return w.m.s.Receivables.get(id) }
 
-// checkInvariants fails the test when DESIGN.md §7 no longer holds.
+// checkInvariants fails the test when docs/matching.md §5 no longer holds.
 func (w *world) checkInvariants() {
 	w.tb.Helper()
 	if err := w.m.CheckInvariants(); err != nil {

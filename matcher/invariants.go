@@ -4,7 +4,7 @@ package matcher
 
 import "fmt"
 
-// CheckInvariants verifies the invariants of DESIGN.md §7 over the whole state. It
+// CheckInvariants verifies the invariants of docs/matching.md §5 over the whole state. It
 // is a full scan: tests call it after every step; production may call it after a
 // restore.
 func (m *Matcher) CheckInvariants() error {

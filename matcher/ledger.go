@@ -13,7 +13,7 @@ import (
 )
 
 // Limits on one ledger outcome, matching what one transaction can carry
-// (DESIGN.md §4: Osaka caps a transaction at 2^24 gas; register ≈ 24.2k gas each).
+// (contracts/README.md: Osaka caps a transaction at 2^24 gas; register ≈ 24.2k gas each).
 const (
 	MaxRegisterBatch = 500
 	MaxAnchorBatch   = 10_000
@@ -52,7 +52,7 @@ type Registration struct {
 // (big-endian, last 8 bytes). Another platform's claim on the same invoice has another
 // ref and shows up as a Duplicate. The zero bytes are deliberate: calldata costs 4 gas
 // per zero byte and 16 per other byte, and the ref is sent once per invoice — a random
-// 32-byte ref would cost about 280 gas more on every registration (DESIGN.md §4's
+// 32-byte ref would cost about 280 gas more on every registration (contracts/README.md's
 // floor is 22,100 gas).
 func RegistryRef(platform common.Hash, receivableID string) common.Hash {
 	var ref common.Hash
@@ -143,7 +143,7 @@ func (m *Matcher) pushLeaf(r *Receivable, kind byte, hash common.Hash, matchID s
 }
 
 // checkFence refuses a ledger outcome from an anchorer whose lease was taken over
-// (DESIGN.md §3: a fencing token in distributed mode).
+// (README, "Architecture": a fencing token in distributed mode).
 func (m *Matcher) checkFence(fence uint64) *Error {
 	if m.s.Ledger == nil {
 		return errorf(CodeUnavailable, "the ledger is not configured yet")
@@ -257,7 +257,7 @@ func (m *Matcher) leafHashes(first uint64, count int) []common.Hash {
 }
 
 // evaluate makes a confirmed receivable financeable once the ledger has caught up
-// with it (DESIGN.md §4): a tier-1 claim when its fingerprint registered clean and its
+// with it (contracts/README.md): a tier-1 claim when its fingerprint registered clean and its
 // confirmation is anchored; a fragment when the transfer that made it is anchored.
 func (m *Matcher) evaluate(r *Receivable) {
 	if r.Status != StatusConfirmed || len(r.Leaves) == 0 || r.Leaves[0] > m.s.Anchored {

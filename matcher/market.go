@@ -19,7 +19,7 @@ const (
 )
 
 // Discount is amount × rate_bps × days / (10000 × 365), rounded down to the fen
-// (DESIGN.md §6). The product can pass 2^63, so it is computed in 128 bits.
+// (docs/matching.md). The product can pass 2^63, so it is computed in 128 bits.
 func Discount(amountFen, rateBps int64, days int) int64 {
 	if amountFen <= 0 || rateBps <= 0 || days <= 0 {
 		return 0
@@ -50,7 +50,7 @@ func (m *Matcher) termsOf(r *Receivable) terms {
 }
 
 // fill is what o would take of l and at what rate, or false when o may not serve
-// it: o's quote for l's terms (DESIGN.md §6 eligibility), on as much of the rest as
+// it: o's quote for l's terms (docs/matching.md eligibility), on as much of the rest as
 // o's line and maximum ticket allow, if that is at least l's minimum fill and o's
 // minimum ticket (docs/matching.md).
 func fill(o *Offer, l *Listing, t terms) (amount, rate int64, ok bool) {
@@ -69,7 +69,7 @@ func fill(o *Offer, l *Listing, t terms) (amount, rate int64, ok bool) {
 }
 
 // quote is o's rate for a listing with terms t, or false when o may not serve it
-// whatever the amount (DESIGN.md §6 eligibility).
+// whatever the amount (docs/matching.md eligibility).
 func quote(o *Offer, t terms) (int64, bool) {
 	var rate int64
 	var ok bool
@@ -203,7 +203,7 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	return mt
 }
 
-// assertLine is the line invariant of DESIGN.md §7; breaking it is a bug.
+// assertLine is the line invariant of docs/matching.md §5; breaking it is a bug.
 func assertLine(o *Offer) {
 	if o.UsedFen < 0 || o.ReservedFen < 0 || o.UsedFen+o.ReservedFen > o.LineFen {
 		panic("matcher: line invariant broken on offer " + o.ID)

@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// Tests of listings, offers, matching and funding: API.md "Listings", "Lender" and
-// DESIGN.md §6.
+// Tests of listings, offers, matching and funding: docs/api.md "Listings", "Lender" and
+// docs/matching.md.
 
-// API.md POST /v1/receivables/{id}/listings: "(the holder) … Needs a financeable
+// docs/api.md POST /v1/receivables/{id}/listings: "(the holder) … Needs a financeable
 // receivable with at least 15 days to run (configurable), else 409 invalid_state."
 func TestAPI_List_Refusals(t *testing.T) {
 	w := newWorld(t)
@@ -61,7 +61,7 @@ func TestAPI_List_Refusals(t *testing.T) {
 	w.checkInvariants()
 }
 
-// API.md listings: "at least 15 days to run (configurable)".
+// docs/api.md listings: "at least 15 days to run (configurable)".
 func TestAPI_List_MinTenorConfigurable(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.MinListTenorDays = 30
@@ -72,7 +72,7 @@ func TestAPI_List_MinTenorConfigurable(t *testing.T) {
 	w.list(ok, 500)
 }
 
-// API.md listings: "lists the whole remaining"; DELETE /v1/listings/{id} "(the holder;
+// docs/api.md listings: "lists the whole remaining"; DELETE /v1/listings/{id} "(the holder;
 // only while resting)"; a cancelled listing gives the receivable back as financeable.
 func TestAPI_List_WholeRemainingAndCancel(t *testing.T) {
 	w := newWorld(t)
@@ -111,14 +111,14 @@ func TestAPI_List_WholeRemainingAndCancel(t *testing.T) {
 	w.checkInvariants()
 }
 
-// wantDiscount is API.md's floor(amount × rate_bps × days / 3,650,000) in big integers.
+// wantDiscount is docs/api.md's floor(amount × rate_bps × days / 3,650,000) in big integers.
 func wantDiscount(amount, rate int64, days int) int64 {
 	p := new(big.Int).Mul(big.NewInt(amount), big.NewInt(rate))
 	p.Mul(p, big.NewInt(int64(days)))
 	return p.Quo(p, big.NewInt(3_650_000)).Int64()
 }
 
-// API.md matches: "discount = floor(amount × rate_bps × days / 3,650,000), advance =
+// docs/api.md matches: "discount = floor(amount × rate_bps × days / 3,650,000), advance =
 // amount − discount"; the product passes 2^63 for large invoices.
 func TestAPI_Discount(t *testing.T) {
 	rows := []struct {
@@ -144,7 +144,7 @@ func TestAPI_Discount(t *testing.T) {
 	}
 }
 
-// checkMatch asserts the terms of API.md GET /v1/matches on mt.
+// checkMatch asserts the terms of docs/api.md GET /v1/matches on mt.
 func checkMatch(t *testing.T, w *world, mt *Match, rate int64) {
 	t.Helper()
 	r := w.rcv(mt.ReceivableID)
@@ -158,7 +158,7 @@ func checkMatch(t *testing.T, w *world, mt *Match, rate int64) {
 	}
 }
 
-// DESIGN.md §6: "A new listing takes the lowest eligible quote at or below its maximum
+// docs/matching.md: "A new listing takes the lowest eligible quote at or below its maximum
 // rate; ties go to the older offer. None: it rests." "The trade's rate is always the
 // offer's quote."
 func TestDesign6_LowestQuoteAtOrBelowMaxRate_TiesToOlder(t *testing.T) {
@@ -199,7 +199,7 @@ func TestDesign6_LowestQuoteAtOrBelowMaxRate_TiesToOlder(t *testing.T) {
 	w.checkInvariants()
 }
 
-// API.md matches, end to end at the largest invoice: amount × rate × days is
+// docs/api.md matches, end to end at the largest invoice: amount × rate × days is
 // 10^15 × 3650 × 200 ≈ 7.3·10^20, far above 2^63 ≈ 9.2·10^18.
 func TestAPI_MatchDiscountAboveInt64Product(t *testing.T) {
 	w := newWorld(t)
@@ -214,10 +214,10 @@ func TestAPI_MatchDiscountAboveInt64Product(t *testing.T) {
 	w.checkInvariants()
 }
 
-// DESIGN.md §6: "An offer is eligible for a listing when: the band is priced and the
+// docs/matching.md: "An offer is eligible for a listing when: the band is priced and the
 // score is at least the offer's minimum; the remaining tenor is within its maximum; the
 // amount is within its ticket size and its remaining line; the SME's cluster and
-// certification meet the offer's filters." DESIGN.md §5: "expired counts as none".
+// certification meet the offer's filters." docs/scoring.md: "expired counts as none".
 // Each row makes a cheap offer eligible or not through one filter alone; a dearer
 // plain offer catches the listing when the cheap one may not.
 func TestDesign6_EachEligibilityFilter(t *testing.T) {
@@ -296,7 +296,7 @@ func TestDesign6_EachEligibilityFilter(t *testing.T) {
 	}
 }
 
-// DESIGN.md §6: "A new or changed offer serves resting eligible listings, oldest first,
+// docs/matching.md: "A new or changed offer serves resting eligible listings, oldest first,
 // while its line lasts."
 func TestDesign6_NewOfferServesRestingOldestFirst(t *testing.T) {
 	w := newWorld(t)
@@ -347,7 +347,7 @@ func TestDesign6_NewOfferServesRestingOldestFirst(t *testing.T) {
 	w.checkInvariants()
 }
 
-// API.md matches: "days = the due date minus the match's date"; POST /v1/matches/{id}/fund
+// docs/api.md matches: "days = the due date minus the match's date"; POST /v1/matches/{id}/fund
 // refuses a claim past its due date, so no offer may take a resting listing that has
 // run past its due date (its "days" would be zero or negative).
 func TestDesign6_NoMatchOnceDue(t *testing.T) {
@@ -364,10 +364,10 @@ func TestDesign6_NoMatchOnceDue(t *testing.T) {
 	}
 }
 
-// API.md Lender: "DELETE /v1/offers/{id} (the lender) → 200; reserved amounts stay
+// docs/api.md Lender: "DELETE /v1/offers/{id} (the lender) → 200; reserved amounts stay
 // reserved"; "a match reserves its amount, funding moves it to used"; POST
 // /v1/matches/{id}/fund "(the lender) … the claim is assigned to the lender (an
-// anchored leaf)"; DESIGN.md §6 "Funding moves the line from reserved to used and
+// anchored leaf)"; docs/matching.md "Funding moves the line from reserved to used and
 // assigns the claim to the lender".
 func TestAPI_CancelOfferAndFund(t *testing.T) {
 	w := newWorld(t)
@@ -411,7 +411,7 @@ func TestAPI_CancelOfferAndFund(t *testing.T) {
 		t.Fatalf("pending leaves %d→%d, last %+v: want one assignment leaf", leavesBefore, leaves, last)
 	}
 	w.wantCode(w.as(l1, fundCmd(mt.ID)), CodeInvalidState, w.hash()) // funded twice
-	// The lender is now party to the receivable (API.md Visibility).
+	// The lender is now party to the receivable (docs/api.md Visibility).
 	if _, err := w.m.Receivable(l1, id); err != nil {
 		t.Fatalf("Receivable(lender) = %v", err)
 	}
@@ -429,7 +429,7 @@ func TestAPI_Fund_AtDueDateIsInvalidState(t *testing.T) {
 	w.wantCode(w.as(l, fundCmd(mt.ID)), CodeInvalidState, w.hash())
 }
 
-// API.md POST /v1/offers: the offer's own fields are checked.
+// docs/api.md POST /v1/offers: the offer's own fields are checked.
 func TestAPI_PostOffer_Refusals(t *testing.T) {
 	w := newWorld(t)
 	a, core, l := w.sme("", ""), w.core("AAA"), w.lender()

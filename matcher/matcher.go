@@ -12,8 +12,8 @@ import (
 // Config holds the rules that are parameters. Every replica must run with the same
 // Config: it is part of the state machine's definition, like its code.
 type Config struct {
-	MaxTermDays      int // payment term cap: due date at most this many days after issue (API.md: 365)
-	MinListTenorDays int // a listing needs at least this many days to run (API.md: 15)
+	MaxTermDays      int // payment term cap: due date at most this many days after issue (docs/api.md: 365)
+	MinListTenorDays int // a listing needs at least this many days to run (docs/api.md: 15)
 	OverdueGraceDays int // a claim is overdue this many days after its due date
 	IdemRetentionMs  int64
 	// MaxIdemRecords bounds the idempotency records of one caller: a caller past it
@@ -21,16 +21,16 @@ type Config struct {
 	MaxIdemRecords int
 }
 
-// Defaults of API.md and DESIGN.md.
+// Defaults that docs/api.md states.
 const (
 	DefaultMaxTermDays      = 365
 	DefaultMinListTenorDays = 15
 	DefaultOverdueGraceDays = 3
-	DefaultIdemRetentionMs  = 24 * 60 * 60 * 1000 // API.md: keys are kept at least 24 hours
+	DefaultIdemRetentionMs  = 24 * 60 * 60 * 1000 // docs/api.md: keys are kept at least 24 hours
 	DefaultMaxIdemRecords   = 100_000             // per caller: 24 h of more than one keyed request a second
 )
 
-// DefaultConfig is the configuration of API.md.
+// DefaultConfig is the configuration of docs/api.md.
 func DefaultConfig() Config {
 	return Config{
 		MaxTermDays:      DefaultMaxTermDays,

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// Page limits of API.md "Lists".
+// Page limits of docs/api.md "Lists and cursors".
 const (
 	DefaultPageLimit = 50
 	MaxPageLimit     = 500
@@ -231,7 +231,7 @@ type BookQuote struct {
 	AvailableFen int64  `json:"available"`
 }
 
-// BookView is a core's book, anonymised (API.md GET /v1/books/{core_id}).
+// BookView is a core's book, anonymised (docs/api.md GET /v1/books/{core_id}).
 type BookView struct {
 	CoreID   string        `json:"core_id"`
 	Listings []BookListing `json:"listings"`

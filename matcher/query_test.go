@@ -14,10 +14,10 @@ import (
 	"github.com/scfx/scfx/merkle"
 )
 
-// Tests of the ledger outcomes and proofs (DESIGN.md §3–4, API.md "Ledger and proofs")
-// and of the read side (API.md "Visibility", "Lists", GET /v1/books).
+// Tests of the ledger outcomes and proofs (README's architecture and contracts/README.md, docs/api.md "Proofs")
+// and of the read side (docs/api.md "Conventions" (visibility), "Lists", GET /v1/books).
 
-// DESIGN.md §3: the anchorer "submits RecordAnchor (root, tx hash, block), which every
+// README, "Architecture": the anchorer "submits RecordAnchor (root, tx hash, block), which every
 // node applies. Crash at any point: on restart the anchorer cuts the same batch … and
 // records it without sending again" — so a replayed outcome must be refused, and the
 // matcher checks every outcome itself (it is not the only door).
@@ -102,7 +102,7 @@ func TestDesign4_LedgerOutcomeRefusals(t *testing.T) {
 	}
 }
 
-// DESIGN.md §4: "A tier-1 receivable becomes financeable when its confirmation is
+// contracts/README.md: "A tier-1 receivable becomes financeable when its confirmation is
 // valid, its fingerprint registration came back clean, and its confirmation leaf is
 // anchored." "A Duplicate makes the root (and so every fragment) rejected_duplicate."
 func TestDesign4_FinanceableNeedsCleanRegistrationAndAnchor(t *testing.T) {
@@ -186,9 +186,9 @@ func TestDesign4_SetLedger(t *testing.T) {
 	}
 }
 
-// API.md GET /v1/receivables/{id}/proof: "{leaf, root, proof, tx_hash, block_number} for
+// docs/api.md GET /v1/receivables/{id}/proof: "{leaf, root, proof, tx_hash, block_number} for
 // its confirmation; ?kind=transfer on a fragment …, ?kind=assignment on a funded
-// receivable … 409 invalid_state while the leaf is not anchored yet"; DESIGN.md §4
+// receivable … 409 invalid_state while the leaf is not anchored yet"; contracts/README.md
 // verify is sorted-pair keccak256 (merkle.Verify).
 func TestAPI_ProofVerifiesForEachKind(t *testing.T) {
 	w := newWorld(t)
@@ -308,7 +308,7 @@ func sameSet(t *testing.T, name string, got, want map[string]bool) {
 	}
 }
 
-// API.md "Lists: ?limit= (default 50, max 500) and ?cursor= … next_cursor null on the
+// docs/api.md "Lists: ?limit= (default 50, max 500) and ?cursor= … next_cursor null on the
 // last page. A caller sees only what it is party to (operator: everything)"; and
 // "Visibility: an object the caller is not party to does not exist for it (404)".
 func TestAPI_ListsPaginateAndScope(t *testing.T) {
@@ -407,7 +407,7 @@ func TestAPI_ListsPaginateAndScope(t *testing.T) {
 	sameSet(t, "clusters", walk(t, "clusters", 2, w.m.Clusters, func(c Cluster) string { return c.ID }), all(nil))
 }
 
-// API.md Lists: "limit (default 50, max 500)"; a cursor the server did not issue is
+// docs/api.md Lists: "limit (default 50, max 500)"; a cursor the server did not issue is
 // validation_failed.
 func TestAPI_ListLimitsAndCursors(t *testing.T) {
 	w := newWorld(t)
@@ -445,7 +445,7 @@ func TestAPI_ListLimitsAndCursors(t *testing.T) {
 	}
 }
 
-// API.md GET /v1/books/{core_id}: "resting listings (anonymised: band, amount, tenor,
+// docs/api.md GET /v1/books/{core_id}: "resting listings (anonymised: band, amount, tenor,
 // tier) and live offers' best quote per band".
 func TestAPI_BookAnonymisedBestQuotePerBand(t *testing.T) {
 	w := newWorld(t)
@@ -491,7 +491,7 @@ func TestAPI_BookAnonymisedBestQuotePerBand(t *testing.T) {
 	}
 }
 
-// DESIGN.md §3: "on restart the anchorer cuts the same batch from the same state, finds
+// README, "Architecture": "on restart the anchorer cuts the same batch from the same state, finds
 // it already on chain, and records it without sending again" — CutBatch fixes that batch
 // in the state before its transaction is sent; only that batch may then be recorded.
 func TestDesign3_CutBatchFixesTheBatch(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"github.com/scfx/scfx/merkle"
 )
 
-// Rules of API.md "SME and core enterprise".
+// Rules of docs/api.md "SME and core enterprise".
 const (
 	maxAmountFen      = 1_000_000_000_000_000 // 10^15 fen
 	invoiceNumberMin  = 8
@@ -108,7 +108,7 @@ func (m *Matcher) checkDates(issueS, dueS string) (Date, Date, *Error) {
 	return issue, due, nil
 }
 
-// visibleReceivable finds a receivable the actor is party to (API.md "Visibility"):
+// visibleReceivable finds a receivable the actor is party to (docs/api.md "Conventions" (visibility)):
 // to anyone else it does not exist.
 func (m *Matcher) visibleReceivable(actor, id string) (*Receivable, *Error) {
 	r := m.s.Receivables.get(id)

@@ -15,11 +15,11 @@ import (
 	"github.com/scfx/scfx/eip712"
 )
 
-// Tests of the onboarding, invoice, confirmation and transfer rules of API.md and
-// DESIGN.md §2 and §4. Every refused command is checked with wantCode: its exact
-// code, and an unchanged StateHash (DESIGN.md §7: "A rejected command changes nothing").
+// Tests of the onboarding, invoice, confirmation and transfer rules of docs/api.md and
+// README, "What the market does" and §4. Every refused command is checked with wantCode: its exact
+// code, and an unchanged StateHash (docs/matching.md §5: "A rejected command changes nothing").
 
-// API.md POST /v1/clusters: {name, county_code (6 digits), level: "national"|"provincial",
+// docs/api.md POST /v1/clusters: {name, county_code (6 digits), level: "national"|"provincial",
 // industry, valid_until}; Operator section: only the operator certifies clusters.
 func TestAPI_CreateCluster(t *testing.T) {
 	w := newWorld(t)
@@ -102,7 +102,7 @@ func flipCase(t *testing.T, checksummed string) string {
 	return ""
 }
 
-// API.md POST /v1/participants: uscc (check digit, unique), address (EIP-55 or lower
+// docs/api.md POST /v1/participants: uscc (check digit, unique), address (EIP-55 or lower
 // case, required for sme and core), SME-only fields, core-only rating.
 func TestAPI_CreateParticipant(t *testing.T) {
 	w := newWorld(t)
@@ -194,7 +194,7 @@ func TestAPI_CreateParticipant(t *testing.T) {
 			}
 		})
 	}
-	// API.md Operator: only the operator onboards.
+	// docs/api.md Operator: only the operator onboards.
 	for _, actor := range []string{takenID, ActorSystem} {
 		c, _ := w.participantCmd(RoleSME)
 		w.wantCode(w.as(actor, Command{Kind: KindCreateParticipant, CreateParticipant: &c}), CodeForbidden, w.hash())
@@ -211,7 +211,7 @@ func wrongCheckDigit(code string) string {
 	return code
 }
 
-// API.md POST /v1/receivables: the rules of an invoice upload.
+// docs/api.md POST /v1/receivables: the rules of an invoice upload.
 func TestAPI_SubmitReceivable(t *testing.T) {
 	w := newWorld(t)
 	sme, core, lender := w.sme("", ""), w.core("AA"), w.lender()
@@ -267,7 +267,7 @@ func TestAPI_SubmitReceivable(t *testing.T) {
 			before := w.hash()
 			r := w.as(row.actor, cmd)
 			if row.want != "" {
-				w.wantCode(r, row.want, before) // API.md: row.rule
+				w.wantCode(r, row.want, before) // docs/api.md: row.rule
 				return
 			}
 			rc := w.must(r).Receivable
@@ -280,7 +280,7 @@ func TestAPI_SubmitReceivable(t *testing.T) {
 	}
 }
 
-// API.md: "at most 365 days after the issue date (the payment-term cap, configurable)".
+// docs/api.md: "at most 365 days after the issue date (the payment-term cap, configurable)".
 func TestAPI_SubmitReceivable_TermCapConfigurable(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.MaxTermDays = 30
@@ -292,8 +292,8 @@ func TestAPI_SubmitReceivable_TermCapConfigurable(t *testing.T) {
 	w.wantCode(w.as(sme, long), CodeValidation, w.hash())
 }
 
-// DESIGN.md §2 "fingerprint: keccak256 of the canonical invoice identity (debtor USCC,
-// creditor USCC, invoice number)"; API.md "the same invoice (same fingerprint) twice:
+// README, "What the market does" "fingerprint: keccak256 of the canonical invoice identity (debtor USCC,
+// creditor USCC, invoice number)"; docs/api.md "the same invoice (same fingerprint) twice:
 // 409 duplicate_invoice".
 func TestAPI_SubmitReceivable_Fingerprint(t *testing.T) {
 	w := newWorld(t)
@@ -330,7 +330,7 @@ func withV01(t *testing.T, sig string) string {
 	return hexutil.Encode(b)
 }
 
-// API.md POST /v1/receivables/{id}/confirm: "(role core, the debtor) … A signature that
+// docs/api.md POST /v1/receivables/{id}/confirm: "(role core, the debtor) … A signature that
 // does not recover to the core's address: 409 invalid_signature, and nothing changes."
 func TestAPI_Confirm(t *testing.T) {
 	w := newWorld(t)
@@ -383,7 +383,7 @@ func TestAPI_Confirm(t *testing.T) {
 	w.wantCode(w.as(core, good), CodeInvalidState, w.hash())
 }
 
-// API.md confirm: "signature (0x, 65 bytes, v 27/28 or 0/1)".
+// docs/api.md confirm: "signature (0x, 65 bytes, v 27/28 or 0/1)".
 func TestAPI_Confirm_RecoveryByteBothForms(t *testing.T) {
 	for _, form := range []string{"27/28", "0/1"} {
 		t.Run(form, func(t *testing.T) {
@@ -413,7 +413,7 @@ func malleate(t *testing.T, sig string) string {
 	return hexutil.Encode(b)
 }
 
-// API.md confirm: a confirmation needs a ledger to bind the signature's domain to;
+// docs/api.md confirm: a confirmation needs a ledger to bind the signature's domain to;
 // without one the command is unavailable and nothing changes.
 func TestAPI_Confirm_NoLedgerIsUnavailable(t *testing.T) {
 	w := &world{tb: t, m: New(DefaultConfig()), nowMs: t0, keys: map[string]*ecdsa.PrivateKey{}}
@@ -442,7 +442,7 @@ func transferWorld(t *testing.T) (w *world, a, b, c, core, root string) {
 	return
 }
 
-// API.md POST /v1/receivables/{id}/transfers: "(the holder, role sme) … Needs a
+// docs/api.md POST /v1/receivables/{id}/transfers: "(the holder, role sme) … Needs a
 // financeable parent with remaining >= amount; to_id is an SME … A reused
 // (holder, salt): 409 invalid_state."
 func TestAPI_Transfer_Refusals(t *testing.T) {
@@ -506,11 +506,11 @@ func TestAPI_Transfer_Refusals(t *testing.T) {
 	w.checkInvariants()
 }
 
-// API.md transfers: "the child receivable: tier = parent's +1, same debtor, due date
+// docs/api.md transfers: "the child receivable: tier = parent's +1, same debtor, due date
 // and fingerprint, holder_id = to_id. The parent's remaining drops by amount";
 // "creditor_id is the invoice's original creditor (the tier-1 seller), on fragments too";
-// DESIGN.md §4 "A fragment becomes financeable when its root is and the transfer leaf
-// that created it is anchored"; DESIGN.md §7 "sum of children + remaining = its amount".
+// contracts/README.md "A fragment becomes financeable when its root is and the transfer leaf
+// that created it is anchored"; docs/matching.md §5 "sum of children + remaining = its amount".
 func TestAPI_Transfer_SplitsDownTheChain(t *testing.T) {
 	w, a, b, c, core, root := transferWorld(t)
 	d := w.sme("", "")

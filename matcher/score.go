@@ -8,7 +8,7 @@ import "fmt"
 // change of weights is a new version, so a score can always be traced to its policy.
 const PolicyVersion = "chain-position/v1"
 
-// Band thresholds (DESIGN.md §5).
+// Band thresholds (docs/scoring.md).
 const (
 	bandAMinScore = 800
 	bandBMinScore = 650
@@ -54,7 +54,7 @@ type scoreInputs struct {
 	defaults     int // the debtor core's overdue confirmed invoices
 }
 
-// The weights of policy v1. Every table is monotone in the direction DESIGN.md §5
+// The weights of policy v1. Every table is monotone in the direction docs/scoring.md
 // demands; the totals add to at most maxScore. Credit passes through the chain:
 // an AAA core (300) at tier 3 (180) with the longest tenor (40) scores 520 — band C —
 // with no certification, no cluster and even a defaulted history.
@@ -132,7 +132,7 @@ func (m *Matcher) inputs(r *Receivable) scoreInputs {
 	return in
 }
 
-// hasScore: only a claim the ledger has accepted is scored (DESIGN.md §5: unconfirmed,
+// hasScore: only a claim the ledger has accepted is scored (docs/scoring.md: unconfirmed,
 // or not yet anchored and registered, is not financeable).
 func hasScore(s Status) bool {
 	switch s {

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// Tests of chain-position scoring (DESIGN.md §5), settlement and maturity (API.md
-// POST /v1/receivables/{id}/settle, DESIGN.md §3 "Time").
+// Tests of chain-position scoring (docs/scoring.md), settlement and maturity (docs/api.md
+// POST /v1/receivables/{id}/settle, README, "Architecture" "Time").
 
 var (
 	allCerts    = []Certification{CertNone, CertInnovative, CertSpecialized, CertLittleGiant} // worst first
@@ -37,7 +37,7 @@ func eachInput(fn func(scoreInputs)) {
 	}
 }
 
-// DESIGN.md §5: "score = Σ components, 0..1000, each component returned with its name,
+// docs/scoring.md: "score = Σ components, 0..1000, each component returned with its name,
 // value and reason, and the policy version"; "Bands: A >= 800, B 650..799, C 500..649,
 // D < 500".
 func TestDesign5_TotalIsSumOfComponents(t *testing.T) {
@@ -64,7 +64,7 @@ func TestDesign5_TotalIsSumOfComponents(t *testing.T) {
 	})
 }
 
-// DESIGN.md §5: "Other things equal, a shallower tier never scores below a deeper one; a
+// docs/scoring.md: "Other things equal, a shallower tier never scores below a deeper one; a
 // better core rating never below a worse; little_giant >= specialized >= innovative >=
 // none; a national cluster >= provincial >= none; a shorter remaining tenor never below a
 // longer; a clean settlement history never below a default."
@@ -113,7 +113,7 @@ func TestDesign5_MonotoneInEachDimension(t *testing.T) {
 			})
 		})
 	}
-	// The rating order itself: AAA, AA+, AA, AA-, A+, A, BBB (DESIGN.md §2).
+	// The rating order itself: AAA, AA+, AA, AA-, A+, A, BBB (README, "What the market does").
 	for i := 1; i < len(ratings); i++ {
 		better, _ := ratingRank(ratings[i-1])
 		worse, _ := ratingRank(ratings[i])
@@ -123,7 +123,7 @@ func TestDesign5_MonotoneInEachDimension(t *testing.T) {
 	}
 }
 
-// DESIGN.md §5 "Bands: A >= 800, B 650..799, C 500..649, D < 500".
+// docs/scoring.md "Bands: A >= 800, B 650..799, C 500..649, D < 500".
 func TestDesign5_BandBoundaries(t *testing.T) {
 	for _, c := range []struct {
 		score int
@@ -135,7 +135,7 @@ func TestDesign5_BandBoundaries(t *testing.T) {
 	}
 }
 
-// DESIGN.md §5 信用穿透: "a financeable receivable on an AAA core with at least 30 days to
+// docs/scoring.md 信用穿透: "a financeable receivable on an AAA core with at least 30 days to
 // run is band C or better at any tier up to 3, whatever its holder's certification or
 // cluster."
 func TestDesign5_CreditPassThrough(t *testing.T) {
@@ -149,7 +149,7 @@ func TestDesign5_CreditPassThrough(t *testing.T) {
 	})
 }
 
-// DESIGN.md §5, end to end: a tier-3 fragment held by an uncertified SME in no cluster,
+// docs/scoring.md, end to end: a tier-3 fragment held by an uncertified SME in no cluster,
 // on an AAA core with a defaulted history and a year to run, is band C or better; the
 // explanation names each fact of the receivable.
 func TestDesign5_CreditPassThroughEndToEnd(t *testing.T) {
@@ -187,7 +187,7 @@ func TestDesign5_CreditPassThroughEndToEnd(t *testing.T) {
 	w.checkInvariants()
 }
 
-// DESIGN.md §5: "expired counts as none" for a certification; a cluster past its
+// docs/scoring.md: "expired counts as none" for a certification; a cluster past its
 // valid_until is no cluster. Both change the score the day after they lapse.
 func TestDesign5_ExpiredCountsAsNone(t *testing.T) {
 	w := newWorld(t)
@@ -213,7 +213,7 @@ func TestDesign5_ExpiredCountsAsNone(t *testing.T) {
 	}
 }
 
-// DESIGN.md §5 "(expired counts as none)", over every combination of tier, rating,
+// docs/scoring.md "(expired counts as none)", over every combination of tier, rating,
 // tenor and history: a holder whose certification or cluster has lapsed scores exactly
 // as one with none, and on its last valid day at least as well. This drives the real
 // inputs() on a bare state, so the expiry rule itself is under test.
@@ -265,7 +265,7 @@ func TestDesign5_ExpiredCountsAsNone_AllCombinations(t *testing.T) {
 	}
 }
 
-// DESIGN.md §5: "Unconfirmed, or confirmation not yet anchored and registered: not
+// docs/scoring.md: "Unconfirmed, or confirmation not yet anchored and registered: not
 // financeable" — and so not scored.
 func TestDesign5_NotFinanceableShowsNoScore(t *testing.T) {
 	rows := []struct {
@@ -318,7 +318,7 @@ func TestDesign5_NotFinanceableShowsNoScore(t *testing.T) {
 	}
 }
 
-// API.md POST /v1/receivables/{id}/settle "(the debtor core) … the tier-1 receivable it
+// docs/api.md POST /v1/receivables/{id}/settle "(the debtor core) … the tier-1 receivable it
 // confirmed and every fragment split from it become settled; funded matches on them
 // become settled and unfunded ones cancelled; their lines are released. Only on a tier-1
 // receivable (409 invalid_state on a fragment); allowed any time after confirmation."
@@ -410,10 +410,10 @@ func TestAPI_Settle(t *testing.T) {
 	w.checkInvariants()
 }
 
-// DESIGN.md §3 "Tenor, maturity and overdue are computed from entry time"; lifecycle:
+// README, "Architecture" "Tenor, maturity and overdue are computed from entry time"; lifecycle:
 // "every confirmed claim unpaid past its due date plus the grace period goes overdue. A
 // funded match keeps its line used until the core pays"; the overdue count is the
-// settlement history DESIGN.md §5 scores.
+// settlement history docs/scoring.md scores.
 func TestDesign3_TickOverdue(t *testing.T) {
 	w := newWorld(t)
 	a, b, core, l := w.sme("", ""), w.sme("", ""), w.core("AA"), w.lender()

@@ -67,7 +67,7 @@ func (d *Date) UnmarshalText(b []byte) error {
 // Role is what a participant is on the platform.
 type Role string
 
-// Roles of DESIGN.md §2.
+// Roles of README, "What the market does".
 const (
 	RoleSME    Role = "sme"
 	RoleCore   Role = "core"
@@ -83,7 +83,7 @@ const (
 // Certification is an SME's rung on the 专精特新 ladder.
 type Certification string
 
-// The ladder of DESIGN.md §2, lowest first.
+// The ladder of README, "What the market does", lowest first.
 const (
 	CertNone        Certification = "none"
 	CertInnovative  Certification = "innovative"   // 创新型中小企业
@@ -106,7 +106,7 @@ func certRank(c Certification) (int, bool) {
 	return 0, false
 }
 
-// ratings lists the core credit ratings of DESIGN.md §2, best first.
+// ratings lists the core credit ratings of README, "What the market does", best first.
 var ratings = []string{"AAA", "AA+", "AA", "AA-", "A+", "A", "BBB"}
 
 func ratingRank(r string) (int, bool) {
@@ -158,15 +158,15 @@ type Participant struct {
 	Suspended bool  `json:"suspended,omitempty"`
 	CreatedMs int64 `json:"created_ms"`
 	// Settled and Defaulted count a core's confirmed invoices paid and gone overdue:
-	// the settlement history that scoring reads (DESIGN.md §5).
+	// the settlement history that scoring reads (docs/scoring.md).
 	Settled   int `json:"settled"`
 	Defaulted int `json:"defaulted"`
 }
 
-// Status is a receivable's state (API.md).
+// Status is a receivable's state (docs/api.md).
 type Status string
 
-// Receivable statuses of API.md.
+// Receivable statuses of docs/api.md.
 const (
 	StatusPending     Status = "pending_confirmation"
 	StatusConfirmed   Status = "confirmed"

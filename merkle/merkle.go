@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package merkle is the Merkle tree of the scfx ledger (DESIGN.md §4) and the
+// Package merkle is the Merkle tree of the scfx ledger (contracts/README.md) and the
 // encodings of its leaves. It is pure: no I/O, no clock, no goroutines.
 //
 // # Tree

@@ -9,7 +9,7 @@ import (
 )
 
 // BenchmarkSubmit64 is node.Submit end to end — append with fsync, apply, result —
-// with 64 concurrent submitters (issue #2).
+// with 64 concurrent submitters.
 func BenchmarkSubmit64(b *testing.B) {
 	n := openNode(b, b.TempDir(), 0)
 	defer n.Close()

@@ -22,10 +22,13 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// The crash test of issue #2: a child process submits under load and is killed with
+// The crash test: a child process submits under load and is killed with
 // SIGKILL at random moments; after each restart every command whose Submit returned
 // is there, and the state equals a replay of the journal from empty.
-var crashKills = flag.Int("crash.kills", 20, "SIGKILLs in TestCrashRecovery")
+var (
+	crashKills = flag.Int("crash.kills", 20, "SIGKILLs in TestCrashRecovery")
+	crashSeed  = flag.Uint64("crash.seed", 0, "seed of TestCrashRecovery's kill times (0: from the clock)")
+)
 
 const (
 	envCrashDir  = "SCFX_CRASH_DIR"
@@ -94,7 +97,12 @@ type ack struct {
 
 func TestCrashRecovery(t *testing.T) {
 	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	seed := *crashSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (rerun: go test ./node -run '^TestCrashRecovery$' -crash.seed=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 7))
 	total := 0
 	for kill := 0; kill < *crashKills; kill++ {
 		acks := runAndKill(t, dir, kill, time.Duration(20+rng.IntN(230))*time.Millisecond)

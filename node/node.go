@@ -4,7 +4,7 @@
 // until this node has applied it, and returns the matcher's result. One goroutine
 // applies the journal in order; readers share a read lock; snapshots are taken every
 // N entries and at a clean shutdown, and a start is the latest snapshot plus a replay
-// of the journal after it (DESIGN.md §3).
+// of the journal after it (README, "Architecture").
 package node
 
 import (

@@ -11,7 +11,7 @@ import (
 // chain is drawn here, before any mode runs, so that each clearing mode sees the same
 // market and differs only in how it takes claims to trades.
 
-// industry is one of the seed document's manufacturing lines (DESIGN.md §2 clusters),
+// industry is one of the seed document's manufacturing lines (README, "What the market does" clusters),
 // with the places whose certified clusters make it.
 type industry struct {
 	name     string

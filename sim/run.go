@@ -425,7 +425,7 @@ func (r *run) fund(mt matcher.Match) error {
 
 // settleLedger does the anchorer's work at the end of the day: every pending
 // fingerprint registers clean (no other platform holds these invoices) and every
-// pending leaf is anchored. Only then is a claim financeable (DESIGN.md §4).
+// pending leaf is anchored. Only then is a claim financeable (contracts/README.md).
 func (r *run) settleLedger() error {
 	for {
 		first, regs := r.m.PendingRegistrations(matcher.MaxRegisterBatch)

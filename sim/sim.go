@@ -25,7 +25,7 @@ type Clearing string
 const (
 	// Continuous: every holder at every tier lists what it kept; the matcher fills
 	// each listing at once from the cheapest eligible lines, several if one cannot
-	// take it all (DESIGN.md §6, docs/matching.md §3).
+	// take it all (docs/matching.md, docs/matching.md §3).
 	Continuous Clearing = "continuous"
 	// Auction: every core's book is in auction mode; the day's listings rest and are
 	// cleared together once a day, after they are listed (matcher.ClearAuction).

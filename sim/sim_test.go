@@ -81,7 +81,7 @@ func TestSimTableAndSVGAreDeterministic(t *testing.T) {
 	}
 }
 
-// After a run the matcher's own invariants hold (DESIGN.md §7), every funded match is
+// After a run the matcher's own invariants hold (docs/matching.md §5), every funded match is
 // one the simulation recorded, and no claim is financed beyond what it listed.
 func TestSimRunKeepsInvariantsAndMoney(t *testing.T) {
 	cfg := small(11)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package uscc validates the unified social credit code (统一社会信用代码) of GB
-// 32100-2015, the 18-character identity of every participant (API.md: "18
+// 32100-2015, the 18-character identity of every participant (docs/api.md: "18
 // characters, valid GB 32100-2015 check digit"). It is pure: no I/O, no clock.
 //
 // A code is 18 characters from "0123456789ABCDEFGHJKLMNPQRTUWXY" (I, O, Z, S and

@@ -39,9 +39,9 @@ import (
 )
 
 const (
-	baselineBodyMax = 1 << 20 // API.md's body limit, as scfx serve applies it
-	// The goal of the issue: serve's throughput at least half the bare handler's,
-	// with serve's p99 at most 20 ms, at 64 connections on a 2-core machine.
+	baselineBodyMax = 1 << 20 // docs/api.md's body limit, as scfx serve applies it
+	// What compare reports as met: serve's throughput at least half the bare
+	// handler's, with serve's p99 at most 20 ms, at 64 connections on a 2-core machine.
 	goalRatioMin = 0.5
 	goalP99MaxMs = 20.0
 	// compare lifts serve's per-token rate limit out of the way: the bench gives every

@@ -45,9 +45,9 @@ const (
 	benchSetupParallel  = 8  // setup requests in flight at once
 	benchRequestTimeout = 30 * time.Second
 	benchSetupBodyMax   = 1 << 20 // bytes of a setup response read
-	benchListLimit      = 50      // API.md's default page
+	benchListLimit      = 50      // docs/api.md's default page
 	benchAmountFen      = 1_000_000
-	benchTermDays       = 90 // within the 365-day payment-term cap (API.md)
+	benchTermDays       = 90 // within the 365-day payment-term cap (docs/api.md)
 )
 
 // benchOp is one kind of request of a mix.

@@ -732,7 +732,7 @@ func (d *demo) settle(ctx context.Context) error {
 }
 
 // checkSettled: every part of both invoices is settled and every line released
-// (API.md: settlement settles fragments and funded matches and gives the line back).
+// (docs/api.md: settlement settles fragments and funded matches and gives the line back).
 func (d *demo) checkSettled(ctx context.Context) error {
 	for _, r := range d.rcvs {
 		var v demoRcv

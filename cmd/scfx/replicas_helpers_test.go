@@ -332,7 +332,7 @@ func (r *replica) node() api.NodeView {
 }
 
 // converge waits until every running replica reports the same applied_seq twice in a
-// row, and then wants the same state_hash from all (API.md: two nodes that report the
+// row, and then wants the same state_hash from all (docs/api.md: two nodes that report the
 // same applied_seq report the same state_hash). It returns what they reported.
 func (pf *platform) converge() api.NodeView {
 	t := pf.t

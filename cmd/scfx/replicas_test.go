@@ -2,7 +2,7 @@
 
 package main
 
-// Process tests of distributed mode (DESIGN.md §3, API.md GET /v1/node): three
+// Process tests of distributed mode (README, "Architecture", docs/api.md GET /v1/node): three
 // `scfx serve --redis-url` replicas share one Redis journal (a real redis-server with
 // appendfsync always) and one chain (a real geth --dev); each applies every entry,
 // and exactly one — the holder of the Redis lease — anchors.
@@ -36,22 +36,6 @@ import (
 	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/ledger"
 )
-
-// testSeed is the seed of a test's random load, logged so a failure can be rerun
-// with SCFX_TEST_SEED.
-func testSeed(t *testing.T) uint64 {
-	t.Helper()
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("SCFX_TEST_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("SCFX_TEST_SEED=%q: %v", s, err)
-		}
-		seed = n
-	}
-	t.Logf("seed %d (SCFX_TEST_SEED to repeat)", seed)
-	return seed
-}
 
 func noBadAnswers(t *testing.T, mk *loadMarket) {
 	t.Helper()
@@ -173,14 +157,14 @@ func TestReplicaSIGKILLCatchesUp(t *testing.T) {
 	if newest < before.SnapshotSeq {
 		t.Fatalf("newest snapshot file of %s after the kill is %d, below the snapshot_seq %d it reported", victim.id, newest, before.SnapshotSeq)
 	}
-	time.Sleep(time.Second) // the others go on without it
-	var others uint64
-	for _, r := range pf.up() {
-		others = max(others, r.node().AppliedSeq)
-	}
-	if others <= before.AppliedSeq {
-		t.Fatalf("the other replicas are at applied_seq %d, not past %d: the load stopped with the kill", others, before.AppliedSeq)
-	}
+	waitFor(t, 30*time.Second, "the others to go on without the killed replica", func() bool {
+		for _, r := range pf.up() {
+			if r.node().AppliedSeq > before.AppliedSeq {
+				return true
+			}
+		}
+		return false
+	})
 	victim.restart()
 	atReady := victim.node().AppliedSeq
 	time.Sleep(time.Second) // and through it again
@@ -267,18 +251,11 @@ func TestRedisRestartLosesNothing(t *testing.T) {
 	if err := pf.redis.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
 	for _, r := range pf.reps {
-		for {
+		waitFor(t, 30*time.Second, r.id+" to be ready after Redis came back", func() bool {
 			status, _, err := r.call("GET", "/readyz", "", nil)
-			if err == nil && status == http.StatusOK {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: /readyz = %d %v 30 s after Redis came back", r.id, status, err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			return err == nil && status == http.StatusOK
+		})
 	}
 	time.Sleep(2 * time.Second) // the load goes on after the recovery
 	l.halt()
@@ -344,21 +321,23 @@ func TestAnchorerFailover(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	holder.kill()
 	killedAt := time.Now()
-	time.Sleep(300 * time.Millisecond)
+	// Confirmations go on while nobody holds the lease: leaves wait for the next
+	// holder, which has work to finish.
 	var pendingAfterKill int
-	status, raw, err := others[0].call("GET", "/v1/ledger", replicaAdmin, nil)
-	if err == nil && status == http.StatusOK {
+	waitFor(t, leaseTTL, "a leaf pending after the holder died", func() bool {
+		status, raw, err := others[0].call("GET", "/v1/ledger", replicaAdmin, nil)
+		if err != nil || status != http.StatusOK {
+			return false
+		}
 		var v struct {
 			PendingLeaves int `json:"pending_leaves"`
 		}
 		_ = json.Unmarshal(raw, &v)
 		pendingAfterKill = v.PendingLeaves
-	}
+		return pendingAfterKill > 0
+	})
 	next := pf.oneAnchorer(4 * leaseTTL)
 	t.Logf("killed %s; %d leaves pending; %s took the lease %v later", holder.id, pendingAfterKill, next.id, time.Since(killedAt).Round(100*time.Millisecond))
-	if pendingAfterKill == 0 {
-		t.Fatal("no leaf was pending when the holder died: the failover had nothing to finish")
-	}
 	time.Sleep(time.Second) // confirmations after the takeover too
 	l.halt()
 	noBadAnswers(t, mk)

@@ -28,7 +28,7 @@ import (
 	"github.com/scfx/scfx/node"
 )
 
-// serveConfig is DESIGN.md §8: every flag has an SCFX_* variable.
+// serveConfig is docs/operations.md §2: every flag has an SCFX_* variable.
 type serveConfig struct {
 	Addr                  string
 	DataDir               string

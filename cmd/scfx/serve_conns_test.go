@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// The connection flood of issue 11 (docs/operations.md "Faults and what the server
+// The connection flood (docs/operations.md "Faults and what the server
 // does"): thousands of idle keep-alive connections from one client used to hold a
 // file descriptor each until the process ran out and refused everyone.
 

@@ -29,7 +29,7 @@ import (
 	"github.com/scfx/scfx/uscc"
 )
 
-// The process tests of `scfx serve` (API.md "Auth", DESIGN.md §3 and §8): a real
+// The process tests of `scfx serve` (docs/api.md "Authentication", README, "Architecture" and §8): a real
 // binary on a real port, killed with SIGKILL or stopped with SIGTERM, started again
 // on the same data directory.
 
@@ -228,7 +228,7 @@ func (p *proc) node(admin string) nodeInfo {
 	return n
 }
 
-// readAdminToken reads <data-dir>/admin.token and checks it is mode 0600 (API.md "Auth").
+// readAdminToken reads <data-dir>/admin.token and checks it is mode 0600 (docs/api.md "Authentication").
 func readAdminToken(t *testing.T, dataDir string) string {
 	t.Helper()
 	path := filepath.Join(dataDir, "admin.token")
@@ -561,7 +561,7 @@ func TestKeygenSignRoundTrip(t *testing.T) {
 }
 
 // TestServeSIGKILLUnderLoad: writers are acknowledged while the process is killed
-// mid-stream; after a restart every acknowledged object is there (DESIGN.md §7:
+// mid-stream; after a restart every acknowledged object is there (docs/matching.md §5:
 // every accepted command is in the journal before it is acknowledged).
 func TestServeSIGKILLUnderLoad(t *testing.T) {
 	if testing.Short() {
@@ -611,13 +611,15 @@ func TestServeSIGKILLUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(400 * time.Millisecond)
+	// Killed in the middle of the load, once it has had some requests acknowledged.
+	waitFor(t, 30*time.Second, "requests acknowledged before the kill", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked) >= 20
+	})
 	p.kill()
 	close(stop)
 	wg.Wait()
-	if len(acked) == 0 {
-		t.Fatal("no request was acknowledged before the kill")
-	}
 	p2 := startServe(t, addr, dir, limit)
 	for _, id := range acked {
 		p2.must("GET", "/v1/clusters/"+id, admin, nil, http.StatusOK)
@@ -626,7 +628,7 @@ func TestServeSIGKILLUnderLoad(t *testing.T) {
 }
 
 // TestServeAdminTokenFromEnv: SCFX_ADMIN_TOKEN is the operator's token, and no token
-// file is made (API.md "Auth").
+// file is made (docs/api.md "Authentication").
 func TestServeAdminTokenFromEnv(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")

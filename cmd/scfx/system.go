@@ -161,7 +161,7 @@ func (s *system) journalKind() string {
 
 func (s *system) isAnchorer() bool { return s.lease == nil || s.lease.Held() }
 
-// ready: the journal and the chain answer (API.md /readyz), and the journal has not
+// ready: the journal and the chain answer (docs/api.md /readyz), and the journal has not
 // failed for good (a file journal after a write or fsync error appends nothing more).
 func (s *system) ready(ctx context.Context) error {
 	if err := s.anchorErr.Load(); err != nil {

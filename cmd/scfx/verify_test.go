@@ -21,8 +21,7 @@ import (
 )
 
 // TestVerifyServedProof: `scfx serve --chain-http` serves its embedded chain's
-// JSON-RPC; a receivable made financeable over HTTP has a proof (API.md "Ledger and
-// proofs") that `scfx verify --rpc` accepts (exit 0), from a file and from stdin; a
+// JSON-RPC; a receivable made financeable over HTTP has a proof (docs/api.md "Proofs") that `scfx verify --rpc` accepts (exit 0), from a file and from stdin; a
 // tampered proof exits 1 and says it does not hold; an unreachable chain exits 2 and
 // says it could not check.
 func TestVerifyServedProof(t *testing.T) {

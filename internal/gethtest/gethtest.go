@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package gethtest runs a real `geth --dev` for tests (STYLE.md: real servers over
-// fakes where the test is about the integration; DESIGN.md §4: geth builds from the
+// fakes where the test is about the integration; contracts/README.md: geth builds from the
 // go-ethereum module and `geth --dev --http --http.addr 127.0.0.1` is a real external
 // node).
 //

@@ -6,7 +6,7 @@
 // Start finds redis-server on PATH; when it is missing and the test runs as root, it
 // installs it with apt-get, under a lock file so that test packages running in
 // parallel do not run apt twice. Each server listens on a free 127.0.0.1 port, keeps
-// its files in a temporary directory and runs as DESIGN.md §3 requires a journal's
+// its files in a temporary directory and runs as README, "Architecture" requires a journal's
 // Redis to run: --appendonly yes --appendfsync always, no RDB snapshots. Stop kills it
 // as a crash would (SIGKILL); Restart starts it again on the same directory and port,
 // so it recovers what its append-only file holds.
@@ -40,7 +40,7 @@ const (
 	aptLockName = "scfx-redistest-apt.lock"
 )
 
-// defaultArgs are the settings of DESIGN.md §3 for a journal's Redis. Extra arguments
+// defaultArgs are the settings of README, "Architecture" for a journal's Redis. Extra arguments
 // given to Start come after them, and redis-server lets a later option win.
 var defaultArgs = []string{
 	"--bind", "127.0.0.1",
