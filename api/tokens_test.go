@@ -15,7 +15,7 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// Issue 11 item 9: a participant's token comes from crypto/rand only. Onboarding
+// A participant's token comes from crypto/rand only. Onboarding
 // with the same Idempotency-Key and body under the same operator token on two
 // platforms gives two tokens (no HMAC of the key that a backup could recompute), and
 // neither the token nor its bytes are in any file of the data directory.
@@ -60,7 +60,7 @@ func TestParticipantTokenNotRecomputable(t *testing.T) {
 	}
 }
 
-// Issue 11 item 11: a keyed request the API refused before the matcher (a body that
+// A keyed request the API refused before the matcher (a body that
 // does not decode) is remembered: its retry gets the same refusal, marked replayed,
 // and the key with another body is idempotency_conflict; nothing else changes.
 func TestIdempotencyRemembersRefusals(t *testing.T) {
@@ -90,7 +90,7 @@ func TestIdempotencyRemembersRefusals(t *testing.T) {
 	e.mustStatus(e.do("POST", "/v1/receivables", other.Token, good, "Idempotency-Key", "k-bad"), http.StatusCreated, nil)
 }
 
-// Issue 11 item 10: an expiring token works until expires_at; a past or malformed
+// An expiring token works until expires_at; a past or malformed
 // expires_at is refused.
 func TestTokenExpiresAt(t *testing.T) {
 	e := newTestEnv(t, unlimited())

@@ -352,10 +352,7 @@ func breakingFills(al auctionListing, arcs []transportArc) []int {
 		if f == 0 {
 			continue
 		}
-		need := al.l.MinFillFen
-		if need <= 0 || need > rest {
-			need = rest
-		}
+		need := al.l.minFillOf(rest)
 		if f < need || f < p.minFen {
 			bad = append(bad, k)
 			continue
@@ -392,10 +389,7 @@ func keepFeasible(ls []auctionListing, flows, plan [][]int64, avail []int64) boo
 			if f == 0 {
 				continue
 			}
-			need := al.l.MinFillFen
-			if need <= 0 || need > rest {
-				need = rest
-			}
+			need := al.l.minFillOf(rest)
 			o := p.oi
 			if f < need || f < p.minFen || f > avail[o] {
 				all = false
@@ -421,10 +415,7 @@ func greedyFill(ls []auctionListing, plan [][]int64, avail []int64) bool {
 			rest -= f
 		}
 		for rest > 0 {
-			need := al.l.MinFillFen
-			if need <= 0 || need > rest {
-				need = rest
-			}
+			need := al.l.minFillOf(rest)
 			best := -1
 			var amount int64
 			for k, p := range al.pairs {

@@ -81,7 +81,7 @@ func BenchmarkAuction2000x50(b *testing.B) {
 }
 
 // The auction on big random books: invariants hold, the bound is above what it made,
-// the gap is within 0.5%, and continuous matching of the same arrivals saves less.
+// and the gap is within 0.5%.
 func TestAuctionGapOnRandomBooks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 300-listing books")

@@ -13,7 +13,7 @@ import (
 // The node serves every read under its read lock, many at once (node.View): a read
 // that writes — a map insert, a lazily built index, a cache — is a data race that Go
 // may end with a fatal "concurrent map writes" no recoverer catches, killing the
-// replica. Issue 11 item 1: GET /v1/books/{core} created the book of a core that had
+// replica. GET /v1/books/{core} used to create the book of a core that had
 // none. These tests run every read the API, the anchorer and the metrics make.
 
 // readAll calls every exported read of the matcher once with ids that exist, ids

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Issue 11 items 10 and 11: tokens are rotated and revoked by entries of the journal
+// Tokens are rotated and revoked by entries of the journal
 // (so every replica agrees at the entry's seq), participants can be suspended, and the
 // idempotency store is bounded per caller.
 

@@ -19,8 +19,7 @@ import (
 // (source and sink merged): a residual cycle through the full graph alternates
 // listings and offers, so each arc of the small graph stands for the best listing to
 // move flow through — kept in heaps that change only where a cancellation changed a
-// listing's flows. A book has few offers and many listings (50 and 2,000 in the
-// benchmark): each search is a Bellman-Ford over ~50 nodes. Integers throughout;
+// listing's flows. A book has few offers and many listings: each search is a Bellman-Ford over ~50 nodes. Integers throughout;
 // ties go to the lower listing index, so every replica finds the same flow.
 
 type transport struct {

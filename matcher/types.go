@@ -353,8 +353,11 @@ func (l *Listing) RestingFen() int64 { return l.AmountFen - l.FilledFen }
 
 // minFill is the least the next fill may take: the holder's minimum, or the whole
 // rest when less is left (a remainder below the minimum is filled whole or not at all).
-func (l *Listing) minFill() int64 {
-	rest := l.RestingFen()
+func (l *Listing) minFill() int64 { return l.minFillOf(l.RestingFen()) }
+
+// minFillOf is minFill had rest fen of the listing still to fill (a plan in the
+// making: docs/matching.md §4).
+func (l *Listing) minFillOf(rest int64) int64 {
 	if l.MinFillFen <= 0 || l.MinFillFen > rest {
 		return rest
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/scfx/scfx/internal/tmpfstest"
 )
 
-// Issue 11 item 5: SCFX_ADMIN_TOKEN shorter than 32 or longer than 256 characters is
+// SCFX_ADMIN_TOKEN shorter than 32 or longer than 256 characters is
 // refused with a message that says what is wanted.
 func TestAdminTokenFromEnvLength(t *testing.T) {
 	cfg := serveConfig{DataDir: t.TempDir()}
@@ -50,7 +50,7 @@ func TestAdminTokenFileChecked(t *testing.T) {
 	}
 }
 
-// Issue 11 item 5: on a full disk the first start fails and leaves no token file (a
+// On a full disk the first start fails and leaves no token file (a
 // 0-byte file would make every later start fail); once there is room, the next start
 // makes a whole token, mode 0600, and keeps it.
 func TestAdminTokenFileAtomicOnFullDisk(t *testing.T) {

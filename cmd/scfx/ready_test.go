@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// Issue 12 item 1: an anchorer that stops in embedded mode makes /readyz fail — the
+// An anchorer that stops in embedded mode makes /readyz fail — the
 // node would confirm nothing more — naming why.
 func TestAnchorerStoppedIsNotReady(t *testing.T) {
 	s := &system{log: slog.New(slog.DiscardHandler)}
