@@ -19,8 +19,9 @@ import (
 // (source and sink merged): a residual cycle through the full graph alternates
 // listings and offers, so each arc of the small graph stands for the best listing to
 // move flow through — kept in heaps that change only where a cancellation changed a
-// listing's flows. A book has few offers and many listings: each search is a Bellman-Ford over ~50 nodes. Integers throughout;
-// ties go to the lower listing index, so every replica finds the same flow.
+// listing's flows. A book has few offers and many listings, so each search is a
+// Bellman-Ford over the offers alone. Integers throughout; ties go to the lower
+// listing index, so every replica finds the same flow.
 
 type transport struct {
 	n     int              // offers; node n is the root
