@@ -26,6 +26,7 @@ import (
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/node"
+	scfxreplica "github.com/scfx/scfx/replica" // package main's process tests declare a type replica
 )
 
 // serveConfig is docs/operations.md §2: every flag has an SCFX_* variable.
@@ -284,13 +285,18 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
-	sys, err := openSystem(ctx, cfg, log)
+	sys, err := scfxreplica.Open(ctx, scfxreplica.Config{
+		DataDir: cfg.DataDir, NodeID: cfg.NodeID, RedisURL: cfg.RedisURL, RedisUnsafeDurability: cfg.RedisUnsafeDurability,
+		EthRPC: cfg.EthRPC, EthKeyFile: cfg.EthKeyFile, RegistryAddress: cfg.RegistryAddress, ChainHTTPAddr: cfg.ChainHTTPAddr,
+		SnapshotEvery: cfg.SnapshotEvery, SnapshotMinInterval: cfg.SnapshotMinInterval, TickEvery: cfg.TickEvery,
+		ClearEvery: cfg.ClearEvery, AnchorMaxBatch: cfg.AnchorMaxBatch, AnchorMaxDelay: cfg.AnchorMaxDelay,
+	}, log)
 	if err != nil {
 		return err
 	}
 	srv := api.New(api.Config{
-		Node: sys.n, Ledger: ledgerInfo{sys.chain}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.journalKind(),
-		IsAnchorer: sys.isAnchorer, Ready: sys.ready,
+		Node: sys.Node(), Ledger: ledgerInfo{sys.Chain()}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.JournalKind(),
+		IsAnchorer: sys.IsAnchorer, Ready: sys.Ready,
 		RatePerSecond: cfg.RatePerSecond, TrustedProxies: proxies, MetricsToken: cfg.MetricsToken, Logger: log,
 		MaxConnections: cfg.MaxConnections, MaxConnectionsPerAddress: cfg.MaxConnsPerAddress,
 	})
@@ -320,10 +326,10 @@ const idleTimeout = 30 * time.Second
 const fdReserve = 1024
 
 // run serves until SIGINT/SIGTERM, then stops accepting, drains, snapshots and returns nil.
-func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h *api.Server, sys *system) error {
+func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h *api.Server, sys *scfxreplica.Replica) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		sys.close()
+		sys.Close()
 		return err
 	}
 	ln = h.LimitListener(ln)
@@ -336,7 +342,7 @@ func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h *api.Server, 
 	backgroundDone := make(chan struct{})
 	go func() {
 		defer close(backgroundDone)
-		sys.background(bctx)
+		sys.Run(bctx)
 	}()
 	log.Info("scfx serving", "addr", ln.Addr().String(), "console", consoleURL(ln.Addr()), "data_dir", cfg.DataDir, "node_id", cfg.NodeID)
 	select {
@@ -349,12 +355,12 @@ func run(ctx context.Context, cfg serveConfig, log *slog.Logger, h *api.Server, 
 	}
 	stopBackground()
 	<-backgroundDone
-	if cerr := sys.close(); err == nil {
+	if cerr := sys.Close(); err == nil {
 		err = cerr
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	log.Info("stopped", "snapshot_seq", sys.n.SnapshotSeq(), "err", err)
+	log.Info("stopped", "snapshot_seq", sys.Node().SnapshotSeq(), "err", err)
 	return err
 }

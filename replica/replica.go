@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package main
+// Package replica runs one scfx replica behind the API: the node over its journal,
+// the chain it anchors on, and — in distributed mode — the Redis journal shared with
+// the other replicas and the lease that lets one of them anchor, tick, clear
+// auctions and trim the journal at a time.
+//
+// Open builds a replica from its Config; Run does the background work until its
+// context ends; Ready says whether the replica should take traffic; Close stops it.
+package replica
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,13 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/ethereum/go-ethereum/params"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/lease"
 	"github.com/scfx/scfx/ledger"
@@ -26,10 +28,35 @@ import (
 	"github.com/scfx/scfx/node"
 )
 
-// system is what serve runs behind the API: the node over its journal, the chain,
-// and — in distributed mode — the Redis journal and the anchoring lease.
-type system struct {
-	cfg   serveConfig
+// Config is what a replica needs; the zero value of each optional field means its
+// default.
+type Config struct {
+	DataDir string // journal (file mode), snapshots, the embedded chain, key files
+	NodeID  string // this replica's id, unique among the replicas of one journal
+
+	// RedisURL selects distributed mode: the journal is a Redis stream shared by every
+	// replica, and EthRPC must name the one chain they all anchor on.
+	RedisURL              string
+	RedisUnsafeDurability bool
+
+	EthRPC          string // empty: the embedded chain
+	EthKeyFile      string
+	RegistryAddress string // empty: the one the journal is bound to, or deploy
+	ChainHTTPAddr   string // serve the embedded chain's JSON-RPC here
+
+	SnapshotEvery       uint64
+	SnapshotMinInterval time.Duration
+	TickEvery           time.Duration
+	ClearEvery          time.Duration // 0: no scheduled call auctions
+	AnchorMaxBatch      int
+	AnchorMaxDelay      time.Duration
+	LeaseTTL            time.Duration // lease.DefaultTTL when 0
+	TrimEvery           time.Duration // DefaultTrimEvery when 0
+}
+
+// Replica is one running replica. Its methods are safe for concurrent use.
+type Replica struct {
+	cfg   Config
 	log   *slog.Logger
 	n     *node.Node
 	chain ledger.Backend
@@ -41,16 +68,17 @@ type system struct {
 	anchorErr atomic.Pointer[error]
 }
 
-// trimEvery is how often the lease holder trims the Redis journal below what every
-// replica's snapshots cover.
-const trimEvery = time.Minute
+// DefaultTrimEvery is how often the lease holder trims the Redis journal below what
+// every replica's snapshots cover.
+const DefaultTrimEvery = time.Minute
 
-// registerProbe is the size of the register whose estimated gas, against that of a
-// register of one, gives a chain's gas per new fingerprint (registerBatch).
-const registerProbe = 8
-
-func openSystem(ctx context.Context, cfg serveConfig, log *slog.Logger) (*system, error) {
-	s := &system{cfg: cfg, log: log}
+// Open opens the journal, restores the node from its snapshot and journal, opens the
+// chain and binds the journal to it, and in distributed mode prepares the lease.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Replica, error) {
+	if cfg.TrimEvery <= 0 {
+		cfg.TrimEvery = DefaultTrimEvery
+	}
+	s := &Replica{cfg: cfg, log: log}
 	j, err := s.openJournal(ctx)
 	if err != nil {
 		return nil, err
@@ -82,19 +110,19 @@ func openSystem(ctx context.Context, cfg serveConfig, log *slog.Logger) (*system
 	if s.redis != nil {
 		ro, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
-			s.close()
+			s.Close()
 			return nil, err
 		}
 		s.lrdb = redis.NewClient(ro)
-		if s.lease, err = lease.New(lease.Config{Client: s.lrdb, Holder: cfg.NodeID, Logger: log}); err != nil {
-			s.close()
+		if s.lease, err = lease.New(lease.Config{Client: s.lrdb, Holder: cfg.NodeID, TTL: cfg.LeaseTTL, Logger: log}); err != nil {
+			s.Close()
 			return nil, err
 		}
 	}
 	return s, nil
 }
 
-func (s *system) openJournal(ctx context.Context) (journal.Journal, error) {
+func (s *Replica) openJournal(ctx context.Context) (journal.Journal, error) {
 	if s.cfg.RedisURL == "" {
 		return journal.OpenFile(filepath.Join(s.cfg.DataDir, "journal"), journal.FileOptions{Logger: s.log})
 	}
@@ -112,7 +140,7 @@ func (s *system) openJournal(ctx context.Context) (journal.Journal, error) {
 // openChain opens the chain and binds the journal to it (SetLedger). A replica that
 // joins a journal already bound to a registry uses that registry; two first starts
 // racing both deploy, and the loser adopts the winner's registry.
-func (s *system) openChain(ctx context.Context) error {
+func (s *Replica) openChain(ctx context.Context) error {
 	explicit := s.cfg.RegistryAddress != ""
 	var registry common.Address
 	if explicit {
@@ -146,24 +174,35 @@ func (s *system) openChain(ctx context.Context) error {
 	}
 }
 
-func (s *system) boundLedger() *matcher.LedgerConfig {
+func (s *Replica) boundLedger() *matcher.LedgerConfig {
 	var l *matcher.LedgerConfig
 	s.n.View(func(m *matcher.Matcher) { l = m.Ledger() })
 	return l
 }
 
-func (s *system) journalKind() string {
+// Node is the replica's node: what the API submits to and reads from.
+func (s *Replica) Node() *node.Node { return s.n }
+
+// Chain is the chain the replica anchors on.
+func (s *Replica) Chain() ledger.Backend { return s.chain }
+
+// JournalKind is "file" (embedded mode) or "redis" (distributed mode).
+func (s *Replica) JournalKind() string {
 	if s.redis != nil {
 		return "redis"
 	}
 	return "file"
 }
 
-func (s *system) isAnchorer() bool { return s.lease == nil || s.lease.Held() }
+// IsAnchorer reports whether this replica anchors now: always in embedded mode, while
+// it holds the lease in distributed mode.
+func (s *Replica) IsAnchorer() bool { return s.lease == nil || s.lease.Held() }
 
-// ready: the journal and the chain answer (docs/api.md /readyz), and the journal has not
-// failed for good (a file journal after a write or fsync error appends nothing more).
-func (s *system) ready(ctx context.Context) error {
+// Ready reports why the replica should not take traffic, nil when it should: the
+// journal and the chain answer, the journal has not failed for good (a file journal
+// after a write or fsync error appends nothing more), and the embedded anchorer has
+// not stopped (the node would confirm nothing more).
+func (s *Replica) Ready(ctx context.Context) error {
 	if err := s.anchorErr.Load(); err != nil {
 		return fmt.Errorf("anchorer stopped: %w", *err)
 	}
@@ -181,13 +220,13 @@ func (s *system) ready(ctx context.Context) error {
 	return nil
 }
 
-// background runs until ctx ends: the anchorer (and, in distributed mode, the tick
+// Run runs until ctx ends: the anchorer (and, in distributed mode, the tick
 // and the journal trim) — always here in embedded mode, only while holding the lease
 // in distributed mode, with the lease's fencing token in every ledger outcome.
-func (s *system) background(ctx context.Context) {
+func (s *Replica) Run(ctx context.Context) {
 	acfg := ledger.AnchorerConfig{MaxBatch: s.cfg.AnchorMaxBatch, MaxDelay: s.cfg.AnchorMaxDelay, Logger: s.log}
 	if s.lease == nil {
-		acfg.RegisterBatch = s.registerBatch(ctx)
+		acfg.RegisterBatch = ledger.RegisterBatch(ctx, s.chain, s.log)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(ctx); err != nil && ctx.Err() == nil {
 			s.anchorStopped(err)
 		}
@@ -201,7 +240,7 @@ func (s *system) background(ctx context.Context) {
 			return
 		}
 		acfg.Fence = func() uint64 { return fence }
-		acfg.RegisterBatch = s.registerBatch(lctx)
+		acfg.RegisterBatch = ledger.RegisterBatch(lctx, s.chain, s.log)
 		go s.n.RunTicker(lctx, s.cfg.TickEvery)
 		if s.cfg.ClearEvery > 0 {
 			go s.n.RunAuctions(lctx, s.cfg.ClearEvery)
@@ -215,77 +254,13 @@ func (s *system) background(ctx context.Context) {
 
 // anchorStopped records that the embedded anchorer stopped for good: one ERROR, and
 // /readyz fails from now on (in distributed mode another replica takes the lease).
-func (s *system) anchorStopped(err error) {
+func (s *Replica) anchorStopped(err error) {
 	s.log.Error("anchorer stopped", "err", err)
 	s.anchorErr.Store(&err)
 }
 
-// registerBatch is how many fingerprints one register transaction of the anchorer
-// carries: as many as fit, with a tenth to spare, in the chain's block gas limit and
-// in the per-transaction cap (EIP-7825), at the gas this chain charges per new
-// fingerprint — at most matcher.MaxRegisterBatch. A batch that does not fit is
-// refused at every attempt, and registrations would stall for good: 500 fingerprints
-// take 12.3M gas at Osaka pricing, and about 56M on geth --dev, whose experimental
-// fork prices storage at ~112k gas per fingerprint, over its 11.5M block gas limit.
-// It asks the chain until it answers or ctx ends (0: ended).
-func (s *system) registerBatch(ctx context.Context) int {
-	c, ok := s.chain.(interface{ Client() *ethclient.Client })
-	if !ok {
-		return 0 // the anchorer's default
-	}
-	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
-		n, err := fitRegisterBatch(ctx, c.Client(), s.chain.Sender(), s.chain.Registry())
-		if err == nil {
-			if n < matcher.MaxRegisterBatch {
-				s.log.Info("register batch sized to the chain's gas limits", "fingerprints", n)
-			}
-			return n
-		}
-		s.log.Warn("sizing the register batch: retrying", "err", err, "backoff", wait)
-		select {
-		case <-ctx.Done():
-			return 0
-		case <-time.After(wait):
-		}
-	}
-}
-
-// fitRegisterBatch estimates registers of 1 and registerProbe new (random)
-// fingerprints from the sender and fits a batch into the gas a transaction may use.
-func fitRegisterBatch(ctx context.Context, client *ethclient.Client, from, registry common.Address) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	head, err := client.HeaderByNumber(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	reg := contracts.NewScfxRegistry()
-	estimate := func(k int) (uint64, error) {
-		fps, refs := make([][32]byte, k), make([][32]byte, k)
-		for i := range fps {
-			_, _ = rand.Read(fps[i][:]) // crypto/rand.Read never fails
-			_, _ = rand.Read(refs[i][:])
-		}
-		return client.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &registry, Data: reg.PackRegister(fps, refs)})
-	}
-	one, err := estimate(1)
-	if err != nil {
-		return 0, fmt.Errorf("estimate register: %w", err)
-	}
-	probe, err := estimate(registerProbe)
-	if err != nil {
-		return 0, fmt.Errorf("estimate register: %w", err)
-	}
-	perFingerprint := max(1, (probe-min(probe, one))/(registerProbe-1))
-	room := min(head.GasLimit, params.MaxTxGas) * 9 / 10
-	if one >= room {
-		return 1, nil
-	}
-	return int(min(1+(room-one)/perFingerprint, matcher.MaxRegisterBatch)), nil
-}
-
 // catchUp waits until this replica has applied the journal as far as Redis has it.
-func (s *system) catchUp(ctx context.Context) error {
+func (s *Replica) catchUp(ctx context.Context) error {
 	head, err := s.redis.HeadSeq(ctx)
 	if err != nil {
 		return err
@@ -305,8 +280,8 @@ func (s *system) catchUp(ctx context.Context) error {
 }
 
 // trimLoop removes journal entries below the oldest snapshot any replica keeps.
-func (s *system) trimLoop(ctx context.Context) {
-	t := time.NewTicker(trimEvery)
+func (s *Replica) trimLoop(ctx context.Context) {
+	t := time.NewTicker(s.cfg.TrimEvery)
 	defer t.Stop()
 	for {
 		select {
@@ -324,7 +299,8 @@ func (s *system) trimLoop(ctx context.Context) {
 	}
 }
 
-func (s *system) close() error {
+// Close stops the node (a last snapshot), the chain and the lease's Redis client.
+func (s *Replica) Close() error {
 	err := s.n.Close()
 	if s.chain != nil {
 		if cerr := s.chain.Close(); err == nil {
