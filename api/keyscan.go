@@ -10,7 +10,8 @@ import (
 )
 
 // checkKeysFast does what checkKeys does without a json.Decoder, whose Token
-// allocates per token (7% of serve's CPU on POST /v1/receivables). The body has
+// allocates per token, a visible share of serve's CPU on POST /v1/receivables
+// (docs/benchmarks.md). The body has
 // already decoded into a value of type t, so it is valid JSON and the walk can be
 // simple. ok is false when it meets what it leaves to checkKeys — an escaped key —
 // and the caller then runs checkKeys; an error with ok true is checkKeys's answer.

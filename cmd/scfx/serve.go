@@ -58,11 +58,11 @@ type serveConfig struct {
 }
 
 // defaultGCPercent is serve's GOGC. The whole market lives in the heap and every
-// collection marks all of it: at the runtime's default of 100, collections took ~11%
-// of serve's CPU under POST load (docs/benchmarks.md). 400 collects a quarter as often
-// and lets the heap grow to about five times the live state; the soft memory limit
-// (memlimit.go) makes the collector work harder as the heap nears the memory serve
-// may use. --gc-percent or GOGC choose otherwise.
+// collection marks all of it, so at the runtime's default of 100 the collector takes
+// a large share of serve's CPU under POST load (docs/benchmarks.md has the profile).
+// 400 collects a quarter as often and lets the heap grow to about five times the
+// live state; the soft memory limit (memlimit.go) makes the collector work harder as
+// the heap nears the memory serve may use. --gc-percent or GOGC choose otherwise.
 const defaultGCPercent = 400
 
 // gcPercent is the GOGC serve sets, and whether it sets one: --gc-percent (or
