@@ -69,11 +69,17 @@ tools: $(BIN)/staticcheck
 ## deps: what the integration tests run — redis-server from Debian when missing (as
 ## root), geth built from the go-ethereum module pinned in go.mod into .cache/bin.
 ## The tests fetch both themselves too; doing it here first keeps it out of their time.
+## curl and jq (Debian, as root, when missing) run docs/walkthrough.sh, whose test
+## (go test ./docs) fails without them when CI is set.
 GETH_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/ethereum/go-ethereum)
 deps: $(BIN)/geth
 	@command -v redis-server >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } || \
 		echo "redis-server missing: the Redis tests will try to install it"
+	@missing=; for t in curl jq; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+		[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } || \
+		echo "missing:$$missing: the walk-through test (go test ./docs) skips without them, and fails under CI"
 
 $(BIN)/geth:
 	GOBIN=$(BIN) GOFLAGS=-buildvcs=false $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
