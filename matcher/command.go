@@ -35,7 +35,7 @@ func (c Command) Kind() Kind {
 
 // Payload is what a command asks for. Each kind is declared in one file, cmd_<kind>.go:
 // its Kind constant, its payload type with the methods below, and the descriptor it
-// registers for the codec (docs/matching.md, "Adding a command").
+// registers for the codec (the package documentation, "Adding a command").
 type Payload interface {
 	Kind() Kind
 	// encode appends the payload's tag and fields (codec.go); a payload without
