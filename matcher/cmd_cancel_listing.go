@@ -20,9 +20,10 @@ type CancelListing struct {
 // Kind is KindCancelListing.
 func (*CancelListing) Kind() Kind { return KindCancelListing }
 
-func (p *CancelListing) encode(e *encoder) {
+func (p *CancelListing) encode(e encoder) encoder {
 	e.tag(tagCancelListing)
 	e.str(p.ListingID)
+	return e
 }
 
 func decodeCancelListing(d *decoder, _ byte) Payload {

@@ -20,9 +20,10 @@ type CancelOffer struct {
 // Kind is KindCancelOffer.
 func (*CancelOffer) Kind() Kind { return KindCancelOffer }
 
-func (p *CancelOffer) encode(e *encoder) {
+func (p *CancelOffer) encode(e encoder) encoder {
 	e.tag(tagCancelOffer)
 	e.str(p.OfferID)
+	return e
 }
 
 func decodeCancelOffer(d *decoder, _ byte) Payload {

@@ -21,9 +21,10 @@ type ClearAuction struct {
 // Kind is KindClearAuction.
 func (*ClearAuction) Kind() Kind { return KindClearAuction }
 
-func (p *ClearAuction) encode(e *encoder) {
+func (p *ClearAuction) encode(e encoder) encoder {
 	e.tag(tagClearAuction)
 	e.str(p.CoreID)
+	return e
 }
 
 func decodeClearAuction(d *decoder, _ byte) Payload {

@@ -21,10 +21,11 @@ type Confirm struct {
 // Kind is KindConfirm.
 func (*Confirm) Kind() Kind { return KindConfirm }
 
-func (p *Confirm) encode(e *encoder) {
+func (p *Confirm) encode(e encoder) encoder {
 	e.tag(tagConfirm)
 	e.str(p.ReceivableID)
 	e.str(p.Signature)
+	return e
 }
 
 func decodeConfirm(d *decoder, _ byte) Payload {

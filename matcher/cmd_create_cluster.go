@@ -24,13 +24,14 @@ type CreateCluster struct {
 // Kind is KindCreateCluster.
 func (*CreateCluster) Kind() Kind { return KindCreateCluster }
 
-func (p *CreateCluster) encode(e *encoder) {
+func (p *CreateCluster) encode(e encoder) encoder {
 	e.tag(tagCreateCluster)
 	e.str(p.Name)
 	e.str(p.CountyCode)
 	e.str(p.Level)
 	e.str(p.Industry)
 	e.str(p.ValidUntil)
+	return e
 }
 
 func decodeCreateCluster(d *decoder, _ byte) Payload {

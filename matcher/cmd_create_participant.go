@@ -30,7 +30,7 @@ type CreateParticipant struct {
 // Kind is KindCreateParticipant.
 func (*CreateParticipant) Kind() Kind { return KindCreateParticipant }
 
-func (p *CreateParticipant) encode(e *encoder) {
+func (p *CreateParticipant) encode(e encoder) encoder {
 	e.tag(tagCreateParticipant)
 	e.str(p.Name)
 	e.str(p.USCC)
@@ -41,6 +41,7 @@ func (p *CreateParticipant) encode(e *encoder) {
 	e.str(p.CertificationValidUntil)
 	e.str(p.Rating)
 	e.str(p.TokenHash)
+	return e
 }
 
 func decodeCreateParticipant(d *decoder, _ byte) Payload {

@@ -25,11 +25,12 @@ type CutBatch struct {
 // Kind is KindCutBatch.
 func (*CutBatch) Kind() Kind { return KindCutBatch }
 
-func (p *CutBatch) encode(e *encoder) {
+func (p *CutBatch) encode(e encoder) encoder {
 	e.tag(tagCutBatch)
 	e.uint(p.FirstLeaf)
 	e.int(int64(p.Count))
 	e.uint(p.Fence)
+	return e
 }
 
 func decodeCutBatch(d *decoder, _ byte) Payload {

@@ -21,10 +21,11 @@ type Fund struct {
 // Kind is KindFund.
 func (*Fund) Kind() Kind { return KindFund }
 
-func (p *Fund) encode(e *encoder) {
+func (p *Fund) encode(e encoder) encoder {
 	e.tag(tagFund)
 	e.str(p.MatchID)
 	e.str(p.Reference)
+	return e
 }
 
 func decodeFund(d *decoder, _ byte) Payload {

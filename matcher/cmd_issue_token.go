@@ -24,11 +24,12 @@ type IssueToken struct {
 // Kind is KindIssueToken.
 func (*IssueToken) Kind() Kind { return KindIssueToken }
 
-func (p *IssueToken) encode(e *encoder) {
+func (p *IssueToken) encode(e encoder) encoder {
 	e.tag(tagIssueToken)
 	e.str(p.ParticipantID)
 	e.str(p.TokenHash)
 	e.int(p.ExpiresMs)
+	return e
 }
 
 func decodeIssueToken(d *decoder, _ byte) Payload {

@@ -28,17 +28,18 @@ type List struct {
 // Kind is KindList.
 func (*List) Kind() Kind { return KindList }
 
-func (p *List) encode(e *encoder) {
+func (p *List) encode(e encoder) encoder {
 	if p.MinFillFen == 0 {
 		e.tag(tagList)
 		e.str(p.ReceivableID)
 		e.int(p.MaxRateBps)
-		return
+		return e
 	}
 	e.tag(tagListFill)
 	e.str(p.ReceivableID)
 	e.int(p.MaxRateBps)
 	e.int(p.MinFillFen)
+	return e
 }
 
 func decodeList(d *decoder, tag byte) Payload {

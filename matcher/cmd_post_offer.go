@@ -34,7 +34,7 @@ type PostOffer struct {
 // Kind is KindPostOffer.
 func (*PostOffer) Kind() Kind { return KindPostOffer }
 
-func (p *PostOffer) encode(e *encoder) {
+func (p *PostOffer) encode(e encoder) encoder {
 	if p.RateCurve == nil {
 		e.tag(tagPostOffer)
 	} else {
@@ -59,6 +59,7 @@ func (p *PostOffer) encode(e *encoder) {
 		e.int(c.BpsPer100Points)
 		e.int(c.MaxBps)
 	}
+	return e
 }
 
 func decodePostOffer(d *decoder, tag byte) Payload {

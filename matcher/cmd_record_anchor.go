@@ -26,7 +26,7 @@ type RecordAnchor struct {
 // Kind is KindRecordAnchor.
 func (*RecordAnchor) Kind() Kind { return KindRecordAnchor }
 
-func (p *RecordAnchor) encode(e *encoder) {
+func (p *RecordAnchor) encode(e encoder) encoder {
 	e.tag(tagRecordAnchor)
 	e.uint(p.FirstLeaf)
 	e.int(int64(p.Count))
@@ -34,6 +34,7 @@ func (p *RecordAnchor) encode(e *encoder) {
 	e.str(p.TxHash)
 	e.uint(p.Block)
 	e.uint(p.Fence)
+	return e
 }
 
 func decodeRecordAnchor(d *decoder, _ byte) Payload {

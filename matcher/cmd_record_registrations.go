@@ -31,7 +31,7 @@ type RegResult struct {
 // Kind is KindRecordRegistrations.
 func (*RecordRegistrations) Kind() Kind { return KindRecordRegistrations }
 
-func (p *RecordRegistrations) encode(e *encoder) {
+func (p *RecordRegistrations) encode(e encoder) encoder {
 	e.tag(tagRecordRegistrations)
 	e.uint(p.First)
 	e.uint(uint64(len(p.Results)))
@@ -42,6 +42,7 @@ func (p *RecordRegistrations) encode(e *encoder) {
 	}
 	e.str(p.TxHash)
 	e.uint(p.Fence)
+	return e
 }
 
 func decodeRecordRegistrations(d *decoder, _ byte) Payload {

@@ -22,7 +22,7 @@ type Reject struct {
 // Kind is KindReject.
 func (*Reject) Kind() Kind { return KindReject }
 
-func (p *Reject) encode(e *encoder) {
+func (p *Reject) encode(e encoder) encoder {
 	e.tag(tagReject)
 	e.str(string(p.Error.Code))
 	e.str(p.Error.Detail)
@@ -31,6 +31,7 @@ func (p *Reject) encode(e *encoder) {
 		e.str(f.Field)
 		e.str(f.Message)
 	}
+	return e
 }
 
 func decodeReject(d *decoder, _ byte) Payload {

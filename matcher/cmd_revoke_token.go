@@ -21,10 +21,11 @@ type RevokeToken struct {
 // Kind is KindRevokeToken.
 func (*RevokeToken) Kind() Kind { return KindRevokeToken }
 
-func (p *RevokeToken) encode(e *encoder) {
+func (p *RevokeToken) encode(e encoder) encoder {
 	e.tag(tagRevokeToken)
 	e.str(p.ParticipantID)
 	e.str(p.TokenID)
+	return e
 }
 
 func decodeRevokeToken(d *decoder, _ byte) Payload {

@@ -22,10 +22,11 @@ type SetBookMode struct {
 // Kind is KindSetBookMode.
 func (*SetBookMode) Kind() Kind { return KindSetBookMode }
 
-func (p *SetBookMode) encode(e *encoder) {
+func (p *SetBookMode) encode(e encoder) encoder {
 	e.tag(tagSetBookMode)
 	e.str(p.CoreID)
 	e.str(p.Mode)
+	return e
 }
 
 func decodeSetBookMode(d *decoder, _ byte) Payload {

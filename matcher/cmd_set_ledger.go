@@ -24,12 +24,13 @@ type SetLedger struct {
 // Kind is KindSetLedger.
 func (*SetLedger) Kind() Kind { return KindSetLedger }
 
-func (p *SetLedger) encode(e *encoder) {
+func (p *SetLedger) encode(e encoder) encoder {
 	e.tag(tagSetLedger)
 	e.uint(p.ChainID)
 	e.str(p.Registry)
 	e.str(p.Platform)
 	e.str(p.Anchorer)
+	return e
 }
 
 func decodeSetLedger(d *decoder, _ byte) Payload {

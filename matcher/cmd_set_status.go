@@ -21,10 +21,11 @@ type SetStatus struct {
 // Kind is KindSetStatus.
 func (*SetStatus) Kind() Kind { return KindSetStatus }
 
-func (p *SetStatus) encode(e *encoder) {
+func (p *SetStatus) encode(e encoder) encoder {
 	e.tag(tagSetStatus)
 	e.str(p.ParticipantID)
 	e.str(p.Status)
+	return e
 }
 
 func decodeSetStatus(d *decoder, _ byte) Payload {

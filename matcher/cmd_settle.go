@@ -21,10 +21,11 @@ type Settle struct {
 // Kind is KindSettle.
 func (*Settle) Kind() Kind { return KindSettle }
 
-func (p *Settle) encode(e *encoder) {
+func (p *Settle) encode(e encoder) encoder {
 	e.tag(tagSettle)
 	e.str(p.ReceivableID)
 	e.str(p.Reference)
+	return e
 }
 
 func decodeSettle(d *decoder, _ byte) Payload {

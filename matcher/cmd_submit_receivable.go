@@ -25,7 +25,7 @@ type SubmitReceivable struct {
 // Kind is KindSubmitReceivable.
 func (*SubmitReceivable) Kind() Kind { return KindSubmitReceivable }
 
-func (p *SubmitReceivable) encode(e *encoder) {
+func (p *SubmitReceivable) encode(e encoder) encoder {
 	e.tag(tagSubmitReceivable)
 	e.str(p.DebtorID)
 	e.str(p.InvoiceNumber)
@@ -33,6 +33,7 @@ func (p *SubmitReceivable) encode(e *encoder) {
 	e.str(p.Currency)
 	e.str(p.IssueDate)
 	e.str(p.DueDate)
+	return e
 }
 
 func decodeSubmitReceivable(d *decoder, _ byte) Payload {

@@ -17,6 +17,6 @@ type Tick struct{}
 // Kind is KindTick.
 func (*Tick) Kind() Kind { return KindTick }
 
-func (*Tick) encode(*encoder) {}
+func (*Tick) encode(e encoder) encoder { return e }
 
 func (*Tick) apply(m *Matcher, actor string) (Result, *Error) { return m.tick(actor) }

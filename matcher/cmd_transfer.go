@@ -24,13 +24,14 @@ type Transfer struct {
 // Kind is KindTransfer.
 func (*Transfer) Kind() Kind { return KindTransfer }
 
-func (p *Transfer) encode(e *encoder) {
+func (p *Transfer) encode(e encoder) encoder {
 	e.tag(tagTransfer)
 	e.str(p.ReceivableID)
 	e.str(p.ToID)
 	e.int(p.Amount)
 	e.str(p.Salt)
 	e.str(p.Signature)
+	return e
 }
 
 func decodeTransfer(d *decoder, _ byte) Payload {

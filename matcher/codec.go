@@ -61,7 +61,7 @@ func encodeBinary(b []byte, c *Command) []byte {
 	e.str(c.IdemKey)
 	e.str(c.IdemHash)
 	if c.Payload != nil {
-		c.Payload.encode(&e)
+		e = c.Payload.encode(e)
 	}
 	return e.b
 }

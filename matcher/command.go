@@ -38,9 +38,10 @@ func (c Command) Kind() Kind {
 // registers for the codec (the package documentation, "Adding a command").
 type Payload interface {
 	Kind() Kind
-	// encode appends the payload's tag and fields (codec.go); a payload without
-	// fields (Tick) appends nothing.
-	encode(e *encoder)
+	// encode appends the payload's tag and fields to e (codec.go) and returns it; a
+	// payload without fields (Tick) appends nothing. The encoder goes by value so
+	// that it stays on the stack.
+	encode(e encoder) encoder
 	// apply runs the command for actor; the objects of its result are the state's
 	// own.
 	apply(m *Matcher, actor string) (Result, *Error)
