@@ -110,7 +110,7 @@ func TestCodecGoldenCoversEveryKind(t *testing.T) {
 			tags[b[len(head.b)]] = true
 		}
 	}
-	for _, k := range Kinds() {
+	for _, k := range kinds() {
 		if !seen[k] {
 			t.Errorf("no golden command of kind %s", k)
 		}

@@ -93,8 +93,8 @@ func (r *registry) add(d descriptor) {
 	}
 }
 
-// Kinds lists every command kind, sorted.
-func Kinds() []Kind {
+// kinds lists every command kind, sorted.
+func kinds() []Kind {
 	ks := make([]Kind, 0, len(commands.byKind))
 	for _, d := range commands.byKind {
 		ks = append(ks, d.kind)
