@@ -30,7 +30,7 @@ func (s *Server) list(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindList, List: &matcher.List{ReceivableID: c.Param("id"), MaxRateBps: in.MaxRateBps, MinFillFen: in.MinFillFen}}
+	cmd := matcher.Command{Payload: &matcher.List{ReceivableID: c.Param("id"), MaxRateBps: in.MaxRateBps, MinFillFen: in.MinFillFen}}
 	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
 		out := listingResponse{Listing: viewListing(r.Listing), Matches: make([]matchView, len(r.Matches))}
 		for i := range r.Matches {
@@ -47,7 +47,7 @@ func (s *Server) cancelListing(c *gin.Context) {
 	if !s.visibleTo(c, findListing) || !requireRole(c, string(matcher.RoleSME)) {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindCancelListing, CancelListing: &matcher.CancelListing{ListingID: c.Param("id")}}
+	cmd := matcher.Command{Payload: &matcher.CancelListing{ListingID: c.Param("id")}}
 	req, ok := deleteRequest(c)
 	if !ok {
 		return
@@ -84,7 +84,7 @@ func (s *Server) postOffer(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.submit(c, req, matcher.Command{Kind: matcher.KindPostOffer, PostOffer: &in}, http.StatusCreated,
+	s.submit(c, req, matcher.Command{Payload: &in}, http.StatusCreated,
 		func(_ *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, r.Matches) })
 }
 
@@ -96,7 +96,7 @@ func (s *Server) cancelOffer(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindCancelOffer, CancelOffer: &matcher.CancelOffer{OfferID: c.Param("id")}}
+	cmd := matcher.Command{Payload: &matcher.CancelOffer{OfferID: c.Param("id")}}
 	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, nil) })
 }
 
@@ -149,7 +149,7 @@ func (s *Server) fund(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindFund, Fund: &matcher.Fund{MatchID: c.Param("id"), Reference: in.Reference}}
+	cmd := matcher.Command{Payload: &matcher.Fund{MatchID: c.Param("id"), Reference: in.Reference}}
 	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewMatch(r.Match) })
 }
 
@@ -191,7 +191,7 @@ func (s *Server) setBookMode(c *gin.Context) {
 		return
 	}
 	core := c.Param("core_id")
-	cmd := matcher.Command{Kind: matcher.KindSetBookMode, SetBookMode: &matcher.SetBookMode{CoreID: core, Mode: in.Mode}}
+	cmd := matcher.Command{Payload: &matcher.SetBookMode{CoreID: core, Mode: in.Mode}}
 	s.submit(c, req, cmd, http.StatusOK, func(m *matcher.Matcher, _ matcher.Result) any {
 		b, _ := m.Book(core, matcher.DefaultPageLimit)
 		return bookView{BookView: b, Mode: m.BookMode(core)}
@@ -214,7 +214,7 @@ func (s *Server) clearAuction(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindClearAuction, ClearAuction: &matcher.ClearAuction{CoreID: c.Param("core_id")}}
+	cmd := matcher.Command{Payload: &matcher.ClearAuction{CoreID: c.Param("core_id")}}
 	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
 		v := auctionView{Matches: make([]matchView, len(r.Matches))}
 		if len(r.Auctions) > 0 {

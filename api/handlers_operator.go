@@ -19,7 +19,7 @@ func (s *Server) createCluster(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.submit(c, req, matcher.Command{Kind: matcher.KindCreateCluster, CreateCluster: &in}, http.StatusCreated,
+	s.submit(c, req, matcher.Command{Payload: &in}, http.StatusCreated,
 		func(_ *matcher.Matcher, r matcher.Result) any { return viewCluster(r.Cluster) })
 }
 
@@ -67,7 +67,7 @@ func (s *Server) createParticipant(c *gin.Context) {
 	}
 	// From crypto/rand only: nothing kept anywhere recomputes it.
 	token := NewToken()
-	cmd := matcher.Command{Kind: matcher.KindCreateParticipant, CreateParticipant: &matcher.CreateParticipant{
+	cmd := matcher.Command{Payload: &matcher.CreateParticipant{
 		Name: in.Name, USCC: in.USCC, Role: in.Role, Address: in.Address, ClusterID: in.ClusterID,
 		Certification: in.Certification, CertificationValidUntil: in.CertificationValidUntil, Rating: in.Rating,
 		TokenHash: HashToken(token),

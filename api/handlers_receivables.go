@@ -33,7 +33,7 @@ func (s *Server) submitReceivable(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.submit(c, req, matcher.Command{Kind: matcher.KindSubmitReceivable, SubmitReceivable: &in}, http.StatusCreated, s.renderReceivable)
+	s.submit(c, req, matcher.Command{Payload: &in}, http.StatusCreated, s.renderReceivable)
 }
 
 func (s *Server) getReceivable(c *gin.Context) {
@@ -107,7 +107,7 @@ func (s *Server) confirm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindConfirm, Confirm: &matcher.Confirm{ReceivableID: c.Param("id"), Signature: in.Signature}}
+	cmd := matcher.Command{Payload: &matcher.Confirm{ReceivableID: c.Param("id"), Signature: in.Signature}}
 	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
 }
 
@@ -127,7 +127,7 @@ func (s *Server) transfer(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindTransfer, Transfer: &matcher.Transfer{
+	cmd := matcher.Command{Payload: &matcher.Transfer{
 		ReceivableID: c.Param("id"), ToID: in.ToID, Amount: in.Amount, Salt: in.Salt, Signature: in.Signature,
 	}}
 	s.submit(c, req, cmd, http.StatusCreated, s.renderReceivable)
@@ -175,7 +175,7 @@ func (s *Server) settle(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindSettle, Settle: &matcher.Settle{ReceivableID: c.Param("id"), Reference: in.Reference}}
+	cmd := matcher.Command{Payload: &matcher.Settle{ReceivableID: c.Param("id"), Reference: in.Reference}}
 	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
 }
 

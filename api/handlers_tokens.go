@@ -61,7 +61,7 @@ func (s *Server) issueToken(c *gin.Context) {
 	}
 	token := NewToken()
 	pid := c.Param("id")
-	cmd := matcher.Command{Kind: matcher.KindIssueToken, IssueToken: &matcher.IssueToken{
+	cmd := matcher.Command{Payload: &matcher.IssueToken{
 		ParticipantID: pid, TokenHash: HashToken(token), ExpiresMs: expiresMs,
 	}}
 	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
@@ -99,7 +99,7 @@ func (s *Server) revokeToken(c *gin.Context) {
 		return
 	}
 	pid := c.Param("id")
-	cmd := matcher.Command{Kind: matcher.KindRevokeToken, RevokeToken: &matcher.RevokeToken{ParticipantID: pid, TokenID: c.Param("token_id")}}
+	cmd := matcher.Command{Payload: &matcher.RevokeToken{ParticipantID: pid, TokenID: c.Param("token_id")}}
 	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any {
 		v := viewToken(pid, r.Token)
 		v.Revoked = true
@@ -120,6 +120,6 @@ func (s *Server) setParticipantStatus(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cmd := matcher.Command{Kind: matcher.KindSetStatus, SetStatus: &matcher.SetStatus{ParticipantID: c.Param("id"), Status: in.Status}}
+	cmd := matcher.Command{Payload: &matcher.SetStatus{ParticipantID: c.Param("id"), Status: in.Status}}
 	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewParticipant(r.Participant) })
 }

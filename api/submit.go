@@ -82,8 +82,8 @@ func (s *Server) rejectKeyed(c *gin.Context, req request, e *matcher.Error) {
 	if len(kept.Detail) > maxRejectDetail {
 		kept.Detail = kept.Detail[:maxRejectDetail]
 	}
-	cmd := matcher.Command{Kind: matcher.KindReject, Actor: actorOf(c), IdemKey: req.idemKey, IdemHash: req.hash,
-		Reject: &matcher.Reject{Error: kept}}
+	cmd := matcher.Command{Actor: actorOf(c), IdemKey: req.idemKey, IdemHash: req.hash,
+		Payload: &matcher.Reject{Error: kept}}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
 	defer cancel()
 	res, err := s.n.Submit(ctx, cmd)
@@ -117,7 +117,7 @@ func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status
 		return
 	case err != nil:
 		// The entry may have been appended: with an Idempotency-Key a retry is safe.
-		s.log.Warn("submit outcome unknown", "kind", cmd.Kind, "err", err)
+		s.log.Warn("submit outcome unknown", "kind", cmd.Kind(), "err", err)
 		fail(c, errf(matcher.CodeUnavailable, "timed out waiting for the journal; retry with the same Idempotency-Key"))
 		return
 	case res.Err != nil:

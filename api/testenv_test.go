@@ -219,7 +219,7 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		e.startAnchorer(t, dir)
 		return e
 	}
-	res := e.system(matcher.Command{Kind: matcher.KindSetLedger, SetLedger: &matcher.SetLedger{
+	res := e.system(matcher.Command{Payload: &matcher.SetLedger{
 		ChainID: testChainID, Registry: testRegistry, Platform: testPlatform, Anchorer: testAnchorer,
 	}})
 	if res.Err != nil {
@@ -684,7 +684,7 @@ func (e *testEnv) system(cmd matcher.Command) matcher.Result {
 	defer cancel()
 	res, err := e.Node.Submit(ctx, cmd)
 	if err != nil {
-		e.t.Fatalf("node.Submit(%s): %v", cmd.Kind, err)
+		e.t.Fatalf("node.Submit(%s): %v", cmd.Kind(), err)
 	}
 	return res
 }
@@ -733,7 +733,7 @@ func (e *testEnv) settleLedger(dups ...common.Hash) {
 				}
 			}
 		}
-		e.mustSystem(matcher.Command{Kind: matcher.KindRecordRegistrations, RecordRegistrations: &matcher.RecordRegistrations{
+		e.mustSystem(matcher.Command{Payload: &matcher.RecordRegistrations{
 			First: first, Results: res, TxHash: e.txHash("register", first).Hex(),
 		}})
 	}
@@ -750,9 +750,9 @@ func (e *testEnv) settleLedger(dups ...common.Hash) {
 			return
 		}
 		if !cut {
-			e.mustSystem(matcher.Command{Kind: matcher.KindCutBatch, CutBatch: &matcher.CutBatch{FirstLeaf: first, Count: len(leaves)}})
+			e.mustSystem(matcher.Command{Payload: &matcher.CutBatch{FirstLeaf: first, Count: len(leaves)}})
 		}
-		e.mustSystem(matcher.Command{Kind: matcher.KindRecordAnchor, RecordAnchor: &matcher.RecordAnchor{
+		e.mustSystem(matcher.Command{Payload: &matcher.RecordAnchor{
 			FirstLeaf: first, Count: len(leaves), Root: merkle.Root(leaves).Hex(),
 			TxHash: e.txHash("anchor", first).Hex(), Block: e.block.Add(1),
 		}})
@@ -788,7 +788,7 @@ func (e *testEnv) waitAnchorer(dups []common.Hash) {
 func (e *testEnv) mustSystem(cmd matcher.Command) {
 	e.t.Helper()
 	if res := e.system(cmd); res.Err != nil {
-		e.t.Fatalf("%s: %v", cmd.Kind, res.Err)
+		e.t.Fatalf("%s: %v", cmd.Kind(), res.Err)
 	}
 }
 

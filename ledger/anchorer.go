@@ -299,7 +299,7 @@ func (a *Anchorer) due(oldest time.Time, full bool, now time.Time) time.Duration
 func (a *Anchorer) submit(ctx context.Context, cmd matcher.Command, fence uint64) error {
 	res, err := a.n.Submit(ctx, cmd)
 	if err != nil {
-		return fmt.Errorf("ledger: submit %s: %w", cmd.Kind, err)
+		return fmt.Errorf("ledger: submit %s: %w", cmd.Kind(), err)
 	}
 	if res.Err == nil {
 		return nil
@@ -315,7 +315,7 @@ func (a *Anchorer) submit(ctx context.Context, cmd matcher.Command, fence uint64
 			return fmt.Errorf("%w (ours %d, applied %d)", ErrFenced, fence, current)
 		}
 	}
-	return fmt.Errorf("ledger: %s refused: %w", cmd.Kind, res.Err)
+	return fmt.Errorf("ledger: %s refused: %w", cmd.Kind(), res.Err)
 }
 
 func (a *Anchorer) crashPoint(point, op string) error {

@@ -40,7 +40,7 @@ func Open(ctx context.Context, cfg Config) (Backend, error) {
 // account. Applying it again with the same values is a no-op; the chain, registry and
 // platform can never change once set, the anchorer can.
 func SetLedgerCommand(chainID uint64, registry, anchorer common.Address, platform common.Hash) matcher.Command {
-	return matcher.Command{Kind: matcher.KindSetLedger, Actor: matcher.ActorSystem, SetLedger: &matcher.SetLedger{
+	return matcher.Command{Actor: matcher.ActorSystem, Payload: &matcher.SetLedger{
 		ChainID: chainID, Registry: registry.Hex(), Anchorer: anchorer.Hex(), Platform: platform.Hex(),
 	}}
 }

@@ -92,10 +92,10 @@ func (m *market) must(cmd matcher.Command) matcher.Result {
 	m.t.Helper()
 	res, err := m.n.Submit(context.Background(), cmd)
 	if err != nil {
-		m.t.Fatalf("Submit(%s): %v", cmd.Kind, err)
+		m.t.Fatalf("Submit(%s): %v", cmd.Kind(), err)
 	}
 	if res.Err != nil {
-		m.t.Fatalf("Submit(%s) = %v", cmd.Kind, res.Err)
+		m.t.Fatalf("Submit(%s) = %v", cmd.Kind(), res.Err)
 	}
 	return res
 }
@@ -116,7 +116,7 @@ func (m *market) participant(role, code string) string {
 	if role == "core" {
 		c.Rating = "AAA"
 	}
-	res := m.must(matcher.Command{Kind: matcher.KindCreateParticipant, Actor: matcher.ActorOperator, CreateParticipant: c})
+	res := m.must(matcher.Command{Actor: matcher.ActorOperator, Payload: c})
 	m.keys[res.Participant.ID] = key
 	return res.Participant.ID
 }
@@ -128,7 +128,7 @@ func (m *market) invoice(number string) string {
 		number = nextInvoice()
 	}
 	today := time.Now().UTC()
-	res := m.must(matcher.Command{Kind: matcher.KindSubmitReceivable, Actor: m.sme, SubmitReceivable: &matcher.SubmitReceivable{
+	res := m.must(matcher.Command{Actor: m.sme, Payload: &matcher.SubmitReceivable{
 		DebtorID: m.core, InvoiceNumber: number, Amount: 1_000_000_00, Currency: "CNY",
 		IssueDate: today.Format("2006-01-02"), DueDate: today.AddDate(0, 0, 90).Format("2006-01-02"),
 	}})
@@ -153,7 +153,7 @@ func (m *market) confirm(id string) matcher.Result {
 		debtor = r.DebtorID
 		digest = eip712.ConfirmationDigest(m.domain(mm), mm.ConfirmationOf(r))
 	})
-	return m.must(matcher.Command{Kind: matcher.KindConfirm, Actor: debtor, Confirm: &matcher.Confirm{ReceivableID: id, Signature: m.sign(debtor, digest)}})
+	return m.must(matcher.Command{Actor: debtor, Payload: &matcher.Confirm{ReceivableID: id, Signature: m.sign(debtor, digest)}})
 }
 
 func (m *market) sign(signer string, digest common.Hash) string {
@@ -178,7 +178,7 @@ func (m *market) transfer(parent string, amount int64) string {
 		holder = r.HolderID
 		digest = eip712.TransferDigest(m.domain(mm), mm.TransferOf(r, to, amount, salt))
 	})
-	res := m.must(matcher.Command{Kind: matcher.KindTransfer, Actor: holder, Transfer: &matcher.Transfer{
+	res := m.must(matcher.Command{Actor: holder, Payload: &matcher.Transfer{
 		ReceivableID: parent, ToID: m.sme2, Amount: amount, Salt: salt.Hex(), Signature: m.sign(holder, digest),
 	}})
 	return res.Receivable.ID
@@ -188,7 +188,7 @@ func (m *market) transfer(parent string, amount int64) string {
 // assigned to the lender (an assignment leaf).
 func (m *market) finance(id string) {
 	m.t.Helper()
-	m.must(matcher.Command{Kind: matcher.KindPostOffer, Actor: m.lender, PostOffer: &matcher.PostOffer{
+	m.must(matcher.Command{Actor: m.lender, Payload: &matcher.PostOffer{
 		CoreID: m.core, LineAmount: 10_000_000_000_00, RatesBps: matcher.Rates{A: 300, B: 400, C: 500}, MaxTenorDays: 365,
 	}})
 	var holder string
@@ -196,11 +196,11 @@ func (m *market) finance(id string) {
 		r, _ := mm.Receivable(matcher.ActorOperator, id)
 		holder = r.HolderID
 	})
-	res := m.must(matcher.Command{Kind: matcher.KindList, Actor: holder, List: &matcher.List{ReceivableID: id, MaxRateBps: 2000}})
+	res := m.must(matcher.Command{Actor: holder, Payload: &matcher.List{ReceivableID: id, MaxRateBps: 2000}})
 	if res.Match == nil {
 		m.t.Fatalf("listing %s matched nothing", id)
 	}
-	m.must(matcher.Command{Kind: matcher.KindFund, Actor: m.lender, Fund: &matcher.Fund{MatchID: res.Match.ID, Reference: "SWIFT-1"}})
+	m.must(matcher.Command{Actor: m.lender, Payload: &matcher.Fund{MatchID: res.Match.ID, Reference: "SWIFT-1"}})
 }
 
 func status(n *node.Node, id string) matcher.Status {

@@ -65,12 +65,11 @@ func (a *Anchorer) register(ctx context.Context, first uint64, regs []matcher.Re
 			return err
 		}
 	}
-	cmd := matcher.Command{Kind: matcher.KindRecordRegistrations, Actor: matcher.ActorSystem, RecordRegistrations: &matcher.RecordRegistrations{
-		First: first, Results: results, Fence: fence,
-	}}
+	rec := &matcher.RecordRegistrations{First: first, Results: results, Fence: fence}
 	if txHash != (common.Hash{}) {
-		cmd.RecordRegistrations.TxHash = txHash.Hex()
+		rec.TxHash = txHash.Hex()
 	}
+	cmd := matcher.Command{Actor: matcher.ActorSystem, Payload: rec}
 	if err := a.b.Persist(txCtx); err != nil {
 		return err
 	}
@@ -189,7 +188,7 @@ func (a *Anchorer) decideFromReceipt(ctx context.Context, r *types.Receipt, regs
 // before anything is sent, then anchors it. The cut is the durable intent that makes a
 // restart (or another lease holder) anchor the same leaves under the same root.
 func (a *Anchorer) cutAndAnchor(ctx context.Context, first uint64, count int, fence uint64) error {
-	cmd := matcher.Command{Kind: matcher.KindCutBatch, Actor: matcher.ActorSystem, CutBatch: &matcher.CutBatch{
+	cmd := matcher.Command{Actor: matcher.ActorSystem, Payload: &matcher.CutBatch{
 		FirstLeaf: first, Count: count, Fence: fence,
 	}}
 	if err := a.submit(ctx, cmd, fence); err != nil {
@@ -216,7 +215,7 @@ func (a *Anchorer) anchorCut(ctx context.Context, first uint64, leaves []common.
 	if err := a.b.Persist(txCtx); err != nil {
 		return err
 	}
-	cmd := matcher.Command{Kind: matcher.KindRecordAnchor, Actor: matcher.ActorSystem, RecordAnchor: &matcher.RecordAnchor{
+	cmd := matcher.Command{Actor: matcher.ActorSystem, Payload: &matcher.RecordAnchor{
 		FirstLeaf: first, Count: len(leaves), Root: root.Hex(), TxHash: tx.Hex(), Block: block, Fence: fence,
 	}}
 	if err := a.submit(ctx, cmd, fence); err != nil {

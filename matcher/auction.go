@@ -38,19 +38,6 @@ const (
 	volumeTieBreak = 1024
 )
 
-// SetBookMode switches a core's book between continuous matching and call auctions
-// (operator).
-type SetBookMode struct {
-	CoreID string `json:"core_id"`
-	Mode   string `json:"mode"`
-}
-
-// ClearAuction runs a call auction on a core's book (the operator), or on every book
-// in auction mode when CoreID is "" (the operator or the node's schedule).
-type ClearAuction struct {
-	CoreID string `json:"core_id,omitempty"`
-}
-
 // AuctionReport is what one auction did.
 type AuctionReport struct {
 	CoreID      string `json:"core_id"`

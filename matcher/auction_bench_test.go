@@ -36,7 +36,7 @@ func auctionBook(tb testing.TB, seed uint64, nListings, nOffers int) (*world, []
 		w.m.ix.addReceivable(r)
 		c := listCmd(r.ID, 350+rng.Int64N(500))
 		if rng.IntN(2) == 0 {
-			c.List.MinFillFen = r.AmountFen / int64(2+rng.IntN(4))
+			c.Payload.(*List).MinFillFen = r.AmountFen / int64(2+rng.IntN(4))
 		}
 		w.must(w.as(r.HolderID, c))
 		listed += r.AmountFen
@@ -46,7 +46,7 @@ func auctionBook(tb testing.TB, seed uint64, nListings, nOffers int) (*world, []
 		line := listed * 2 / 3 / int64(nOffers) * (1 + rng.Int64N(2))
 		c := w.offerCmd(core, line, rate, rate+20+rng.Int64N(80), rate+100+rng.Int64N(150))
 		if rng.IntN(4) == 0 {
-			c.PostOffer.MinTicket = 20 * 10_000_00
+			c.Payload.(*PostOffer).MinTicket = 20 * 10_000_00
 		}
 		w.must(w.as(w.lender(), c))
 	}
@@ -70,7 +70,7 @@ func BenchmarkAuction2000x50(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		r := m.Apply(Entry{Seq: m.AppliedSeq() + 1, TimeMs: w.nowMs, Cmd: Command{Kind: KindClearAuction, Actor: ActorOperator, ClearAuction: &ClearAuction{CoreID: core}}})
+		r := m.Apply(Entry{Seq: m.AppliedSeq() + 1, TimeMs: w.nowMs, Cmd: Command{Actor: ActorOperator, Payload: &ClearAuction{CoreID: core}}})
 		if r.Err != nil {
 			b.Fatal(r.Err)
 		}
@@ -92,7 +92,7 @@ func TestAuctionGapOnRandomBooks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := m.Apply(Entry{Seq: m.AppliedSeq() + 1, TimeMs: w.nowMs, Cmd: Command{Kind: KindClearAuction, Actor: ActorOperator, ClearAuction: &ClearAuction{CoreID: core}}})
+		r := m.Apply(Entry{Seq: m.AppliedSeq() + 1, TimeMs: w.nowMs, Cmd: Command{Actor: ActorOperator, Payload: &ClearAuction{CoreID: core}}})
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -106,7 +106,7 @@ func TestAuctionGapOnRandomBooks(t *testing.T) {
 		}
 		// Determinism: the same book clears the same way.
 		m2, _ := Restore(w.m.Config(), snap)
-		m2.Apply(Entry{Seq: m2.AppliedSeq() + 1, TimeMs: w.nowMs, Cmd: Command{Kind: KindClearAuction, Actor: ActorOperator, ClearAuction: &ClearAuction{CoreID: core}}})
+		m2.Apply(Entry{Seq: m2.AppliedSeq() + 1, TimeMs: w.nowMs, Cmd: Command{Actor: ActorOperator, Payload: &ClearAuction{CoreID: core}}})
 		if m2.StateHash() != m.StateHash() {
 			t.Fatalf("seed %d: two clearings of one book differ", seed)
 		}

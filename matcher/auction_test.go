@@ -11,11 +11,11 @@ import (
 // docs/matching.md §4: batch clearing.
 
 func setMode(core, mode string) Command {
-	return Command{Kind: KindSetBookMode, SetBookMode: &SetBookMode{CoreID: core, Mode: mode}}
+	return Command{Payload: &SetBookMode{CoreID: core, Mode: mode}}
 }
 
 func clearCmd(core string) Command {
-	return Command{Kind: KindClearAuction, ClearAuction: &ClearAuction{CoreID: core}}
+	return Command{Payload: &ClearAuction{CoreID: core}}
 }
 
 func TestAuctionModeRestsUntilCleared(t *testing.T) {
@@ -100,7 +100,7 @@ func TestAuctionAgainstBruteForce(t *testing.T) {
 				id := w.financeable(w.sme("", ""), core, (1+rng.Int64N(20))*10_000_00, 20+rng.IntN(150))
 				l := w.list(id, 400+rng.Int64N(500)).Listing
 				if rng.IntN(2) == 0 {
-					w.must(w.as(l.HolderID, Command{Kind: KindCancelListing, CancelListing: &CancelListing{ListingID: l.ID}}))
+					w.must(w.as(l.HolderID, Command{Payload: &CancelListing{ListingID: l.ID}}))
 					l = w.must(w.as(l.HolderID, listFill(id, l.MaxRateBps, l.AmountFen))).Listing // min fill = whole: same rule
 				}
 				ls = append(ls, w.m.s.Listings.get(l.ID))

@@ -111,7 +111,7 @@ func benchApplyRawSubmit(b *testing.B, answered bool) {
 	for i := range raw {
 		c := w.submitCmd(core, 1_000_000, 90)
 		c.Actor = smes[i%len(smes)]
-		c.SubmitReceivable.InvoiceNumber = fmt.Sprintf("BENCH-%010d", i)
+		c.Payload.(*SubmitReceivable).InvoiceNumber = fmt.Sprintf("BENCH-%010d", i)
 		if answered {
 			c.IdemKey, c.IdemHash = fmt.Sprintf("key-%d", i), "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 		}

@@ -10,7 +10,7 @@ import (
 // docs/matching.md §2: an offer may price by score with a rate curve.
 
 func curveOffer(core string, line int64, c RateCurve) Command {
-	return Command{Kind: KindPostOffer, PostOffer: &PostOffer{CoreID: core, LineAmount: line, MaxTenorDays: 365, RateCurve: &c}}
+	return Command{Payload: &PostOffer{CoreID: core, LineAmount: line, MaxTenorDays: 365, RateCurve: &c}}
 }
 
 func TestRateCurveQuote(t *testing.T) {
@@ -75,6 +75,6 @@ func TestRateCurveRefusals(t *testing.T) {
 		}
 	}
 	both := curveOffer(core, 1000, RateCurve{BaseBps: 300, MaxBps: 400})
-	both.PostOffer.RatesBps = Rates{A: 300}
+	both.Payload.(*PostOffer).RatesBps = Rates{A: 300}
 	w.wantCode(w.as(lender, both), CodeValidation, w.hash())
 }

@@ -38,7 +38,7 @@ const t0 = int64(1772409600000)
 func newWorld(tb testing.TB) *world {
 	tb.Helper()
 	w := &world{tb: tb, m: New(DefaultConfig()), nowMs: t0, keys: map[string]*ecdsa.PrivateKey{}}
-	w.must(w.sys(Command{Kind: KindSetLedger, SetLedger: &SetLedger{
+	w.must(w.sys(Command{Payload: &SetLedger{
 		ChainID: 1337, Registry: "0x00000000000000000000000000000000005cf0c5",
 		Platform: "0x" + hex.EncodeToString(make([]byte, 31)) + "01",
 	}}))
@@ -93,7 +93,7 @@ func tokenHash(s string) string {
 
 func (w *world) cluster(level string) string {
 	w.tb.Helper()
-	r := w.must(w.op(Command{Kind: KindCreateCluster, CreateCluster: &CreateCluster{
+	r := w.must(w.op(Command{Payload: &CreateCluster{
 		Name: "宁波汽车零部件产业集群", CountyCode: "330206", Level: level, Industry: "汽车零部件", ValidUntil: w.date(3 * 365),
 	}}))
 	return r.Cluster.ID
@@ -114,7 +114,7 @@ func (w *world) participant(c CreateParticipant) string {
 	if c.Role != string(RoleLender) {
 		c.Address = crypto.PubkeyToAddress(key.PublicKey).Hex()
 	}
-	r := w.must(w.op(Command{Kind: KindCreateParticipant, CreateParticipant: &c}))
+	r := w.must(w.op(Command{Payload: &c}))
 	w.keys[r.Participant.ID] = key
 	return r.Participant.ID
 }
@@ -135,7 +135,7 @@ func (w *world) lender() string { return w.participant(CreateParticipant{Role: "
 
 func (w *world) submitCmd(debtor string, amount int64, dueDays int) Command {
 	w.n++
-	return Command{Kind: KindSubmitReceivable, SubmitReceivable: &SubmitReceivable{
+	return Command{Payload: &SubmitReceivable{
 		DebtorID: debtor, InvoiceNumber: fmt.Sprintf("INV-%08d", w.n), Amount: amount, Currency: "CNY",
 		IssueDate: w.date(0), DueDate: w.date(dueDays),
 	}}
@@ -163,7 +163,7 @@ func (w *world) sign(signer string, digest common.Hash) string {
 func (w *world) confirmCmd(id string) Command {
 	r := w.m.s.Receivables.get(id)
 	digest := eip712.ConfirmationDigest(w.domain(), w.m.ConfirmationOf(r))
-	return Command{Kind: KindConfirm, Confirm: &Confirm{ReceivableID: id, Signature: w.sign(r.DebtorID, digest)}}
+	return Command{Payload: &Confirm{ReceivableID: id, Signature: w.sign(r.DebtorID, digest)}}
 }
 
 func (w *world) confirm(id string) {
@@ -176,7 +176,7 @@ func salt(n int) common.Hash { return crypto.Keccak256Hash([]byte(fmt.Sprint("sa
 func (w *world) transferCmd(parent, to string, amount int64, s common.Hash) Command {
 	r := w.m.s.Receivables.get(parent)
 	msg := w.m.TransferOf(r, w.m.s.Participants.get(to), amount, s)
-	return Command{Kind: KindTransfer, Transfer: &Transfer{
+	return Command{Payload: &Transfer{
 		ReceivableID: parent, ToID: to, Amount: amount, Salt: s.Hex(),
 		Signature: w.sign(r.HolderID, eip712.TransferDigest(w.domain(), msg)),
 	}}
@@ -203,7 +203,7 @@ func (w *world) settleLedger(dups ...common.Hash) {
 				}
 			}
 		}
-		w.must(w.sys(Command{Kind: KindRecordRegistrations, RecordRegistrations: &RecordRegistrations{First: first, Results: res}}))
+		w.must(w.sys(Command{Payload: &RecordRegistrations{First: first, Results: res}}))
 	}
 	w.anchor()
 }
@@ -216,7 +216,7 @@ func (w *world) anchor() {
 }
 
 func (w *world) anchorCmd(first uint64, leaves []common.Hash) Command {
-	return Command{Kind: KindRecordAnchor, RecordAnchor: &RecordAnchor{
+	return Command{Payload: &RecordAnchor{
 		FirstLeaf: first, Count: len(leaves), Root: merkle.Root(leaves).Hex(),
 		TxHash: crypto.Keccak256Hash([]byte(fmt.Sprint(first))).Hex(), Block: first + 10,
 	}}
@@ -235,7 +235,7 @@ func (w *world) financeable(sme, core string, amount int64, dueDays int) string 
 }
 
 func (w *world) offerCmd(core string, line int64, a, b, c int64) Command {
-	return Command{Kind: KindPostOffer, PostOffer: &PostOffer{
+	return Command{Payload: &PostOffer{
 		CoreID: core, LineAmount: line, RatesBps: Rates{A: a, B: b, C: c}, MaxTenorDays: 365,
 	}}
 }
@@ -246,7 +246,7 @@ func (w *world) offer(lender, core string, line int64, a, b, c int64) string {
 }
 
 func listCmd(id string, maxRate int64) Command {
-	return Command{Kind: KindList, List: &List{ReceivableID: id, MaxRateBps: maxRate}}
+	return Command{Payload: &List{ReceivableID: id, MaxRateBps: maxRate}}
 }
 
 // wantCode checks a result failed with code and that the state did not change.
@@ -270,7 +270,7 @@ func (w *world) wantCode(r Result, code Code, before [32]byte) {
 func newWorldConfig(tb testing.TB, cfg Config) *world {
 	tb.Helper()
 	w := &world{tb: tb, m: New(cfg), nowMs: t0, keys: map[string]*ecdsa.PrivateKey{}}
-	w.must(w.sys(Command{Kind: KindSetLedger, SetLedger: &SetLedger{
+	w.must(w.sys(Command{Payload: &SetLedger{
 		ChainID: 1337, Registry: "0x00000000000000000000000000000000005cf0c5",
 		Platform: "0x" + hex.EncodeToString(make([]byte, 31)) + "01",
 	}}))
@@ -312,7 +312,7 @@ func (w *world) participantCmd(role Role) (CreateParticipant, *ecdsa.PrivateKey)
 // addParticipant applies c (made by participantCmd) and keeps key for signing.
 func (w *world) addParticipant(c CreateParticipant, key *ecdsa.PrivateKey) string {
 	w.tb.Helper()
-	r := w.must(w.op(Command{Kind: KindCreateParticipant, CreateParticipant: &c}))
+	r := w.must(w.op(Command{Payload: &c}))
 	w.keys[r.Participant.ID] = key
 	return r.Participant.ID
 }
@@ -320,7 +320,7 @@ func (w *world) addParticipant(c CreateParticipant, key *ecdsa.PrivateKey) strin
 // clusterUntil certifies a cluster valid for days more days.
 func (w *world) clusterUntil(level string, days int) string {
 	w.tb.Helper()
-	return w.must(w.op(Command{Kind: KindCreateCluster, CreateCluster: &CreateCluster{
+	return w.must(w.op(Command{Payload: &CreateCluster{
 		Name: "集群", CountyCode: "330206", Level: level, Industry: "制造", ValidUntil: w.date(days),
 	}})).Cluster.ID
 }
@@ -348,10 +348,10 @@ func (w *world) register(dups ...common.Hash) {
 			}
 		}
 	}
-	w.must(w.sys(Command{Kind: KindRecordRegistrations, RecordRegistrations: &RecordRegistrations{First: first, Results: res}}))
+	w.must(w.sys(Command{Payload: &RecordRegistrations{First: first, Results: res}}))
 }
 
-func (w *world) tick() Result { return w.sys(Command{Kind: KindTick}) }
+func (w *world) tick() Result { return w.sys(Command{Payload: &Tick{}}) }
 
 // list lists id at maxRate as its holder and returns the result.
 func (w *world) list(id string, maxRate int64) Result {
@@ -360,11 +360,11 @@ func (w *world) list(id string, maxRate int64) Result {
 }
 
 func fundCmd(matchID string) Command {
-	return Command{Kind: KindFund, Fund: &Fund{MatchID: matchID, Reference: "SWIFT-0001"}}
+	return Command{Payload: &Fund{MatchID: matchID, Reference: "SWIFT-0001"}}
 }
 
 func settleCmd(id string) Command {
-	return Command{Kind: KindSettle, Settle: &Settle{ReceivableID: id, Reference: "PAY-0001"}}
+	return Command{Payload: &Settle{ReceivableID: id, Reference: "PAY-0001"}}
 }
 
 // fund funds a match as its lender.
@@ -378,7 +378,7 @@ func (w *world) offerWith(lender, core string, line, rate int64, mut func(*PostO
 	w.tb.Helper()
 	c := w.offerCmd(core, line, rate, rate, rate)
 	if mut != nil {
-		mut(c.PostOffer)
+		mut(c.Payload.(*PostOffer))
 	}
 	return w.must(w.as(lender, c))
 }

@@ -87,11 +87,11 @@ func TestAPI_List_WholeRemainingAndCancel(t *testing.T) {
 	if bk, _ := w.m.Book(core, 0); len(bk.Listings) != 1 || bk.Listings[0].AmountFen != 700_000 {
 		t.Fatalf("book %+v, want the resting listing", bk)
 	}
-	cancel := Command{Kind: KindCancelListing, CancelListing: &CancelListing{ListingID: l.ID}}
+	cancel := Command{Payload: &CancelListing{ListingID: l.ID}}
 	w.wantCode(w.as(b, cancel), CodeNotFound, w.hash())     // another SME: not its listing
 	w.wantCode(w.as(core, cancel), CodeForbidden, w.hash()) // a core may not
 	w.wantCode(w.as(lender, cancel), CodeForbidden, w.hash())
-	w.wantCode(w.as(a, Command{Kind: KindCancelListing, CancelListing: &CancelListing{ListingID: "lst_999"}}), CodeNotFound, w.hash())
+	w.wantCode(w.as(a, Command{Payload: &CancelListing{ListingID: "lst_999"}}), CodeNotFound, w.hash())
 	got := w.must(w.as(a, cancel))
 	if got.Listing.Status != ListingCancelled || w.rcv(id).Status != StatusFinanceable || w.rcv(id).ListingID != "" {
 		t.Fatalf("after cancel: listing %s, receivable %s", got.Listing.Status, w.rcv(id).Status)
@@ -106,7 +106,7 @@ func TestAPI_List_WholeRemainingAndCancel(t *testing.T) {
 	if m == nil {
 		t.Fatal("relisting did not match")
 	}
-	matched := Command{Kind: KindCancelListing, CancelListing: &CancelListing{ListingID: m.ListingID}}
+	matched := Command{Payload: &CancelListing{ListingID: m.ListingID}}
 	w.wantCode(w.as(a, matched), CodeInvalidState, w.hash()) // matched, not resting
 	w.checkInvariants()
 }
@@ -191,7 +191,7 @@ func TestDesign6_LowestQuoteAtOrBelowMaxRate_TiesToOlder(t *testing.T) {
 		t.Fatalf("list at 400 bps = %+v, want a match on %s", mt, o400)
 	}
 	// With the older line gone the tie goes to the younger.
-	w.must(w.as(l2, Command{Kind: KindCancelOffer, CancelOffer: &CancelOffer{OfferID: o400}}))
+	w.must(w.as(l2, Command{Payload: &CancelOffer{OfferID: o400}}))
 	next := w.financeable(a, core, 1_000_000, 83)
 	if mt := w.list(next, 10_000).Match; mt == nil || mt.OfferID != o400b {
 		t.Fatalf("match %+v, want %s", mt, o400b)
@@ -279,7 +279,7 @@ func TestDesign6_EachEligibilityFilter(t *testing.T) {
 				t.Fatalf("fixture scores %d (band A): cannot leave its band unpriced", f.score)
 			}
 			cheap := w.offerCmd(core, 10_000_000, 300, 300, 300)
-			row.mut(cheap.PostOffer, f)
+			row.mut(cheap.Payload.(*PostOffer), f)
 			cheapID := w.must(w.as(cheapL, cheap)).Offer.ID
 			dearID := w.offer(dearL, core, 10_000_000, 500, 500, 500)
 			mt := w.list(id, 10_000).Match
@@ -375,7 +375,7 @@ func TestAPI_CancelOfferAndFund(t *testing.T) {
 	o := w.offer(l1, core, 5_000_000, 300, 300, 300)
 	id := w.financeable(a, core, 1_000_000, 90)
 	mt := w.list(id, 10_000).Match
-	cancel := Command{Kind: KindCancelOffer, CancelOffer: &CancelOffer{OfferID: o}}
+	cancel := Command{Payload: &CancelOffer{OfferID: o}}
 	w.wantCode(w.as(l2, cancel), CodeNotFound, w.hash()) // another lender's offer
 	w.wantCode(w.as(a, cancel), CodeForbidden, w.hash())
 	w.must(w.as(l1, cancel))
@@ -395,7 +395,7 @@ func TestAPI_CancelOfferAndFund(t *testing.T) {
 	w.wantCode(w.as(core, fundCmd(mt.ID)), CodeForbidden, w.hash())
 	w.wantCode(w.as(ActorOperator, fundCmd(mt.ID)), CodeForbidden, w.hash())
 	w.wantCode(w.as(l1, fundCmd("mat_999")), CodeNotFound, w.hash())
-	w.wantCode(w.as(l1, Command{Kind: KindFund, Fund: &Fund{MatchID: mt.ID}}), CodeValidation, w.hash())
+	w.wantCode(w.as(l1, Command{Payload: &Fund{MatchID: mt.ID}}), CodeValidation, w.hash())
 	leavesBefore, _ := w.m.PendingCounts()
 	res := w.fund(mt.ID)
 	if res.Match.Status != MatchFunded || res.Match.Reference != "SWIFT-0001" || res.Receivable.Status != StatusFunded ||
@@ -460,7 +460,7 @@ func TestAPI_PostOffer_Refusals(t *testing.T) {
 		t.Run(row.name, func(t *testing.T) {
 			w.tb = t
 			c := w.offerCmd(core, 1_000_000, 300, 0, 0)
-			row.mut(c.PostOffer)
+			row.mut(c.Payload.(*PostOffer))
 			before := w.hash()
 			r := w.as(row.actor, c)
 			if row.want == "" {

@@ -217,6 +217,14 @@ func (m *Matcher) ApplyRawUnanswered(seq uint64, timeMs int64, data []byte) Resu
 	return m.applyRaw(seq, timeMs, data, false)
 }
 
+// ApplyRefused applies a journal record that the caller could not unwrap as a
+// command: it takes its sequence (and moves the clock) as a refused command, with
+// detail as the error.
+func (m *Matcher) ApplyRefused(seq uint64, timeMs int64, detail string) Result {
+	m.advance(seq, timeMs)
+	return Result{Seq: seq, Err: errorf(CodeValidation, "%s", detail)}
+}
+
 func (m *Matcher) applyRaw(seq uint64, timeMs int64, data []byte, answered bool) Result {
 	cmd, err := DecodeCommand(data)
 	if err != nil {
@@ -311,56 +319,10 @@ func (r *Result) detach() {
 // dispatch runs the command. The objects of its result are the state's own (apply
 // copies them for whoever reads the result).
 func (m *Matcher) dispatch(c *Command) (Result, *Error) {
-	if !c.payloadOK() {
-		return Result{}, errorf(CodeValidation, "command %q: payload does not match kind", c.Kind)
+	if c.Payload == nil {
+		return Result{}, errorf(CodeValidation, "command by %q has no payload", c.Actor)
 	}
-	switch c.Kind {
-	case KindCreateCluster:
-		return m.createCluster(c.Actor, c.CreateCluster)
-	case KindCreateParticipant:
-		return m.createParticipant(c.Actor, c.CreateParticipant)
-	case KindSubmitReceivable:
-		return m.submitReceivable(c.Actor, c.SubmitReceivable)
-	case KindConfirm:
-		return m.confirm(c.Actor, c.Confirm)
-	case KindTransfer:
-		return m.transfer(c.Actor, c.Transfer)
-	case KindList:
-		return m.list(c.Actor, c.List)
-	case KindCancelListing:
-		return m.cancelListing(c.Actor, c.CancelListing)
-	case KindPostOffer:
-		return m.postOffer(c.Actor, c.PostOffer)
-	case KindCancelOffer:
-		return m.cancelOffer(c.Actor, c.CancelOffer)
-	case KindFund:
-		return m.fund(c.Actor, c.Fund)
-	case KindSettle:
-		return m.settle(c.Actor, c.Settle)
-	case KindTick:
-		return m.tick(c.Actor)
-	case KindSetLedger:
-		return m.setLedger(c.Actor, c.SetLedger)
-	case KindRecordRegistrations:
-		return m.recordRegistrations(c.Actor, c.RecordRegistrations)
-	case KindRecordAnchor:
-		return m.recordAnchor(c.Actor, c.RecordAnchor)
-	case KindCutBatch:
-		return m.cutBatch(c.Actor, c.CutBatch)
-	case KindIssueToken:
-		return m.issueToken(c.Actor, c.IssueToken)
-	case KindRevokeToken:
-		return m.revokeToken(c.Actor, c.RevokeToken)
-	case KindSetStatus:
-		return m.setStatus(c.Actor, c.SetStatus)
-	case KindReject:
-		return m.reject(c.Actor, c.Reject)
-	case KindSetBookMode:
-		return m.setBookMode(c.Actor, c.SetBookMode)
-	case KindClearAuction:
-		return m.clearAuction(c.Actor, c.ClearAuction)
-	}
-	return Result{}, errorf(CodeValidation, "unknown command kind %q", c.Kind)
+	return c.Payload.apply(m, c.Actor)
 }
 
 // remember keeps a result under its idempotency key, bounded per caller so that one

@@ -14,7 +14,7 @@ import (
 
 func listFill(id string, maxRate, minFill int64) Command {
 	c := listCmd(id, maxRate)
-	c.List.MinFillFen = minFill
+	c.Payload.(*List).MinFillFen = minFill
 	return c
 }
 
@@ -110,7 +110,7 @@ func TestPartialFillCancelKeepsFills(t *testing.T) {
 	if len(r.Matches) != 1 || r.Listing.Status != ListingResting {
 		t.Fatalf("listing %+v, want one fill and the rest resting", r)
 	}
-	w.must(w.as(a, Command{Kind: KindCancelListing, CancelListing: &CancelListing{ListingID: r.Listing.ID}}))
+	w.must(w.as(a, Command{Payload: &CancelListing{ListingID: r.Listing.ID}}))
 	if rcv := w.rcv(id); rcv.Status != StatusMatched {
 		t.Fatalf("receivable after cancelling the rest: %s, want matched (its fill)", rcv.Status)
 	}
@@ -133,16 +133,16 @@ func TestPartialFillRefusals(t *testing.T) {
 // Old journals hold List without a minimum fill: its encoding is unchanged, and the
 // new tag carries only a minimum fill that is set.
 func TestCodecListFill(t *testing.T) {
-	old := Command{Kind: KindList, Actor: "par_1", List: &List{ReceivableID: "rcv_1", MaxRateBps: 500}}
+	old := Command{Actor: "par_1", Payload: &List{ReceivableID: "rcv_1", MaxRateBps: 500}}
 	b := mustEncode(t, old)
 	if b[len(b)-1-len("rcv_1")-1-2] != tagList {
 		t.Fatalf("a List without min fill is not encoded with tagList: %x", b)
 	}
 	withMin := old
-	withMin.List = &List{ReceivableID: "rcv_1", MaxRateBps: 500, MinFillFen: 7}
+	withMin.Payload = &List{ReceivableID: "rcv_1", MaxRateBps: 500, MinFillFen: 7}
 	got, err := DecodeCommand(mustEncode(t, withMin))
-	if err != nil || got.List.MinFillFen != 7 {
-		t.Fatalf("DecodeCommand = %+v, %v", got.List, err)
+	if err != nil || got.Payload.(*List).MinFillFen != 7 {
+		t.Fatalf("DecodeCommand = %+v, %v", got.Payload.(*List), err)
 	}
 }
 

@@ -31,8 +31,8 @@ func TestDesign4_LedgerOutcomeRefusals(t *testing.T) {
 	rfirst, regs := w.m.PendingRegistrations(MaxRegisterBatch)
 	anchor := func(mut func(*RecordAnchor)) Command {
 		c := w.anchorCmd(first, leaves)
-		c.RecordAnchor.Fence = 5
-		mut(c.RecordAnchor)
+		c.Payload.(*RecordAnchor).Fence = 5
+		mut(c.Payload.(*RecordAnchor))
 		return c
 	}
 	reg := func(mut func(*RecordRegistrations)) Command {
@@ -40,8 +40,8 @@ func TestDesign4_LedgerOutcomeRefusals(t *testing.T) {
 		for i, r := range regs {
 			res[i] = RegResult{Fingerprint: r.Fingerprint.Hex()}
 		}
-		c := Command{Kind: KindRecordRegistrations, RecordRegistrations: &RecordRegistrations{First: rfirst, Results: res}}
-		mut(c.RecordRegistrations)
+		c := Command{Payload: &RecordRegistrations{First: rfirst, Results: res}}
+		mut(c.Payload.(*RecordRegistrations))
 		return c
 	}
 	// Move the fence to 5 with a valid outcome for the first registration alone.
@@ -173,7 +173,7 @@ func TestDesign4_SetLedger(t *testing.T) {
 	set := func(mut func(*SetLedger)) Command {
 		c := &SetLedger{ChainID: cur.ChainID, Registry: cur.Registry.Hex(), Platform: cur.Platform.Hex()}
 		mut(c)
-		return Command{Kind: KindSetLedger, SetLedger: c}
+		return Command{Payload: c}
 	}
 	w.wantCode(w.op(set(func(*SetLedger) {})), CodeForbidden, w.hash())
 	w.wantCode(w.sys(set(func(c *SetLedger) { c.ChainID = 1 })), CodeInvalidState, w.hash())
@@ -465,7 +465,7 @@ func TestAPI_BookAnonymisedBestQuotePerBand(t *testing.T) {
 	w.offerWith(l1, core, 5_000_000, 300, func(o *PostOffer) { o.RatesBps = Rates{A: 300, B: 400, C: 500} })
 	w.offerWith(l2, core, 4_000_000, 300, func(o *PostOffer) { o.RatesBps = Rates{A: 250, C: 450} })
 	gone := w.offerWith(l2, core, 4_000_000, 60, nil).Offer.ID // above the listings' 50
-	w.must(w.as(l2, Command{Kind: KindCancelOffer, CancelOffer: &CancelOffer{OfferID: gone}}))
+	w.must(w.as(l2, Command{Payload: &CancelOffer{OfferID: gone}}))
 	v, ok := w.m.Book(core, 0)
 	if !ok || v.CoreID != core {
 		t.Fatalf("Book(%s) = %+v, %v", core, v, ok)
@@ -499,14 +499,14 @@ func TestDesign3_CutBatchFixesTheBatch(t *testing.T) {
 	a, core := w.sme("", ""), w.core("AAA")
 	w.confirm(w.receivable(a, core, 1000, 90))
 	w.confirm(w.receivable(a, core, 1000, 90))
-	w.must(w.sys(Command{Kind: KindTick}))
+	w.must(w.sys(Command{Payload: &Tick{}}))
 	first, leaves := w.m.PendingLeaves(MaxAnchorBatch)
 	cutCmd := func(first uint64, count int, fence uint64) Command {
-		return Command{Kind: KindCutBatch, CutBatch: &CutBatch{FirstLeaf: first, Count: count, Fence: fence}}
+		return Command{Payload: &CutBatch{FirstLeaf: first, Count: count, Fence: fence}}
 	}
 	// Raise the fence to 3 with a valid registration outcome.
 	_, regs := w.m.PendingRegistrations(1)
-	w.must(w.sys(Command{Kind: KindRecordRegistrations, RecordRegistrations: &RecordRegistrations{
+	w.must(w.sys(Command{Payload: &RecordRegistrations{
 		First: 1, Results: []RegResult{{Fingerprint: regs[0].Fingerprint.Hex()}}, Fence: 3}}))
 	for _, c := range []struct {
 		name  string
@@ -549,13 +549,13 @@ func TestDesign3_CutBatchFixesTheBatch(t *testing.T) {
 	}
 	_, all := w.m.PendingLeaves(MaxAnchorBatch)
 	other := w.anchorCmd(first, all) // three leaves: not the batch that was cut
-	other.RecordAnchor.Fence = 3
+	other.Payload.(*RecordAnchor).Fence = 3
 	w.wantCode(w.sys(other), CodeInvalidState, w.hash())
 	one := w.anchorCmd(first, all[:1])
-	one.RecordAnchor.Fence = 3
+	one.Payload.(*RecordAnchor).Fence = 3
 	w.wantCode(w.sys(one), CodeInvalidState, w.hash())
 	good := w.anchorCmd(first, cl)
-	good.RecordAnchor.Fence = 3
+	good.Payload.(*RecordAnchor).Fence = 3
 	w.must(w.sys(good))
 	if _, _, ok := w.m.PendingCut(); ok || w.m.s.Anchored != 2 {
 		t.Fatalf("after recording the cut batch: cut %v, anchored %d", ok, w.m.s.Anchored)

@@ -62,7 +62,7 @@ func TestAPI_CreateCluster(t *testing.T) {
 			c := valid()
 			row.mut(&c)
 			before := w.hash()
-			r := w.as(row.actor, Command{Kind: KindCreateCluster, CreateCluster: &c})
+			r := w.as(row.actor, Command{Payload: &c})
 			if row.want != "" {
 				w.wantCode(r, row.want, before)
 				return
@@ -177,7 +177,7 @@ func TestAPI_CreateParticipant(t *testing.T) {
 			c, _ := w.participantCmd(row.role)
 			row.mut(&c)
 			before := w.hash()
-			r := w.op(Command{Kind: KindCreateParticipant, CreateParticipant: &c})
+			r := w.op(Command{Payload: &c})
 			if row.want != "" {
 				w.wantCode(r, row.want, before)
 				return
@@ -197,7 +197,7 @@ func TestAPI_CreateParticipant(t *testing.T) {
 	// docs/api.md Operator: only the operator onboards.
 	for _, actor := range []string{takenID, ActorSystem} {
 		c, _ := w.participantCmd(RoleSME)
-		w.wantCode(w.as(actor, Command{Kind: KindCreateParticipant, CreateParticipant: &c}), CodeForbidden, w.hash())
+		w.wantCode(w.as(actor, Command{Payload: &c}), CodeForbidden, w.hash())
 	}
 }
 
@@ -263,7 +263,7 @@ func TestAPI_SubmitReceivable(t *testing.T) {
 		t.Run(row.name, func(t *testing.T) {
 			w.tb = t
 			cmd := w.submitCmd(core, 1_000_000, 90)
-			row.mut(cmd.SubmitReceivable)
+			row.mut(cmd.Payload.(*SubmitReceivable))
 			before := w.hash()
 			r := w.as(row.actor, cmd)
 			if row.want != "" {
@@ -271,7 +271,7 @@ func TestAPI_SubmitReceivable(t *testing.T) {
 				return
 			}
 			rc := w.must(r).Receivable
-			c := cmd.SubmitReceivable
+			c := cmd.Payload.(*SubmitReceivable)
 			if rc.Status != StatusPending || rc.Tier != 1 || rc.HolderID != sme || rc.CreditorID != sme ||
 				rc.AmountFen != c.Amount || rc.RemainingFen != c.Amount || rc.ParentID != "" || rc.AssigneeID != "" {
 				t.Fatalf("receivable %+v, want pending tier 1 held by its creditor %s", rc, sme)
@@ -301,18 +301,18 @@ func TestAPI_SubmitReceivable_Fingerprint(t *testing.T) {
 	cmd := w.submitCmd(core, 5000, 60)
 	r := w.must(w.as(a, cmd)).Receivable
 	p := w.m.s.Participants
-	if want := eip712.Fingerprint(p.get(core).USCC, p.get(a).USCC, cmd.SubmitReceivable.InvoiceNumber); r.Fingerprint != want {
+	if want := eip712.Fingerprint(p.get(core).USCC, p.get(a).USCC, cmd.Payload.(*SubmitReceivable).InvoiceNumber); r.Fingerprint != want {
 		t.Fatalf("fingerprint %s, want eip712.Fingerprint = %s", r.Fingerprint.Hex(), want.Hex())
 	}
 	// The same creditor, debtor and invoice: refused, whatever the amount or dates.
-	again := *cmd.SubmitReceivable
+	again := *cmd.Payload.(*SubmitReceivable)
 	again.Amount, again.DueDate = 7000, w.date(90)
-	w.wantCode(w.as(a, Command{Kind: KindSubmitReceivable, SubmitReceivable: &again}), CodeDuplicateInvoice, w.hash())
+	w.wantCode(w.as(a, Command{Payload: &again}), CodeDuplicateInvoice, w.hash())
 	// Another creditor (or another debtor) with the same invoice number is another invoice.
 	w.must(w.as(b, cmd))
-	other := *cmd.SubmitReceivable
+	other := *cmd.Payload.(*SubmitReceivable)
 	other.DebtorID = core2
-	w.must(w.as(a, Command{Kind: KindSubmitReceivable, SubmitReceivable: &other}))
+	w.must(w.as(a, Command{Payload: &other}))
 	// Even once confirmed and settled the fingerprint stays taken on this platform.
 	w.confirm(r.ID)
 	w.must(w.as(core, settleCmd(r.ID)))
@@ -342,9 +342,9 @@ func TestAPI_Confirm(t *testing.T) {
 	wrongMsg := w.m.ConfirmationOf(r)
 	wrongMsg.Amount++
 	sigWith := func(s string) Command {
-		return Command{Kind: KindConfirm, Confirm: &Confirm{ReceivableID: id, Signature: s}}
+		return Command{Payload: &Confirm{ReceivableID: id, Signature: s}}
 	}
-	goodSig := good.Confirm.Signature
+	goodSig := good.Payload.(*Confirm).Signature
 	rows := []struct {
 		name  string
 		actor string
@@ -355,7 +355,7 @@ func TestAPI_Confirm(t *testing.T) {
 		{"the holder SME may not", sme, good, CodeForbidden},
 		{"a lender may not", lender, good, CodeForbidden},
 		{"the operator may not", ActorOperator, good, CodeForbidden},
-		{"no such receivable", core, Command{Kind: KindConfirm, Confirm: &Confirm{ReceivableID: "rcv_999", Signature: goodSig}}, CodeNotFound},
+		{"no such receivable", core, Command{Payload: &Confirm{ReceivableID: "rcv_999", Signature: goodSig}}, CodeNotFound},
 		{"signed by the SME's key", core, sigWith(w.sign(sme, digest)), CodeInvalidSignature},
 		{"signed by another core's key", core, sigWith(w.sign(otherCore, digest)), CodeInvalidSignature},
 		{"signature over other terms", core, sigWith(w.sign(core, eip712.ConfirmationDigest(w.domain(), wrongMsg))), CodeInvalidSignature},
@@ -393,7 +393,7 @@ func TestAPI_Confirm_RecoveryByteBothForms(t *testing.T) {
 				id := w.receivable(sme, core, 1000, 60)
 				c := w.confirmCmd(id)
 				if form == "0/1" {
-					c.Confirm.Signature = withV01(t, c.Confirm.Signature)
+					c.Payload.(*Confirm).Signature = withV01(t, c.Payload.(*Confirm).Signature)
 				}
 				w.must(w.as(core, c))
 			}
@@ -419,7 +419,7 @@ func TestAPI_Confirm_NoLedgerIsUnavailable(t *testing.T) {
 	w := &world{tb: t, m: New(DefaultConfig()), nowMs: t0, keys: map[string]*ecdsa.PrivateKey{}}
 	sme, core := w.sme("", ""), w.core("AAA")
 	id := w.receivable(sme, core, 1000, 60)
-	c := Command{Kind: KindConfirm, Confirm: &Confirm{ReceivableID: id, Signature: "0x" + strings.Repeat("11", 64) + "1b"}}
+	c := Command{Payload: &Confirm{ReceivableID: id, Signature: "0x" + strings.Repeat("11", 64) + "1b"}}
 	w.wantCode(w.as(core, c), CodeUnavailable, w.hash())
 }
 
@@ -457,7 +457,7 @@ func TestAPI_Transfer_Refusals(t *testing.T) {
 	w.must(w.as(a, used))
 	bad := func(mut func(*Transfer)) Command {
 		cmd := w.transferCmd(root, b, 100, salt(8))
-		mut(cmd.Transfer)
+		mut(cmd.Payload.(*Transfer))
 		return cmd
 	}
 	digestFor := func(to string, amount int64, s common.Hash) common.Hash {

@@ -357,7 +357,7 @@ func TestAPI_Settle(t *testing.T) {
 		{"a fragment", core, settleCmd(f1), CodeInvalidState},
 		{"pending_confirmation", core, settleCmd(pending), CodeInvalidState},
 		{"rejected_duplicate", core, settleCmd(dup), CodeInvalidState},
-		{"no reference", core, Command{Kind: KindSettle, Settle: &Settle{ReceivableID: root}}, CodeValidation},
+		{"no reference", core, Command{Payload: &Settle{ReceivableID: root}}, CodeValidation},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
@@ -425,13 +425,13 @@ func TestDesign3_TickOverdue(t *testing.T) {
 	funded := w.list(f1, 10_000).Match
 	w.fund(funded.ID)
 	unfunded := w.list(f2, 10_000).Match
-	w.must(w.as(l, Command{Kind: KindCancelOffer, CancelOffer: &CancelOffer{OfferID: o}}))
+	w.must(w.as(l, Command{Payload: &CancelOffer{OfferID: o}}))
 	rest := w.list(root, 10_000).Listing // no live offer: rests
 	later := w.financeable(a, core, 1_000_000, 200)
 	scoreBefore := w.m.ScoreOf(w.rcv(later)).Total
 
 	for _, actor := range []string{ActorOperator, a, core, l} {
-		w.wantCode(w.as(actor, Command{Kind: KindTick}), CodeForbidden, w.hash())
+		w.wantCode(w.as(actor, Command{Payload: &Tick{}}), CodeForbidden, w.hash())
 	}
 	w.advanceDays(30 + DefaultOverdueGraceDays) // due date + grace: not yet overdue
 	w.must(w.tick())

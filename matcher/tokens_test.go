@@ -13,7 +13,7 @@ import (
 // idempotency store is bounded per caller.
 
 func issueCmd(pid, hash string, expiresMs int64) Command {
-	return Command{Kind: KindIssueToken, IssueToken: &IssueToken{ParticipantID: pid, TokenHash: hash, ExpiresMs: expiresMs}}
+	return Command{Payload: &IssueToken{ParticipantID: pid, TokenHash: hash, ExpiresMs: expiresMs}}
 }
 
 func TestTokenRotateAndRevoke(t *testing.T) {
@@ -34,7 +34,7 @@ func TestTokenRotateAndRevoke(t *testing.T) {
 			t.Fatalf("Authenticate(%s) during the overlap: %v", h[:8], err)
 		}
 	}
-	w.must(w.as(a, Command{Kind: KindRevokeToken, RevokeToken: &RevokeToken{ParticipantID: a, TokenID: first.ID}}))
+	w.must(w.as(a, Command{Payload: &RevokeToken{ParticipantID: a, TokenID: first.ID}}))
 	if _, err := w.m.Authenticate(first.Hash, w.nowMs); err == nil || err.Code != CodeUnauthorized {
 		t.Fatalf("Authenticate(revoked) = %v, want unauthorized", err)
 	}
@@ -43,12 +43,12 @@ func TestTokenRotateAndRevoke(t *testing.T) {
 	}
 	// Another participant may neither see nor touch a's tokens; the operator may.
 	w.wantCode(w.as(b, issueCmd(a, tokenHash("x"), 0)), CodeNotFound, w.hash())
-	w.wantCode(w.as(b, Command{Kind: KindRevokeToken, RevokeToken: &RevokeToken{ParticipantID: a, TokenID: "tok_2"}}), CodeNotFound, w.hash())
+	w.wantCode(w.as(b, Command{Payload: &RevokeToken{ParticipantID: a, TokenID: "tok_2"}}), CodeNotFound, w.hash())
 	w.must(w.op(issueCmd(a, tokenHash("by operator"), 0)))
 	// Refusals: a hash in use, a past expiry, an unknown token, too many tokens.
 	w.wantCode(w.as(a, issueCmd(a, newHash, 0)), CodeValidation, w.hash())
 	w.wantCode(w.as(a, issueCmd(a, tokenHash("past"), w.nowMs)), CodeValidation, w.hash())
-	w.wantCode(w.as(a, Command{Kind: KindRevokeToken, RevokeToken: &RevokeToken{ParticipantID: a, TokenID: "tok_1"}}), CodeNotFound, w.hash())
+	w.wantCode(w.as(a, Command{Payload: &RevokeToken{ParticipantID: a, TokenID: "tok_1"}}), CodeNotFound, w.hash())
 	for i := len(w.m.s.Participants.get(a).Tokens); i < maxTokensPerParticipant; i++ {
 		w.must(w.as(a, issueCmd(a, tokenHash(fmt.Sprint("more", i)), 0)))
 	}
@@ -92,7 +92,7 @@ func TestSuspendedParticipant(t *testing.T) {
 	offer := w.offer(lender, core, 10_000_000, 300, 400, 500)
 	tok := w.m.s.Participants.get(a).Tokens[0].Hash
 	suspend := func(pid, status string) Command {
-		return Command{Kind: KindSetStatus, SetStatus: &SetStatus{ParticipantID: pid, Status: status}}
+		return Command{Payload: &SetStatus{ParticipantID: pid, Status: status}}
 	}
 	w.wantCode(w.as(a, suspend(a, StatusSuspended)), CodeForbidden, w.hash())
 	w.wantCode(w.op(suspend(a, "frozen")), CodeValidation, w.hash())
@@ -102,7 +102,7 @@ func TestSuspendedParticipant(t *testing.T) {
 	}
 	// Its commands are refused from this entry on; its objects stay.
 	w.wantCode(w.as(a, w.submitCmd(core, 1000, 90)), CodeForbidden, w.hash())
-	w.wantCode(w.as(a, Command{Kind: KindList, List: &List{ReceivableID: rcv, MaxRateBps: 1000}}), CodeForbidden, w.hash())
+	w.wantCode(w.as(a, Command{Payload: &List{ReceivableID: rcv, MaxRateBps: 1000}}), CodeForbidden, w.hash())
 	w.wantCode(w.as(a, issueCmd(a, tokenHash("sneak"), 0)), CodeForbidden, w.hash())
 	if r, err := w.m.Receivable(a, rcv); err != nil || r.ID != rcv {
 		t.Fatalf("suspended participant's receivable: %v", err)

@@ -459,15 +459,16 @@ func (n *Node) writeFrom(m *matcher.Matcher) error {
 	return nil
 }
 
-// applyEntry applies one journal entry: the command inside its envelope, or the raw
-// bytes when there is no envelope (applied, and refused, as such). Entries that self
-// (this node's origin) appended get their whole result, for the Submit waiting on it;
-// the others are applied unanswered (matcher.ApplyRawUnanswered: the same state,
-// without what only a response needs).
+// applyEntry applies one journal entry: the command inside its envelope. An entry
+// without a valid envelope takes its seq as a refused record (every entry is written
+// in an envelope, so none has a command to apply). Entries that self (this node's
+// origin) appended get their whole result, for the Submit waiting on it; the others
+// are applied unanswered (matcher.ApplyRawUnanswered: the same state, without what
+// only a response needs).
 func applyEntry(m *matcher.Matcher, e journal.Entry, self string) (origin string, ticket uint64, res matcher.Result) {
 	origin, ticket, cmd, err := decodeEnvelope(e.Data)
 	if err != nil {
-		cmd, origin = e.Data, ""
+		return "", 0, m.ApplyRefused(e.Seq, e.TimeMs, err.Error())
 	}
 	if self != "" && origin == self {
 		return origin, ticket, m.ApplyRaw(e.Seq, e.TimeMs, cmd)
@@ -493,13 +494,13 @@ func (n *Node) snapshotted(oldest uint64) {
 // RunTicker submits a Tick every period until ctx ends: time moves maturities
 // forward even when no command arrives.
 func (n *Node) RunTicker(ctx context.Context, every time.Duration) {
-	n.RunPeriodic(ctx, every, matcher.Command{Kind: matcher.KindTick, Actor: matcher.ActorSystem}, nil)
+	n.RunPeriodic(ctx, every, matcher.Command{Actor: matcher.ActorSystem, Payload: &matcher.Tick{}}, nil)
 }
 
 // RunAuctions clears every book in auction mode every period until ctx ends
 // (--clear-every), logging each book's report.
 func (n *Node) RunAuctions(ctx context.Context, every time.Duration) {
-	cmd := matcher.Command{Kind: matcher.KindClearAuction, Actor: matcher.ActorSystem, ClearAuction: &matcher.ClearAuction{}}
+	cmd := matcher.Command{Actor: matcher.ActorSystem, Payload: &matcher.ClearAuction{}}
 	n.RunPeriodic(ctx, every, cmd, func(r matcher.Result) {
 		for _, a := range r.Auctions {
 			n.log.Info("auction cleared", "core", a.CoreID, "listings", a.Listings, "offers", a.Offers, "fills", a.Fills,
@@ -525,9 +526,9 @@ func (n *Node) RunPeriodic(ctx context.Context, every time.Duration, cmd matcher
 			res, err := n.Submit(ctx, cmd)
 			switch {
 			case err != nil && ctx.Err() == nil:
-				n.log.Warn("periodic command failed", "kind", cmd.Kind, "err", err)
+				n.log.Warn("periodic command failed", "kind", cmd.Kind(), "err", err)
 			case err == nil && res.Err != nil:
-				n.log.Warn("periodic command refused", "kind", cmd.Kind, "err", res.Err)
+				n.log.Warn("periodic command refused", "kind", cmd.Kind(), "err", res.Err)
 			case err == nil && done != nil:
 				done(res)
 			}

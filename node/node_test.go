@@ -32,14 +32,14 @@ func openNode(t testing.TB, dir string, every uint64) *Node {
 }
 
 func clusterCmd(i int) matcher.Command {
-	return matcher.Command{Kind: matcher.KindCreateCluster, Actor: matcher.ActorOperator, CreateCluster: &matcher.CreateCluster{
+	return matcher.Command{Actor: matcher.ActorOperator, Payload: &matcher.CreateCluster{
 		Name: fmt.Sprintf("常州智能装备产业集群 %d", i), CountyCode: "320400", Level: "national", Industry: "通用和专用设备制造", ValidUntil: "2099-12-31",
 	}}
 }
 
 func participantCmd(i int) matcher.Command {
 	code, _ := uscc.Make('9', '1', "320400", fmt.Sprintf("MA%07d", i))
-	return matcher.Command{Kind: matcher.KindCreateParticipant, Actor: matcher.ActorOperator, CreateParticipant: &matcher.CreateParticipant{
+	return matcher.Command{Actor: matcher.ActorOperator, Payload: &matcher.CreateParticipant{
 		Name: fmt.Sprintf("银行 %d", i), USCC: code, Role: "lender", TokenHash: fmt.Sprintf("%064x", i+1),
 	}}
 }
@@ -57,7 +57,7 @@ func TestSubmitReturnsTheMatchersResult(t *testing.T) {
 		t.Fatalf("Submit(cluster) = %+v, %v; want a cluster", r, err)
 	}
 	bad := clusterCmd(2)
-	bad.CreateCluster.CountyCode = "12"
+	bad.Payload.(*matcher.CreateCluster).CountyCode = "12"
 	r, err = n.Submit(context.Background(), bad)
 	if err != nil || r.Err == nil || r.Err.Code != matcher.CodeValidation {
 		t.Fatalf("Submit(bad county) = %+v, %v; want validation_failed", r.Err, err)
@@ -173,6 +173,27 @@ func TestSubmitAfterCloseFails(t *testing.T) {
 	n.Close()
 	if _, err := n.Submit(context.Background(), clusterCmd(1)); err == nil {
 		t.Fatal("Submit after Close succeeded")
+	}
+}
+
+// Every entry is written in an envelope: one without is refused, even when its bytes
+// are a valid command, and takes its seq; the same command in an envelope is applied.
+func TestEntryWithoutEnvelopeIsRefused(t *testing.T) {
+	m := matcher.New(matcher.DefaultConfig())
+	body, err := matcher.EncodeCommand(clusterCmd(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := m.StateHash()
+	if _, _, r := applyEntry(m, journal.Entry{Seq: 1, TimeMs: 1, Data: body}, ""); r.Err == nil || r.Err.Code != matcher.CodeValidation || m.AppliedSeq() != 1 {
+		t.Fatalf("entry without an envelope = %+v (applied %d), want validation_failed at seq 1", r, m.AppliedSeq())
+	}
+	if m.StateHash() != before {
+		t.Fatal("the refused entry changed the state")
+	}
+	o, tk, r := applyEntry(m, journal.Entry{Seq: 2, TimeMs: 1, Data: encodeEnvelope("o", 7, body)}, "o")
+	if r.Err != nil || r.Cluster == nil || r.Cluster.ID != "clu_1" || o != "o" || tk != 7 {
+		t.Fatalf("the command in an envelope = %+v (origin %q, ticket %d), want the first cluster, clu_1", r, o, tk)
 	}
 }
 

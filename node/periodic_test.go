@@ -51,14 +51,14 @@ func TestClearEveryClearsAuctionBooks(t *testing.T) {
 	}
 	defer n.Close()
 	code, _ := uscc.Make('9', '1', "330206", "MA0000001")
-	core := matcher.Command{Kind: matcher.KindCreateParticipant, Actor: matcher.ActorOperator, CreateParticipant: &matcher.CreateParticipant{
+	core := matcher.Command{Actor: matcher.ActorOperator, Payload: &matcher.CreateParticipant{
 		Name: "宁波整车制造有限公司", USCC: code, Role: "core", Rating: "AAA",
 		Address: "0x00000000000000000000000000000000000000c1", TokenHash: strings.Repeat("ab", 32),
 	}}
-	mode := matcher.Command{Kind: matcher.KindSetBookMode, Actor: matcher.ActorOperator, SetBookMode: &matcher.SetBookMode{CoreID: "par_1", Mode: matcher.BookAuction}}
+	mode := matcher.Command{Actor: matcher.ActorOperator, Payload: &matcher.SetBookMode{CoreID: "par_1", Mode: matcher.BookAuction}}
 	for _, c := range []matcher.Command{core, mode} {
 		if r, err := n.Submit(context.Background(), c); err != nil || r.Err != nil {
-			t.Fatalf("Submit(%s) = %v, %v", c.Kind, r.Err, err)
+			t.Fatalf("Submit(%s) = %v, %v", c.Kind(), r.Err, err)
 		}
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -80,16 +80,16 @@ func TestOpenRefusesASnapshotThatBreaksAnInvariant(t *testing.T) {
 	n := openNode(t, dir, 0)
 	lender := participantCmd(1)
 	code, _ := uscc.Make('9', '1', "330206", "MA0000009")
-	core := matcher.Command{Kind: matcher.KindCreateParticipant, Actor: matcher.ActorOperator, CreateParticipant: &matcher.CreateParticipant{
+	core := matcher.Command{Actor: matcher.ActorOperator, Payload: &matcher.CreateParticipant{
 		Name: "宁波整车制造有限公司", USCC: code, Role: "core", Rating: "AAA",
 		Address: "0x00000000000000000000000000000000000000c1", TokenHash: strings.Repeat("cd", 32),
 	}}
-	offer := matcher.Command{Kind: matcher.KindPostOffer, Actor: "par_1", PostOffer: &matcher.PostOffer{
+	offer := matcher.Command{Actor: "par_1", Payload: &matcher.PostOffer{
 		CoreID: "par_2", LineAmount: 1_000_000, RatesBps: matcher.Rates{A: 300}, MaxTenorDays: 90,
 	}}
 	for _, c := range []matcher.Command{lender, core, offer} {
 		if r, err := n.Submit(context.Background(), c); err != nil || r.Err != nil {
-			t.Fatalf("Submit(%s) = %v, %v", c.Kind, r.Err, err)
+			t.Fatalf("Submit(%s) = %v, %v", c.Kind(), r.Err, err)
 		}
 	}
 	if err := n.Snapshot(); err != nil {

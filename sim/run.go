@@ -101,7 +101,7 @@ func (r *run) schedule() []dayWork {
 func (r *run) day(day int, w dayWork) error {
 	for _, i := range w.due {
 		inv := r.mk.invoices[i]
-		res, err := r.apply(r.coreIDs[inv.core], matcher.Command{Kind: matcher.KindSettle, Settle: &matcher.Settle{
+		res, err := r.apply(r.coreIDs[inv.core], matcher.Command{Payload: &matcher.Settle{
 			ReceivableID: r.claimIDs[inv.claim], Reference: "PAY-" + inv.number,
 		}})
 		if err != nil {
@@ -111,7 +111,7 @@ func (r *run) day(day int, w dayWork) error {
 			return err
 		}
 	}
-	res, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindTick})
+	res, err := r.apply(matcher.ActorSystem, matcher.Command{Payload: &matcher.Tick{}})
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (r *run) clearDay() error {
 	if r.mode != Auction {
 		return nil
 	}
-	res, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindClearAuction, ClearAuction: &matcher.ClearAuction{}})
+	res, err := r.apply(matcher.ActorSystem, matcher.Command{Payload: &matcher.ClearAuction{}})
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (r *run) date(offsetDays int) string {
 
 // setup onboards the ledger, clusters, cores, SMEs and lenders and posts the lines.
 func (r *run) setup() error {
-	if _, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindSetLedger, SetLedger: &matcher.SetLedger{
+	if _, err := r.apply(matcher.ActorSystem, matcher.Command{Payload: &matcher.SetLedger{
 		ChainID: 1337, Registry: "0x00000000000000000000000000000000005cf0c5",
 		Platform: "0x" + hex.EncodeToString(make([]byte, 31)) + "01",
 	}}); err != nil {
@@ -207,7 +207,7 @@ func (r *run) setup() error {
 	l := r.m.Ledger()
 	r.dom = eip712.Domain{ChainID: l.ChainID, VerifyingContract: l.Registry}
 	for _, c := range r.mk.clusters {
-		res, err := r.apply(matcher.ActorOperator, matcher.Command{Kind: matcher.KindCreateCluster, CreateCluster: &matcher.CreateCluster{
+		res, err := r.apply(matcher.ActorOperator, matcher.Command{Payload: &matcher.CreateCluster{
 			Name: c.name, CountyCode: c.county, Level: c.level, Industry: industries[c.industry].name, ValidUntil: r.date(clusterValidDays),
 		}})
 		if err != nil {
@@ -220,8 +220,7 @@ func (r *run) setup() error {
 	}
 	if r.mode == Auction {
 		for _, core := range r.coreIDs {
-			if _, err := r.apply(matcher.ActorOperator, matcher.Command{Kind: matcher.KindSetBookMode,
-				SetBookMode: &matcher.SetBookMode{CoreID: core, Mode: matcher.BookAuction}}); err != nil {
+			if _, err := r.apply(matcher.ActorOperator, matcher.Command{Payload: &matcher.SetBookMode{CoreID: core, Mode: matcher.BookAuction}}); err != nil {
 				return err
 			}
 		}
@@ -242,7 +241,7 @@ func (r *run) onboard() error {
 		if key >= 0 {
 			p.Address = crypto.PubkeyToAddress(r.sg.keys[key].PublicKey).Hex()
 		}
-		res, err := r.apply(matcher.ActorOperator, matcher.Command{Kind: matcher.KindCreateParticipant, CreateParticipant: &p})
+		res, err := r.apply(matcher.ActorOperator, matcher.Command{Payload: &p})
 		if err != nil {
 			return "", err
 		}
@@ -299,7 +298,7 @@ func (r *run) postLines() error {
 
 func (r *run) postLine(l, c int, lineFen int64) error {
 	o := r.mk.offerCmd(l, r.coreIDs[c], lineFen)
-	res, err := r.apply(r.lenderIDs[l], matcher.Command{Kind: matcher.KindPostOffer, PostOffer: &o})
+	res, err := r.apply(r.lenderIDs[l], matcher.Command{Payload: &o})
 	if err != nil {
 		return err
 	}
@@ -329,7 +328,7 @@ func (r *run) topUp() error {
 // invoice: the tier-1 supplier uploads the invoice and its core confirms it.
 func (r *run) invoice(i int) error {
 	inv := r.mk.invoices[i]
-	res, err := r.apply(r.smeIDs[inv.sme], matcher.Command{Kind: matcher.KindSubmitReceivable, SubmitReceivable: &matcher.SubmitReceivable{
+	res, err := r.apply(r.smeIDs[inv.sme], matcher.Command{Payload: &matcher.SubmitReceivable{
 		DebtorID: r.coreIDs[inv.core], InvoiceNumber: inv.number, Amount: r.mk.claims[inv.claim].amountFen,
 		Currency: "CNY", IssueDate: r.date(0), DueDate: r.date(inv.termDays),
 	}})
@@ -341,7 +340,7 @@ func (r *run) invoice(i int) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.apply(r.coreIDs[inv.core], matcher.Command{Kind: matcher.KindConfirm, Confirm: &matcher.Confirm{
+	_, err = r.apply(r.coreIDs[inv.core], matcher.Command{Payload: &matcher.Confirm{
 		ReceivableID: res.Receivable.ID, Signature: sig,
 	}})
 	return err
@@ -360,7 +359,7 @@ func (r *run) handle(c int) error {
 	if !cl.lists || !r.mode.lists(cl.tier) {
 		return nil
 	}
-	res, err := r.apply(holder, matcher.Command{Kind: matcher.KindList, List: r.listCmd(c)})
+	res, err := r.apply(holder, matcher.Command{Payload: r.listCmd(c)})
 	if err != nil {
 		return err
 	}
@@ -388,7 +387,7 @@ func (r *run) transfer(parent, child int) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.apply(from, matcher.Command{Kind: matcher.KindTransfer, Transfer: &matcher.Transfer{
+	res, err := r.apply(from, matcher.Command{Payload: &matcher.Transfer{
 		ReceivableID: rcv.ID, ToID: to, Amount: ch.amountFen, Salt: salt.Hex(), Signature: sig,
 	}})
 	if err != nil {
@@ -410,7 +409,7 @@ func (r *run) fundAll(res matcher.Result) error {
 }
 
 func (r *run) fund(mt matcher.Match) error {
-	if _, err := r.apply(mt.LenderID, matcher.Command{Kind: matcher.KindFund, Fund: &matcher.Fund{
+	if _, err := r.apply(mt.LenderID, matcher.Command{Payload: &matcher.Fund{
 		MatchID: mt.ID, Reference: "LOAN-" + mt.ID,
 	}}); err != nil {
 		return err
@@ -436,8 +435,7 @@ func (r *run) settleLedger() error {
 		for i, g := range regs {
 			res[i] = matcher.RegResult{Fingerprint: g.Fingerprint.Hex()}
 		}
-		if _, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindRecordRegistrations,
-			RecordRegistrations: &matcher.RecordRegistrations{First: first, Results: res}}); err != nil {
+		if _, err := r.apply(matcher.ActorSystem, matcher.Command{Payload: &matcher.RecordRegistrations{First: first, Results: res}}); err != nil {
 			return err
 		}
 	}
@@ -447,7 +445,7 @@ func (r *run) settleLedger() error {
 			return nil
 		}
 		tx := crypto.Keccak256Hash([]byte(fmt.Sprint("scfx-sim-anchor|", first)))
-		if _, err := r.apply(matcher.ActorSystem, matcher.Command{Kind: matcher.KindRecordAnchor, RecordAnchor: &matcher.RecordAnchor{
+		if _, err := r.apply(matcher.ActorSystem, matcher.Command{Payload: &matcher.RecordAnchor{
 			FirstLeaf: first, Count: len(leaves), Root: merkle.Root(leaves).Hex(), TxHash: tx.Hex(), Block: first + 10,
 		}}); err != nil {
 			return err
