@@ -133,7 +133,7 @@ func (c *chain) deployRegistry(ctx context.Context) (common.Address, error) {
 	}
 	c.sendMu.Lock()
 	opts := c.opts(ctx)
-	addr, tx, err := contracts.DeployRegistry(opts, c.client, c.sender)
+	addr, tx, err := contracts.DeployRegistry(opts, c.client, c.sender, contracts.DefaultAdminDelay)
 	c.sendMu.Unlock()
 	if err != nil {
 		return common.Address{}, fmt.Errorf("ledger: deploy registry: %w", describeRevert(err))
