@@ -100,11 +100,13 @@ contract ScfxRegistry is AccessControlDefaultAdminRules {
     /// @notice {anchor} got a count of zero leaves.
     error ScfxZeroCount();
 
+    /// @dev Reverts with {ScfxUnauthorizedRegistrar} unless the caller holds REGISTRAR_ROLE.
     modifier onlyRegistrar() {
         if (!hasRole(REGISTRAR_ROLE, msg.sender)) revert ScfxUnauthorizedRegistrar(msg.sender);
         _;
     }
 
+    /// @dev Reverts with {ScfxUnauthorizedAnchorer} unless the caller holds ANCHORER_ROLE.
     modifier onlyAnchorer() {
         if (!hasRole(ANCHORER_ROLE, msg.sender)) revert ScfxUnauthorizedAnchorer(msg.sender);
         _;

@@ -25,7 +25,7 @@ const MaxRegisterBatch = 500
 
 // DefaultAdminDelay is the admin-transfer delay the ledger deploys a registry with:
 // a transfer begun by the admin can be accepted by the new admin this long after it
-// began, and can be cancelled until then (contracts/README.md, "Admin").
+// began, and can be cancelled until then (contracts/README.md, "Roles and the admin").
 const DefaultAdminDelay = 24 * time.Hour
 
 // Roles of the registry's AccessControl, as the contract computes them.
@@ -40,9 +40,9 @@ var (
 // seconds) between the admin's begin and the new admin's accept. It does not wait
 // for the transaction to be mined: wait with bind.WaitDeployed and check the receipt.
 func DeployRegistry(auth *bind.TransactOpts, backend bind.ContractBackend, admin common.Address, adminDelay time.Duration) (common.Address, *types.Transaction, error) {
-	// The constructor would revert on a zero admin and the ABI encoder panic on a
-	// negative delay; fail before spending gas on either. Any other Duration fits the
-	// contract's uint48 of seconds.
+	// The constructor would revert on a zero admin; fail before spending gas on it. The
+	// contract holds the delay as a uint48 of seconds: a negative Duration or a fraction
+	// of a second has no such value (every other Duration fits).
 	if admin == (common.Address{}) {
 		return common.Address{}, nil, errors.New("deploy registry: zero admin address")
 	}
