@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 /// @title scfx registry: the duplicate-financing guard and the Merkle-root anchor.
@@ -9,8 +10,15 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 /// account holds REGISTRAR_ROLE (invoice fingerprints) and ANCHORER_ROLE (batch roots).
 /// A fingerprint belongs to at most one ref forever: the first registration wins and a
 /// later one with another ref only emits {Duplicate}. Anyone can check a leaf against an
-/// anchored root with {verify} and {anchoredAt}. DESIGN.md §4, API.md "Ledger and proofs".
-contract ScfxRegistry is AccessControl {
+/// anchored root with {verify} and {anchoredAt}. The external interface is the one
+/// docs/api.md ("Proofs") describes; contracts/README.md has the rest.
+/// @dev One account, the default admin, holds DEFAULT_ADMIN_ROLE and grants and revokes
+/// the other roles. It changes hands in two steps under OpenZeppelin's
+/// AccessControlDefaultAdminRules: {beginDefaultAdminTransfer} by the admin, then, once
+/// {defaultAdminDelay} has passed, {acceptDefaultAdminTransfer} by the new account. The
+/// admin can {cancelDefaultAdminTransfer} until then. This registry refuses a transfer to
+/// the zero address, so the admin role can be handed over but never renounced.
+contract ScfxRegistry is AccessControlDefaultAdminRules {
     /// @notice Role allowed to call {register}.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
@@ -18,17 +26,28 @@ contract ScfxRegistry is AccessControl {
     bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
 
     /// @notice Most fingerprints one {register} call takes. Osaka caps a transaction at
-    /// 2^24 gas and a new fingerprint costs about 24k gas, so 500 keeps a full batch
+    /// 2^24 gas and a new fingerprint costs about 25k gas, so 500 keeps a full batch
     /// under the cap with room to spare.
     uint256 public constant MAX_REGISTER_BATCH = 500;
 
-    // One slot per fingerprint: a new registration is one cold SLOAD and one fresh
-    // SSTORE (about 22.1k gas), the floor for keeping it on chain at all.
-    mapping(bytes32 fingerprint => bytes32 ref) private _refs;
+    // A fingerprint's ref. The one-field struct lets {register} take a storage pointer,
+    // so the mapping slot is hashed once for both the read and the write. A new
+    // registration is then one cold SLOAD and one fresh SSTORE, the floor for keeping
+    // it on chain at all.
+    struct Registration {
+        bytes32 ref;
+    }
 
-    // One slot per root. Block numbers start at 1 once anything can be mined, so 0 is
-    // free to mean "never anchored".
-    mapping(bytes32 root => uint256 blockNumber) private _anchoredAt;
+    mapping(bytes32 fingerprint => Registration) private _registrations;
+
+    // The block a root was first anchored in, a one-field struct for the same reason.
+    // Block numbers start at 1 once anything can be mined, so 0 is free to mean "never
+    // anchored".
+    struct Anchoring {
+        uint256 blockNumber;
+    }
+
+    mapping(bytes32 root => Anchoring) private _anchorings;
 
     /// @notice A fingerprint was recorded for the first time, bound to `ref`.
     /// @param fingerprint keccak256 of the canonical invoice identity.
@@ -45,9 +64,6 @@ contract ScfxRegistry is AccessControl {
     /// @param root The sorted-pair keccak256 Merkle root.
     /// @param count How many leaves the tree has.
     event Anchored(bytes32 indexed root, uint32 count);
-
-    /// @notice The constructor was given the zero address as admin.
-    error ScfxZeroAdmin();
 
     /// @notice `account` called {register} without REGISTRAR_ROLE.
     /// @param account The caller.
@@ -84,22 +100,26 @@ contract ScfxRegistry is AccessControl {
     /// @notice {anchor} got a count of zero leaves.
     error ScfxZeroCount();
 
+    /// @dev Reverts with {ScfxUnauthorizedRegistrar} unless the caller holds REGISTRAR_ROLE.
     modifier onlyRegistrar() {
         if (!hasRole(REGISTRAR_ROLE, msg.sender)) revert ScfxUnauthorizedRegistrar(msg.sender);
         _;
     }
 
+    /// @dev Reverts with {ScfxUnauthorizedAnchorer} unless the caller holds ANCHORER_ROLE.
     modifier onlyAnchorer() {
         if (!hasRole(ANCHORER_ROLE, msg.sender)) revert ScfxUnauthorizedAnchorer(msg.sender);
         _;
     }
 
     /// @notice Deploys the registry with `admin` holding every role.
-    /// @param admin Gets DEFAULT_ADMIN_ROLE (grants and revokes roles), REGISTRAR_ROLE
-    /// and ANCHORER_ROLE, so one operator account can run a platform on its own.
-    constructor(address admin) {
-        if (admin == address(0)) revert ScfxZeroAdmin();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    /// @dev Reverts with AccessControlInvalidDefaultAdmin(address(0)) if `admin` is zero.
+    /// @param admin Becomes the default admin (DEFAULT_ADMIN_ROLE: grants and revokes the
+    /// other roles) and gets REGISTRAR_ROLE and ANCHORER_ROLE, so one operator account
+    /// can run a platform on its own.
+    /// @param adminDelay Seconds between {beginDefaultAdminTransfer} and the earliest
+    /// {acceptDefaultAdminTransfer}; 0 still makes the new admin accept in a later block.
+    constructor(address admin, uint48 adminDelay) AccessControlDefaultAdminRules(adminDelay, admin) {
         _grantRole(REGISTRAR_ROLE, admin);
         _grantRole(ANCHORER_ROLE, admin);
     }
@@ -116,59 +136,33 @@ contract ScfxRegistry is AccessControl {
         if (n != refs.length) revert ScfxLengthMismatch(n, refs.length);
         if (n == 0) revert ScfxEmptyBatch();
         if (n > MAX_REGISTER_BATCH) revert ScfxBatchTooLarge(n, MAX_REGISTER_BATCH);
-        // The loop is assembly because it runs up to 500 times per transaction and the
-        // compiler's version spends ~170 gas more per fingerprint on bounds checks and
-        // memory; with a 22,100-gas floor per fingerprint that overhead is the margin
-        // between us and the floor. Behaviour is exactly the Solidity it replaces:
-        //   if (fp == 0) revert ScfxZeroFingerprint(i); if (ref == 0) revert ScfxZeroRef(i);
-        //   existing = _refs[fp];
-        //   if (existing == 0) { _refs[fp] = ref; emit Registered(fp, ref); }
-        //   else if (existing != ref) emit Duplicate(fp, existing);
-        bytes32 registeredSig = Registered.selector;
-        bytes32 duplicateSig = Duplicate.selector;
-        bytes4 zeroFingerprint = ScfxZeroFingerprint.selector;
-        bytes4 zeroRef = ScfxZeroRef.selector;
-        assembly ("memory-safe") {
-            let base := _refs.slot
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                let off := shl(5, i)
-                let fingerprint := calldataload(add(fingerprints.offset, off))
-                let ref := calldataload(add(refs.offset, off))
-                if iszero(fingerprint) {
-                    mstore(0, zeroFingerprint)
-                    mstore(4, i)
-                    revert(0, 36)
-                }
-                if iszero(ref) {
-                    mstore(0, zeroRef)
-                    mstore(4, i)
-                    revert(0, 36)
-                }
-                mstore(0, fingerprint)
-                mstore(32, base)
-                let slot := keccak256(0, 64)
-                let existing := sload(slot)
-                switch existing
-                case 0 {
-                    sstore(slot, ref)
-                    mstore(0, ref)
-                    log2(0, 32, registeredSig, fingerprint)
-                }
-                default {
-                    if iszero(eq(existing, ref)) {
-                        mstore(0, existing)
-                        log2(0, 32, duplicateSig, fingerprint)
-                    }
-                }
+        for (uint256 i = 0; i < n; i++) {
+            bytes32 fingerprint = fingerprints[i];
+            bytes32 ref = refs[i];
+            if (fingerprint == 0) revert ScfxZeroFingerprint(i);
+            if (ref == 0) revert ScfxZeroRef(i);
+            Registration storage registration = _registrations[fingerprint];
+            bytes32 existing = registration.ref;
+            if (existing == 0) {
+                registration.ref = ref;
+                emit Registered(fingerprint, ref);
+            } else if (existing != ref) {
+                emit Duplicate(fingerprint, existing);
             }
         }
     }
 
+    /// @notice Records that the Merkle root `root` of `count` leaves exists as of this
+    /// block and emits {Anchored}. Anchoring a root again changes nothing and emits
+    /// nothing, so a batch can be re-sent after a crash.
+    /// @param root A sorted-pair keccak256 Merkle root, not zero.
+    /// @param count How many leaves the tree has, not zero.
     function anchor(bytes32 root, uint32 count) external onlyAnchorer {
         if (root == bytes32(0)) revert ScfxZeroRoot();
         if (count == 0) revert ScfxZeroCount();
-        if (_anchoredAt[root] != 0) return;
-        _anchoredAt[root] = block.number;
+        Anchoring storage anchoring = _anchorings[root];
+        if (anchoring.blockNumber != 0) return;
+        anchoring.blockNumber = block.number;
         emit Anchored(root, count);
     }
 
@@ -176,14 +170,14 @@ contract ScfxRegistry is AccessControl {
     /// @param root A Merkle root.
     /// @return blockNumber The block number, or 0 if `root` was never anchored.
     function anchoredAt(bytes32 root) external view returns (uint256 blockNumber) {
-        return _anchoredAt[root];
+        return _anchorings[root].blockNumber;
     }
 
     /// @notice The ref a fingerprint was first registered with.
     /// @param fingerprint An invoice fingerprint.
     /// @return The ref, or 0 if `fingerprint` is unregistered.
     function refOf(bytes32 fingerprint) external view returns (bytes32) {
-        return _refs[fingerprint];
+        return _registrations[fingerprint].ref;
     }
 
     /// @notice Whether `proof` proves that `leaf` is in the tree with root `root`.
@@ -197,5 +191,14 @@ contract ScfxRegistry is AccessControl {
     /// @return True if the proof is valid.
     function verify(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external pure returns (bool) {
         return MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /// @dev Called by OpenZeppelin's beginDefaultAdminTransfer after its admin check:
+    /// refuses the zero address (AccessControlInvalidDefaultAdmin). Under OpenZeppelin's
+    /// rules a transfer to the zero address starts renouncing the admin role, which would
+    /// leave the registry with nobody to grant roles to a new platform.
+    function _beginDefaultAdminTransfer(address newAdmin) internal override {
+        if (newAdmin == address(0)) revert AccessControlInvalidDefaultAdmin(newAdmin);
+        super._beginDefaultAdminTransfer(newAdmin);
     }
 }

@@ -17,8 +17,8 @@ const contractName = 'ScfxRegistry';
 const sourceName = contractName + '.sol';
 const wantSolc = require('./package.json').dependencies.solc;
 
-// The embedded chain runs Osaka rules (DESIGN.md §4) and solc 0.8.37 supports "osaka":
-// compile for the same EVM version the chain runs.
+// The embedded chain runs Osaka rules (ledger/embedded.go) and solc 0.8.37 supports
+// "osaka": compile for the same EVM version the chain runs.
 const evmVersion = 'osaka';
 
 function main() {
@@ -36,6 +36,9 @@ function main() {
     sources: { [sourceName]: { content: fs.readFileSync(path.join(here, sourceName), 'utf8') } },
     settings: {
       evmVersion,
+      // The IR pipeline: its optimizer gives register's loop a tighter body than the
+      // legacy code generator does (contracts/README.md, "Gas").
+      viaIR: true,
       optimizer: { enabled: true, runs: 200 },
       outputSelection: { [sourceName]: { [contractName]: ['abi', 'evm.bytecode.object'] } },
     },

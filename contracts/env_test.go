@@ -108,7 +108,7 @@ func newEnv(t testing.TB, fork *forks.Fork) *env {
 		}
 	}
 
-	addr, tx, err := contracts.DeployRegistry(e.opts(e.platformA), e.client, e.platformA.addr)
+	addr, tx, err := contracts.DeployRegistry(e.opts(e.platformA), e.client, e.platformA.addr, contracts.DefaultAdminDelay)
 	if err != nil {
 		t.Fatalf("DeployRegistry: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -242,14 +243,19 @@ func TestInputErrors(t *testing.T) {
 		t.Errorf("register(%d): %d events, want %d", contracts.MaxRegisterBatch, got, contracts.MaxRegisterBatch)
 	}
 
-	if _, _, err := contracts.DeployRegistry(e.opts(e.platformA), e.client, common.Address{}); err == nil {
+	if _, _, err := contracts.DeployRegistry(e.opts(e.platformA), e.client, common.Address{}, 0); err == nil {
 		t.Errorf("DeployRegistry(zero admin) succeeded, want an error")
+	}
+	for _, d := range []time.Duration{-time.Second, 1500 * time.Millisecond} {
+		if _, _, err := contracts.DeployRegistry(e.opts(e.platformA), e.client, e.platformA.addr, d); err == nil {
+			t.Errorf("DeployRegistry(admin delay %v) succeeded, want an error", d)
+		}
 	}
 	// The constructor refuses a zero admin by itself too.
 	opts := e.opts(e.platformA)
 	opts.GasLimit = 3_000_000
 	_, tx, err := bind.DeployContract(opts, common.FromHex(contracts.ScfxRegistryMetaData.Bin), e.client,
-		e.reg.PackConstructor(common.Address{}))
+		e.reg.PackConstructor(common.Address{}, big.NewInt(0)))
 	if err != nil {
 		t.Fatalf("DeployContract: %v", err)
 	}

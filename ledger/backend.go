@@ -126,14 +126,15 @@ func (c *chain) bindRegistry(ctx context.Context, addr common.Address) error {
 }
 
 // deployRegistry deploys a registry whose admin (and only registrar and anchorer) is
-// the sender, waits for it and binds to it.
+// the sender, with contracts.DefaultAdminDelay for handing the admin role on, waits
+// for it and binds to it.
 func (c *chain) deployRegistry(ctx context.Context) (common.Address, error) {
 	if c.key == nil {
 		return common.Address{}, ErrNoKey
 	}
 	c.sendMu.Lock()
 	opts := c.opts(ctx)
-	addr, tx, err := contracts.DeployRegistry(opts, c.client, c.sender)
+	addr, tx, err := contracts.DeployRegistry(opts, c.client, c.sender, contracts.DefaultAdminDelay)
 	c.sendMu.Unlock()
 	if err != nil {
 		return common.Address{}, fmt.Errorf("ledger: deploy registry: %w", describeRevert(err))

@@ -15,9 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/internal/gethtest"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
@@ -154,6 +156,15 @@ func TestTwoPlatformsOneRegistry(t *testing.T) {
 	opKey, err := LoadKeyFile(filepath.Join(dirA, chainDirName, operatorKeyFile))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The deployer is the registry's one admin, handing it on takes DefaultAdminDelay.
+	admin, err := bind.Call(eA.bound, nil, eA.reg.PackDefaultAdmin(), eA.reg.UnpackDefaultAdmin)
+	if err != nil || admin != eA.Sender() {
+		t.Fatalf("defaultAdmin() = %s, %v; want the operator %s", admin.Hex(), err, eA.Sender().Hex())
+	}
+	delay, err := bind.Call(eA.bound, nil, eA.reg.PackDefaultAdminDelay(), eA.reg.UnpackDefaultAdminDelay)
+	if err != nil || delay.Int64() != int64(contracts.DefaultAdminDelay/time.Second) {
+		t.Fatalf("defaultAdminDelay() = %v, %v; want %d", delay, err, int64(contracts.DefaultAdminDelay/time.Second))
 	}
 	gethtest.Fund(t, eA.Client(), opKey, crypto.PubkeyToAddress(keyB.PublicKey), 100)
 	if err := eA.GrantPlatform(ctx, crypto.PubkeyToAddress(keyB.PublicKey)); err != nil {
