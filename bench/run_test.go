@@ -70,3 +70,34 @@ func TestBenchSeveralURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchConfig: Check names the flag a run cannot use; only a run of healthz
+// alone goes without the operator token.
+func TestBenchConfig(t *testing.T) {
+	ok := Config{Connections: 64, Duration: time.Second, Warmup: time.Second, Mix: "post_receivable=1"}
+	if err := ok.Check(); err != nil {
+		t.Fatalf("Check(%+v) = %v", ok, err)
+	}
+	for _, tc := range []struct {
+		edit func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Connections = 0 }, "--connections"},
+		{func(c *Config) { c.Connections = benchConnectionsMax + 1 }, "--connections"},
+		{func(c *Config) { c.Duration = 0 }, "--duration"},
+		{func(c *Config) { c.Warmup = -time.Second }, "--warmup"},
+		{func(c *Config) { c.Rate = -1 }, "--rate"},
+		{func(c *Config) { c.Mix = "nope=1" }, "--mix"},
+	} {
+		c := ok
+		tc.edit(&c)
+		if err := c.Check(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Check(%+v) = %v, want an error naming %s", c, err, tc.want)
+		}
+	}
+	for mix, want := range map[string]bool{"healthz=1": false, "healthz=1,get_book=1": true, "post_receivable=1": true, "nope": true} {
+		if got := (Config{Mix: mix}).NeedsToken(); got != want {
+			t.Errorf("Config{Mix: %q}.NeedsToken() = %v, want %v", mix, got, want)
+		}
+	}
+}
