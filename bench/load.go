@@ -94,8 +94,8 @@ func runLoad(ctx context.Context, clk clock, p loadPlan, do doFunc) *connStats {
 // request that could not start on time because the previous one was slow is charged
 // the wait, so a server stall is seen by every request scheduled during it, not only
 // by the one that was in flight (coordinated omission). The timer's wake-up after a
-// sleep (about 0.6 ms on a small VM) is charged too: it is the client's, and part of
-// what --rate latencies report above closed-loop ones.
+// sleep is charged too: it is the client's, and part of what --rate latencies report
+// above closed-loop ones.
 func runConn(ctx context.Context, clk clock, p loadPlan, conn int, t0 time.Time, do doFunc) *connStats {
 	st := newConnStats()
 	measureFrom, stop := t0.Add(p.warmup), t0.Add(p.warmup+p.duration)
