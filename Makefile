@@ -12,8 +12,11 @@ PKGS      := ./...
 
 .PHONY: build test check fmt vet lint licenses race sim fuzz bench contracts contracts-check tools deps
 
+## build: the server and CLI (bin/scfx) and the bare baseline that `scfx bench compare`
+## runs beside it (bin/scfx-baseline)
 build:
 	$(GO) build -o bin/scfx ./cmd/scfx
+	$(GO) build -o bin/scfx-baseline ./cmd/scfx-baseline
 
 ## test: every test of every package (starts its own Redis and geth where a test needs them)
 test: tools deps
