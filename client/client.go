@@ -98,9 +98,6 @@ func (c *Client) WithHook(hook func(Exchange)) *Client {
 	return &cp
 }
 
-// BaseURL is the API's base URL, without a trailing slash.
-func (c *Client) BaseURL() string { return c.base }
-
 type keyContext struct{}
 
 // WithIdempotencyKey names the Idempotency-Key of the call made with ctx. A key

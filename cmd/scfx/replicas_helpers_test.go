@@ -311,9 +311,7 @@ func (r *replica) must(method, path, token string, body any, want int) map[strin
 
 // problemCode is the `code` of a problem+json body ("" if none).
 func problemCode(raw []byte) string {
-	var p struct {
-		Code string `json:"code"`
-	}
+	var p wire.Problem
 	_ = json.Unmarshal(raw, &p)
 	return p.Code
 }

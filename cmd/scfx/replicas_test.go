@@ -322,9 +322,7 @@ func TestAnchorerFailover(t *testing.T) {
 		if err != nil || status != http.StatusOK {
 			return false
 		}
-		var v struct {
-			PendingLeaves int `json:"pending_leaves"`
-		}
+		var v wire.Ledger
 		_ = json.Unmarshal(raw, &v)
 		pendingAfterKill = v.PendingLeaves
 		return pendingAfterKill > 0
@@ -364,23 +362,20 @@ func TestAnchorerFailover(t *testing.T) {
 // name every root.
 func checkAnchoredOnce(t *testing.T, pf *platform, mk *loadMarket, r *replica) {
 	t.Helper()
-	var lv struct {
-		Registry      common.Address `json:"registry_address"`
-		PendingLeaves int            `json:"pending_leaves"`
-	}
+	var lv wire.Ledger
 	if err := json.Unmarshal(mustRaw(t, r, "/v1/ledger", replicaAdmin), &lv); err != nil {
 		t.Fatal(err)
 	}
 	if lv.PendingLeaves != 0 {
 		t.Fatalf("%d leaves still pending after every receivable became financeable", lv.PendingLeaves)
 	}
-	anchors, registers := pf.registryTxs(lv.Registry)
+	anchors, registers := pf.registryTxs(common.HexToAddress(lv.RegistryAddress))
 	mk.mu.Lock()
 	refs := slices.Clone(mk.confirmed)
 	mk.mu.Unlock()
 	recorded := map[common.Hash]bool{}
 	for _, ref := range refs {
-		var p ledger.ProofJSON
+		var p wire.Proof
 		if err := json.Unmarshal(mustRaw(t, r, "/v1/receivables/"+ref.id+"/proof", ref.holder.token), &p); err != nil {
 			t.Fatal(err)
 		}
@@ -389,14 +384,12 @@ func checkAnchoredOnce(t *testing.T, pf *platform, mk *loadMarket, r *replica) {
 			t.Fatalf("receivable %s: root %s recorded with tx %s; anchor transactions on chain for it: %v, want exactly that one", ref.id, p.Root.Hex(), p.TxHash.Hex(), txs)
 		}
 		recorded[p.Root] = true
-		var rv struct {
-			Fingerprint common.Hash `json:"fingerprint"`
-		}
+		var rv wire.Receivable
 		if err := json.Unmarshal(mustRaw(t, r, "/v1/receivables/"+ref.id, ref.holder.token), &rv); err != nil {
 			t.Fatal(err)
 		}
-		if n := registers[rv.Fingerprint]; n != 1 {
-			t.Fatalf("receivable %s: fingerprint %s in %d register transactions, want 1", ref.id, rv.Fingerprint.Hex(), n)
+		if n := registers[common.HexToHash(rv.Fingerprint)]; n != 1 {
+			t.Fatalf("receivable %s: fingerprint %s in %d register transactions, want 1", ref.id, rv.Fingerprint, n)
 		}
 	}
 	for root, txs := range anchors {
@@ -405,7 +398,7 @@ func checkAnchoredOnce(t *testing.T, pf *platform, mk *loadMarket, r *replica) {
 		}
 	}
 	logs, err := pf.geth.Client(t).FilterLogs(context.Background(), ethereum.FilterQuery{
-		Addresses: []common.Address{lv.Registry},
+		Addresses: []common.Address{common.HexToAddress(lv.RegistryAddress)},
 		Topics:    [][]common.Hash{{contracts.NewScfxRegistry().GetABI().Events["Anchored"].ID}},
 	})
 	if err != nil {

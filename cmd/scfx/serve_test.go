@@ -280,9 +280,7 @@ func TestServeSIGKILLUnderLoad(t *testing.T) {
 				if err != nil {
 					continue // the kill: this one was never acknowledged
 				}
-				var v struct {
-					ID string `json:"id"`
-				}
+				var v wire.Cluster
 				derr := json.NewDecoder(resp.Body).Decode(&v)
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusCreated && derr == nil && v.ID != "" {
