@@ -50,7 +50,9 @@ var titles = map[matcher.Code]string{
 	CodeUnsupportedMediaType:        "Unsupported media type",
 }
 
-// Problem is an RFC 9457 problem detail with scfx's stable code.
+// Problem is an RFC 9457 problem detail with scfx's stable code. It is wire.Problem
+// with the code and field errors typed as the domain's, which the status map keys
+// on; TestProblemIsWireProblem keeps the two the same JSON.
 type Problem struct {
 	Type   string               `json:"type"`
 	Title  string               `json:"title"`

@@ -15,12 +15,6 @@ type listingRequest struct {
 	MinFillFen int64 `json:"min_fill_fen"`
 }
 
-type listingResponse struct {
-	Listing listingView `json:"listing"`
-	Match   *matchView  `json:"match"`   // the first fill
-	Matches []matchView `json:"matches"` // every fill made at once
-}
-
 func (s *Server) list(c *gin.Context) {
 	if !s.visibleTo(c, findReceivable) || !requireRole(c, string(matcher.RoleSME)) {
 		return
@@ -166,14 +160,8 @@ func (s *Server) book(c *gin.Context) {
 		if !found {
 			return nil, errf(matcher.CodeNotFound, "no such core enterprise")
 		}
-		return bookView{BookView: b, Mode: m.BookMode(b.CoreID)}, nil
+		return viewBook(b, m.BookMode(b.CoreID)), nil
 	})
-}
-
-// bookView is GET /v1/books/{core_id}: the anonymised book and how it clears.
-type bookView struct {
-	matcher.BookView
-	Mode string `json:"mode"`
 }
 
 type bookModeRequest struct {
@@ -194,14 +182,8 @@ func (s *Server) setBookMode(c *gin.Context) {
 	cmd := matcher.Command{Payload: &matcher.SetBookMode{CoreID: core, Mode: in.Mode}}
 	s.submit(c, req, cmd, http.StatusOK, func(m *matcher.Matcher, _ matcher.Result) any {
 		b, _ := m.Book(core, matcher.DefaultPageLimit)
-		return bookView{BookView: b, Mode: m.BookMode(core)}
+		return viewBook(b, m.BookMode(core))
 	})
-}
-
-// auctionView is one call auction's report with the fills it made.
-type auctionView struct {
-	matcher.AuctionReport
-	Matches []matchView `json:"matches"`
 }
 
 // clearAuction is POST /v1/books/{core_id}/auctions (operator): clear the book now.
@@ -215,14 +197,5 @@ func (s *Server) clearAuction(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.ClearAuction{CoreID: c.Param("core_id")}}
-	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
-		v := auctionView{Matches: make([]matchView, len(r.Matches))}
-		if len(r.Auctions) > 0 {
-			v.AuctionReport = r.Auctions[0]
-		}
-		for i := range r.Matches {
-			v.Matches[i] = viewMatch(&r.Matches[i])
-		}
-		return v
-	})
+	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any { return viewAuction(r) })
 }

@@ -110,16 +110,6 @@ func (s *Server) listParticipants(c *gin.Context) {
 	})
 }
 
-// NodeView is GET /v1/node (docs/api.md, "Endpoints").
-type NodeView struct {
-	NodeID      string `json:"node_id"`
-	Journal     string `json:"journal"`
-	AppliedSeq  uint64 `json:"applied_seq"`
-	StateHash   string `json:"state_hash"`
-	Anchorer    bool   `json:"anchorer"`
-	SnapshotSeq uint64 `json:"snapshot_seq"`
-}
-
 func (s *Server) nodeInfo(c *gin.Context) {
 	if !requireRole(c, roleOperator) {
 		return

@@ -179,17 +179,6 @@ func (s *Server) settle(c *gin.Context) {
 	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
 }
 
-type proofView struct {
-	Kind            string        `json:"kind"`
-	Leaf            common.Hash   `json:"leaf"`
-	Root            common.Hash   `json:"root"`
-	Proof           []common.Hash `json:"proof"`
-	TxHash          common.Hash   `json:"tx_hash"`
-	BlockNumber     uint64        `json:"block_number"`
-	RegistryAddress string        `json:"registry_address"`
-	ChainID         uint64        `json:"chain_id"`
-}
-
 var leafKinds = map[string]byte{
 	"":             merkle.KindConfirmation,
 	"confirmation": merkle.KindConfirmation,

@@ -10,10 +10,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/matcher"
 )
 
-func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, wire.Status{Status: "ok"}) }
 
 // readyz: the journal and the ledger are reachable.
 func (s *Server) readyz(c *gin.Context) {
@@ -25,15 +26,7 @@ func (s *Server) readyz(c *gin.Context) {
 			return
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
-}
-
-type ledgerView struct {
-	ChainID         uint64 `json:"chain_id"`
-	RegistryAddress string `json:"registry_address"`
-	AnchorerAddress string `json:"anchorer_address"`
-	HeadBlock       uint64 `json:"head_block"`
-	PendingLeaves   int    `json:"pending_leaves"`
+	c.JSON(http.StatusOK, wire.Status{Status: "ready"})
 }
 
 func (s *Server) ledger(c *gin.Context) {

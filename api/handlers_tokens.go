@@ -18,18 +18,6 @@ type tokenRequest struct {
 	ExpiresAt string `json:"expires_at"` // RFC 3339; "" never
 }
 
-// tokenView is a token as the API shows it: never its hash; the token itself only in
-// the answer to the request that issued it.
-type tokenView struct {
-	ID            string  `json:"id"`
-	ParticipantID string  `json:"participant_id"`
-	CreatedAt     string  `json:"created_at"`
-	ExpiresAt     *string `json:"expires_at"`
-	Token         string  `json:"token,omitempty"`
-	TokenShown    *bool   `json:"token_shown,omitempty"`
-	Revoked       bool    `json:"revoked,omitempty"`
-}
-
 func viewToken(pid string, t *matcher.Token) tokenView {
 	v := tokenView{ID: t.ID, ParticipantID: pid, CreatedAt: instant(t.CreatedMs)}
 	if t.ExpiresMs != 0 {
@@ -86,7 +74,7 @@ func (s *Server) listTokens(c *gin.Context) {
 		for i := range ts {
 			items[i] = viewToken(c.Param("id"), &ts[i])
 		}
-		return gin.H{"items": items, "next_cursor": nil}, nil
+		return page[tokenView]{Items: items}, nil
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/matcher"
 )
 
@@ -24,34 +25,36 @@ func optString(s string) *string {
 	return &s
 }
 
-type clusterView struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	CountyCode string `json:"county_code"`
-	Level      string `json:"level"`
-	Industry   string `json:"industry"`
-	ValidUntil string `json:"valid_until"`
-	CreatedAt  string `json:"created_at"`
-}
+// The views are the types of package wire; the aliases keep the names the handlers
+// and tests of this package use.
+type (
+	clusterView      = wire.Cluster
+	participantView  = wire.Participant
+	confirmationView = wire.Confirmation
+	// ReceivableView is a receivable as the API renders it. It is exported for the
+	// benchmark's baseline server, which answers in the same shape.
+	ReceivableView  = wire.Receivable
+	listingView     = wire.Listing
+	matchView       = wire.Match
+	offerView       = wire.Offer
+	listingResponse = wire.ListingCreated
+	bookView        = wire.Book
+	auctionView     = wire.Auction
+	proofView       = wire.Proof
+	ledgerView      = wire.Ledger
+	tokenView       = wire.Token
+	// NodeView is GET /v1/node.
+	NodeView = wire.Node
+)
+
+// page is docs/api.md's list shape: items always an array, next_cursor null on the last page.
+type page[T any] = wire.Page[T]
 
 func viewCluster(c *matcher.Cluster) clusterView {
-	return clusterView{c.ID, c.Name, c.CountyCode, c.Level, c.Industry, c.ValidUntil.String(), instant(c.CreatedMs)}
-}
-
-type participantView struct {
-	ID                      string  `json:"id"`
-	Name                    string  `json:"name"`
-	USCC                    string  `json:"uscc"`
-	Role                    string  `json:"role"`
-	Address                 *string `json:"address"`
-	ClusterID               *string `json:"cluster_id"`
-	Certification           *string `json:"certification"`
-	CertificationValidUntil *string `json:"certification_valid_until"`
-	Rating                  *string `json:"rating"`
-	Status                  string  `json:"status"`
-	CreatedAt               string  `json:"created_at"`
-	Token                   string  `json:"token,omitempty"`
-	TokenShown              *bool   `json:"token_shown,omitempty"` // on creates only
+	return clusterView{
+		ID: c.ID, Name: c.Name, CountyCode: c.CountyCode, Level: c.Level, Industry: c.Industry,
+		ValidUntil: c.ValidUntil.String(), CreatedAt: instant(c.CreatedMs),
+	}
 }
 
 func viewParticipant(p *matcher.Participant) participantView {
@@ -72,40 +75,6 @@ func viewParticipant(p *matcher.Participant) participantView {
 	return v
 }
 
-type confirmationView struct {
-	Signature   string `json:"signature"`
-	Signer      string `json:"signer"`
-	Digest      string `json:"digest"`
-	ConfirmedAt string `json:"confirmed_at"`
-}
-
-// ReceivableView is a receivable as the API renders it (docs/api.md "Receivable"). It is
-// exported for the benchmark's baseline server, which answers in the same shape.
-type ReceivableView struct {
-	ID              string              `json:"id"`
-	ParentID        *string             `json:"parent_id"`
-	Tier            int                 `json:"tier"`
-	CreditorID      string              `json:"creditor_id"`
-	HolderID        string              `json:"holder_id"`
-	AssigneeID      *string             `json:"assignee_id"`
-	DebtorID        string              `json:"debtor_id"`
-	InvoiceNumber   string              `json:"invoice_number"`
-	Fingerprint     string              `json:"fingerprint"`
-	Amount          int64               `json:"amount"`
-	Remaining       int64               `json:"remaining"`
-	Currency        string              `json:"currency"`
-	IssueDate       string              `json:"issue_date"`
-	DueDate         string              `json:"due_date"`
-	Status          string              `json:"status"`
-	Score           int                 `json:"score"`
-	ScoreBand       string              `json:"score_band"`
-	ScoreComponents []matcher.Component `json:"score_components"`
-	ScorePolicy     string              `json:"score_policy"`
-	Confirmation    *confirmationView   `json:"confirmation"`
-	Anchors         []matcher.Anchor    `json:"anchors"`
-	CreatedAt       string              `json:"created_at"`
-}
-
 // viewReceivable renders r; m gives the score and anchors as of now.
 func viewReceivable(m *matcher.Matcher, r *matcher.Receivable) ReceivableView {
 	return viewReceivableAt(r, m.ScoreOf(r), m.Anchors(r))
@@ -113,16 +82,13 @@ func viewReceivable(m *matcher.Matcher, r *matcher.Receivable) ReceivableView {
 
 // viewReceivableAt renders r with the score and anchors it had at a given entry.
 func viewReceivableAt(r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) ReceivableView {
-	if anchors == nil {
-		anchors = []matcher.Anchor{}
-	}
 	v := ReceivableView{
 		ID: r.ID, ParentID: optString(r.ParentID), Tier: r.Tier, CreditorID: r.CreditorID, HolderID: r.HolderID,
 		AssigneeID: optString(r.AssigneeID), DebtorID: r.DebtorID, InvoiceNumber: r.InvoiceNumber,
 		Fingerprint: r.Fingerprint.Hex(), Amount: r.AmountFen, Remaining: r.RemainingFen, Currency: r.Currency,
 		IssueDate: r.IssueDate.String(), DueDate: r.DueDate.String(), Status: string(r.Status),
-		Score: s.Total, ScoreBand: s.Band, ScoreComponents: s.Components, ScorePolicy: s.Policy,
-		Anchors: anchors, CreatedAt: instant(r.CreatedMs),
+		Score: s.Total, ScoreBand: s.Band, ScoreComponents: viewComponents(s.Components), ScorePolicy: s.Policy,
+		Anchors: viewAnchors(anchors), CreatedAt: instant(r.CreatedMs),
 	}
 	if c := r.Confirmation; c != nil {
 		v.Confirmation = &confirmationView{Signature: c.Signature, Signer: c.Signer.Hex(), Digest: c.Digest.Hex(), ConfirmedAt: instant(c.AtMs)}
@@ -130,47 +96,16 @@ func viewReceivableAt(r *matcher.Receivable, s matcher.Score, anchors []matcher.
 	return v
 }
 
-type listingView struct {
-	ID           string   `json:"id"`
-	ReceivableID string   `json:"receivable_id"`
-	Amount       int64    `json:"amount"`
-	MaxRateBps   int64    `json:"max_rate_bps"`
-	Status       string   `json:"status"`
-	Score        int      `json:"score"`
-	ScoreBand    string   `json:"score_band"`
-	CreatedAt    string   `json:"created_at"`
-	MinFillFen   int64    `json:"min_fill_fen"` // 0: the whole amount from one offer
-	FilledFen    int64    `json:"filled"`
-	RestingFen   int64    `json:"resting"`
-	MatchIDs     []string `json:"match_ids"`
-}
-
 func viewListing(l *matcher.Listing) listingView {
 	ids := l.MatchIDs
 	if ids == nil {
 		ids = []string{}
 	}
-	return listingView{l.ID, l.ReceivableID, l.AmountFen, l.MaxRateBps, l.Status, l.Score, l.Band, instant(l.CreatedMs),
-		l.MinFillFen, l.FilledFen, l.RestingFen(), ids}
-}
-
-type matchView struct {
-	ID           string  `json:"id"`
-	ListingID    string  `json:"listing_id"`
-	ReceivableID string  `json:"receivable_id"`
-	OfferID      string  `json:"offer_id"`
-	LenderID     string  `json:"lender_id"`
-	HolderID     string  `json:"holder_id"`
-	DebtorID     string  `json:"debtor_id"`
-	Amount       int64   `json:"amount"`
-	RateBps      int64   `json:"rate_bps"`
-	QuoteReason  string  `json:"quote_reason"`
-	Days         int     `json:"days"`
-	Discount     int64   `json:"discount"`
-	Advance      int64   `json:"advance"`
-	Status       string  `json:"status"`
-	Reference    *string `json:"reference"`
-	CreatedAt    string  `json:"created_at"`
+	return listingView{
+		ID: l.ID, ReceivableID: l.ReceivableID, Amount: l.AmountFen, MaxRateBps: l.MaxRateBps, Status: l.Status,
+		Score: l.Score, ScoreBand: l.Band, CreatedAt: instant(l.CreatedMs),
+		MinFillFen: l.MinFillFen, FilledFen: l.FilledFen, RestingFen: l.RestingFen(), MatchIDs: ids,
+	}
 }
 
 func viewMatch(mt *matcher.Match) matchView {
@@ -180,33 +115,6 @@ func viewMatch(mt *matcher.Match) matchView {
 		Discount: mt.DiscountFen, Advance: mt.AdvanceFen, Status: mt.Status, Reference: optString(mt.Reference),
 		CreatedAt: instant(mt.CreatedMs),
 	}
-}
-
-type ratesView struct {
-	A int64  `json:"A"`
-	B *int64 `json:"B,omitempty"`
-	C *int64 `json:"C,omitempty"`
-}
-
-type offerView struct {
-	ID               string             `json:"id"`
-	LenderID         string             `json:"lender_id"`
-	CoreID           string             `json:"core_id"`
-	LineAmount       int64              `json:"line_amount"`
-	RatesBps         *ratesView         `json:"rates_bps"`  // null: priced by rate_curve
-	RateCurve        *matcher.RateCurve `json:"rate_curve"` // null: priced by band
-	MinScore         int                `json:"min_score"`
-	MaxTenorDays     int                `json:"max_tenor_days"`
-	MinTicket        int64              `json:"min_ticket"`
-	MaxTicket        *int64             `json:"max_ticket"`
-	ClusterIDs       []string           `json:"cluster_ids"`
-	MinCertification string             `json:"min_certification"`
-	Used             int64              `json:"used"`
-	Reserved         int64              `json:"reserved"`
-	Available        int64              `json:"available"`
-	Status           string             `json:"status"`
-	Matches          []matchView        `json:"matches"`
-	CreatedAt        string             `json:"created_at"`
 }
 
 func optInt(v int64) *int64 {
@@ -219,7 +127,7 @@ func optInt(v int64) *int64 {
 func viewOffer(o *matcher.Offer, matches []matcher.Match) offerView {
 	v := offerView{
 		ID: o.ID, LenderID: o.LenderID, CoreID: o.CoreID, LineAmount: o.LineFen,
-		RateCurve: o.Curve,
+		RateCurve: (*wire.RateCurve)(o.Curve),
 		MinScore:  o.MinScore, MaxTenorDays: o.MaxTenorDays, MinTicket: o.MinTicketFen, MaxTicket: optInt(o.MaxTicketFen),
 		ClusterIDs: o.ClusterIDs, MinCertification: string(o.MinCertification), Used: o.UsedFen, Reserved: o.ReservedFen,
 		Available: o.Available(), Status: o.Status, Matches: make([]matchView, 0, len(matches)), CreatedAt: instant(o.CreatedMs),
@@ -228,18 +136,12 @@ func viewOffer(o *matcher.Offer, matches []matcher.Match) offerView {
 		v.ClusterIDs = []string{}
 	}
 	if o.Curve == nil {
-		v.RatesBps = &ratesView{A: o.Rates.A, B: optInt(o.Rates.B), C: optInt(o.Rates.C)}
+		v.RatesBps = &wire.Rates{A: o.Rates.A, B: o.Rates.B, C: o.Rates.C}
 	}
 	for i := range matches {
 		v.Matches = append(v.Matches, viewMatch(&matches[i]))
 	}
 	return v
-}
-
-// page is docs/api.md's list shape: items always an array, next_cursor null on the last page.
-type page[T any] struct {
-	Items      []T     `json:"items"`
-	NextCursor *string `json:"next_cursor"`
 }
 
 func viewPage[S, T any](p matcher.Page[S], f func(S) T) page[T] {
@@ -248,4 +150,55 @@ func viewPage[S, T any](p matcher.Page[S], f func(S) T) page[T] {
 		out.Items = append(out.Items, f(it))
 	}
 	return out
+}
+
+// convert maps a slice and keeps nil nil: the JSON answers null and [] as the
+// domain gave them.
+func convert[S, T any](in []S, f func(S) T) []T {
+	if in == nil {
+		return nil
+	}
+	out := make([]T, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}
+
+func viewComponents(cs []matcher.Component) []wire.ScoreComponent {
+	return convert(cs, func(c matcher.Component) wire.ScoreComponent { return wire.ScoreComponent(c) })
+}
+
+// viewAnchors is never nil: anchors is always an array.
+func viewAnchors(as []matcher.Anchor) []wire.Anchor {
+	if as == nil {
+		return []wire.Anchor{}
+	}
+	return convert(as, func(a matcher.Anchor) wire.Anchor { return wire.Anchor(a) })
+}
+
+func viewBook(b matcher.BookView, mode string) bookView {
+	return bookView{
+		CoreID:   b.CoreID,
+		Listings: convert(b.Listings, func(l matcher.BookListing) wire.BookListing { return wire.BookListing(l) }),
+		Quotes:   convert(b.Quotes, func(q matcher.BookQuote) wire.BookQuote { return wire.BookQuote(q) }),
+		Mode:     mode,
+	}
+}
+
+// viewAuction is the first report of r (a zero report when none ran) with r's fills.
+func viewAuction(r matcher.Result) auctionView {
+	var a matcher.AuctionReport
+	if len(r.Auctions) > 0 {
+		a = r.Auctions[0]
+	}
+	v := auctionView{
+		CoreID: a.CoreID, Listings: a.Listings, Offers: a.Offers, Fills: a.Fills, VolumeFen: a.VolumeFen,
+		DiscountFen: a.DiscountFen, SavingFen: a.SavingFen, BoundFen: a.BoundFen, GapPpm: a.GapPpm, Exact: a.Exact,
+		Matches: make([]matchView, len(r.Matches)),
+	}
+	for i := range r.Matches {
+		v.Matches[i] = viewMatch(&r.Matches[i])
+	}
+	return v
 }

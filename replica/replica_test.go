@@ -76,7 +76,7 @@ func createClusters(t *testing.T, r *Replica, n int) {
 	t.Helper()
 	for i := range n {
 		res, err := r.Node().Submit(context.Background(), matcher.Command{
-			Kind: matcher.KindCreateCluster, Actor: matcher.ActorOperator, CreateCluster: &matcher.CreateCluster{
+			Actor: matcher.ActorOperator, Payload: &matcher.CreateCluster{
 				Name: fmt.Sprintf("宁波汽车零部件产业集群 %d", i), CountyCode: "330206", Level: "national",
 				Industry: "汽车零部件", ValidUntil: time.Now().AddDate(3, 0, 0).Format(time.DateOnly),
 			}})

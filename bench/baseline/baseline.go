@@ -23,6 +23,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/scfx/scfx/api"
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/matcher"
 )
 
@@ -131,7 +132,7 @@ func view(id string, in matcher.SubmitReceivable) api.ReceivableView {
 		Fingerprint: "0xa6aeff0216a8b81e00b4ce864b7614174f4d9e1e7496b1012c770352349b8ae5",
 		Amount:      in.Amount, Remaining: in.Amount, Currency: in.Currency, IssueDate: in.IssueDate, DueDate: in.DueDate,
 		Status: "pending_confirmation", ScoreBand: "D",
-		ScoreComponents: []matcher.Component{{Name: "eligibility", Reason: "not financeable while pending_confirmation"}},
-		ScorePolicy:     "chain-position/v1", Anchors: []matcher.Anchor{}, CreatedAt: "2026-01-01T00:00:00.000Z",
+		ScoreComponents: []wire.ScoreComponent{{Name: "eligibility", Reason: "not financeable while pending_confirmation"}},
+		ScorePolicy:     "chain-position/v1", Anchors: []wire.Anchor{}, CreatedAt: "2026-01-01T00:00:00.000Z",
 	}
 }

@@ -50,38 +50,6 @@ func TestDemoSelfStarted(t *testing.T) {
 	}
 }
 
-// TestDemoAgainstRunningServer runs `scfx demo --url --data-dir` against a server
-// started apart (no chain JSON-RPC, the default 1 s anchor delay): the operator's
-// token comes from <data-dir>/admin.token, proofs are checked by their Merkle path,
-// and without --verbose no HTTP exchange is printed.
-func TestDemoAgainstRunningServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	dir := t.TempDir()
-	p := startServe(t, freeAddr(t), dir)
-	out, errOut, err := runScfx(t, nil, "demo", "--url", p.base, "--data-dir", dir, "--timeout", "3m")
-	if err != nil {
-		t.Fatalf("scfx demo --url: %v\nstderr:\n%s\nstdout:\n%s\nserver:\n%s", err, errOut, out, p.logs)
-	}
-	checkDemoTable(t, out)
-	if regexp.MustCompile(`(?m)^(→|←) `).MatchString(out) {
-		t.Fatalf("scfx demo without --verbose printed HTTP exchanges; stdout:\n%s", out)
-	}
-	if !strings.Contains(out, "proofs are checked with the Merkle path only") {
-		t.Errorf("scfx demo without --chain-rpc did not say proofs are checked off chain; stdout:\n%s", out)
-	}
-	// Again on the same server: a second run's USCCs and invoices do not collide.
-	if out, errOut, err := runScfx(t, nil, "demo", "--url", p.base, "--data-dir", dir); err != nil {
-		t.Fatalf("second scfx demo on the same server: %v\nstderr:\n%s\nstdout:\n%s", err, errOut, out)
-	}
-	// A wrong token is an unexpected status: exit 1, nothing half-printed as success.
-	_, errOut, err = runScfx(t, nil, "demo", "--url", p.base, "--token", "not-the-operator")
-	if err == nil || !strings.Contains(errOut, "= 401") {
-		t.Fatalf("scfx demo with a bad token = %v, stderr %q; want exit 1 and the 401", err, errOut)
-	}
-}
-
 // checkDemoTable finds the per-tier table (header "tier receivables held listed
 // financed share avg_bps …") and wants rows for tiers 1, 2 and 3, each with a
 // nonzero financed share and average rate.

@@ -30,7 +30,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/scfx/scfx/api"
+	"github.com/scfx/scfx/api/wire"
+	"github.com/scfx/scfx/client"
 	"github.com/scfx/scfx/internal/gethtest"
 	"github.com/scfx/scfx/journal/redistest"
 	"github.com/scfx/scfx/lease"
@@ -310,23 +311,23 @@ func (r *replica) must(method, path, token string, body any, want int) map[strin
 
 // problemCode is the `code` of a problem+json body ("" if none).
 func problemCode(raw []byte) string {
-	var p struct {
-		Code string `json:"code"`
-	}
+	var p wire.Problem
 	_ = json.Unmarshal(raw, &p)
 	return p.Code
 }
 
-func (r *replica) node() api.NodeView {
+// client is a client of the replica acting as the holder of token, one attempt a
+// call: these tests count what each request got.
+func (r *replica) client(token string) *client.Client {
+	return client.New(r.base(), token, client.WithAttempts(1), client.WithHTTPClient(replicaHTTP))
+}
+
+func (r *replica) node() *wire.Node {
 	t := r.pf.t
 	t.Helper()
-	status, raw, err := r.call("GET", "/v1/node", replicaAdmin, nil)
-	if err != nil || status != http.StatusOK {
-		t.Fatalf("%s: GET /v1/node = %d %s %v", r.id, status, raw, err)
-	}
-	var n api.NodeView
-	if err := json.Unmarshal(raw, &n); err != nil {
-		t.Fatal(err)
+	n, err := r.client(replicaAdmin).Node(context.Background())
+	if err != nil {
+		t.Fatalf("%s: %v", r.id, err)
 	}
 	return n
 }
@@ -334,13 +335,13 @@ func (r *replica) node() api.NodeView {
 // converge waits until every running replica reports the same applied_seq twice in a
 // row, and then wants the same state_hash from all (docs/api.md: two nodes that report the
 // same applied_seq report the same state_hash). It returns what they reported.
-func (pf *platform) converge() api.NodeView {
+func (pf *platform) converge() *wire.Node {
 	t := pf.t
 	t.Helper()
 	deadline := time.Now().Add(convergeMax)
-	var last []api.NodeView
+	var last []*wire.Node
 	for {
-		var ns []api.NodeView
+		var ns []*wire.Node
 		for _, r := range pf.reps {
 			if r.up.Load() {
 				ns = append(ns, r.node())

@@ -23,6 +23,8 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/scfx/scfx/api/wire"
+	"github.com/scfx/scfx/client"
 	"github.com/scfx/scfx/uscc"
 )
 
@@ -162,9 +164,9 @@ func (mk *loadMarket) setup(r *replica, rng *rand.Rand) {
 }
 
 func (mk *loadMarket) cluster(r *replica, rng *rand.Rand) {
-	status, raw, err := r.call("POST", "/v1/clusters", replicaAdmin, map[string]any{
-		"name": "集群 " + mk.prefix, "county_code": "330206", "level": pick(rng, []string{"national", "provincial"}),
-		"industry": "汽车零部件", "valid_until": day(3 * 365),
+	status, raw, err := r.call("POST", "/v1/clusters", replicaAdmin, wire.CreateClusterRequest{
+		Name: "集群 " + mk.prefix, CountyCode: "330206", Level: pick(rng, []string{"national", "provincial"}),
+		Industry: "汽车零部件", ValidUntil: day(3 * 365),
 	})
 	if !mk.note(r, "cluster", status, raw, err, http.StatusCreated) {
 		return
@@ -181,23 +183,23 @@ func (mk *loadMarket) participant(r *replica, rng *rand.Rand, role string) {
 	if err != nil {
 		panic(err) // a body of 8 characters of the alphabet always makes a USCC
 	}
-	body := map[string]any{"role": role, "uscc": code, "name": name}
+	body := wire.CreateParticipantRequest{Role: role, USCC: code, Name: name}
 	var key *ecdsa.PrivateKey
 	if role != "lender" {
 		if key, err = crypto.GenerateKey(); err != nil {
 			panic(err)
 		}
-		body["address"] = crypto.PubkeyToAddress(key.PublicKey).Hex()
+		body.Address = crypto.PubkeyToAddress(key.PublicKey).Hex()
 	}
 	mk.mu.Lock()
 	switch role {
 	case "core":
-		body["rating"] = pick(rng, []string{"AAA", "AA+", "AA", "A"})
+		body.Rating = pick(rng, []string{"AAA", "AA+", "AA", "A"})
 	case "sme":
 		if len(mk.clusters) > 0 && rng.IntN(3) > 0 {
-			body["cluster_id"] = pick(rng, mk.clusters)
-			body["certification"] = pick(rng, []string{"none", "innovative", "specialized", "little_giant"})
-			body["certification_valid_until"] = day(2 * 365)
+			body.ClusterID = pick(rng, mk.clusters)
+			body.Certification = pick(rng, []string{"none", "innovative", "specialized", "little_giant"})
+			body.CertificationValidUntil = day(2 * 365)
 		}
 	}
 	mk.mu.Unlock()
@@ -205,7 +207,7 @@ func (mk *loadMarket) participant(r *replica, rng *rand.Rand, role string) {
 	if !mk.note(r, "participant", status, raw, err, http.StatusCreated) {
 		return
 	}
-	var v struct{ ID, Token string }
+	var v wire.Participant
 	_ = json.Unmarshal(raw, &v)
 	p := &party{id: v.ID, token: v.Token, key: key}
 	if key != nil {
@@ -229,10 +231,10 @@ func (mk *loadMarket) receivable(r *replica, rng *rand.Rand) {
 	sme, core := pick(rng, mk.smes), pick(rng, mk.cores)
 	mk.mu.Unlock()
 	n := mk.next()
-	status, raw, err := r.callVisible("POST", "/v1/receivables", sme.token, map[string]any{
-		"debtor_id": core.id, "invoice_number": fmt.Sprintf("%s-%07d", mk.prefix, n),
-		"amount": 100_000 + rng.Int64N(100_000_000), "currency": "CNY",
-		"issue_date": day(0), "due_date": day(30 + rng.IntN(150)),
+	status, raw, err := r.callVisible("POST", "/v1/receivables", sme.token, wire.SubmitReceivableRequest{
+		DebtorID: core.id, InvoiceNumber: fmt.Sprintf("%s-%07d", mk.prefix, n),
+		Amount: 100_000 + rng.Int64N(100_000_000), Currency: "CNY",
+		IssueDate: day(0), DueDate: day(30 + rng.IntN(150)),
 	})
 	if !mk.note(r, "receivable", status, raw, err, http.StatusCreated) {
 		return
@@ -258,12 +260,12 @@ func (mk *loadMarket) confirm(r *replica, rng *rand.Rand) {
 	if !mk.note(r, "typed_data", status, typed, err, http.StatusOK) {
 		return
 	}
-	sig, _, err := signTypedData(ref.debtor.key, typed)
+	sig, err := client.SignTypedData(ref.debtor.key, typed)
 	if err != nil {
 		mk.note(r, "confirm", 0, nil, err)
 		return
 	}
-	status, raw, err := r.callVisible("POST", "/v1/receivables/"+ref.id+"/confirm", ref.debtor.token, map[string]any{"signature": sig})
+	status, raw, err := r.callVisible("POST", "/v1/receivables/"+ref.id+"/confirm", ref.debtor.token, wire.ConfirmRequest{Signature: sig})
 	if !mk.note(r, "confirm", status, raw, err, http.StatusOK) {
 		return
 	}
@@ -276,10 +278,10 @@ func (mk *loadMarket) offer(r *replica, rng *rand.Rand) {
 	mk.mu.Lock()
 	lender, core := pick(rng, mk.lenders), pick(rng, mk.cores)
 	mk.mu.Unlock()
-	a := 250 + rng.IntN(200)
-	status, raw, err := r.callVisible("POST", "/v1/offers", lender.token, map[string]any{
-		"core_id": core.id, "line_amount": 5_000_000_000, "rates_bps": map[string]int{"A": a, "B": a + 100, "C": a + 250},
-		"max_tenor_days": 365,
+	a := int64(250 + rng.IntN(200))
+	status, raw, err := r.callVisible("POST", "/v1/offers", lender.token, wire.PostOfferRequest{
+		CoreID: core.id, LineAmount: 5_000_000_000, RatesBps: &wire.Rates{A: a, B: a + 100, C: a + 250},
+		MaxTenorDays: 365,
 	})
 	if mk.note(r, "offer", status, raw, err, http.StatusCreated) {
 		mk.ack(acked{"/v1/offers/" + jsonID(raw), lender.token})
@@ -297,10 +299,7 @@ func (mk *loadMarket) financeable(r *replica, rng *rand.Rand) (*rcvRef, int64) {
 		return nil, 0
 	}
 	status, raw, err := r.callVisible("GET", "/v1/receivables/"+ref.id, ref.holder.token, nil)
-	var v struct {
-		Status    string
-		Remaining int64
-	}
+	var v wire.Receivable
 	if mk.note(r, "get_receivable", status, raw, err, http.StatusOK) && json.Unmarshal(raw, &v) == nil && v.Status == "financeable" {
 		return ref, v.Remaining
 	}
@@ -319,14 +318,11 @@ func (mk *loadMarket) list(r *replica, rng *rand.Rand) {
 	if ref == nil {
 		return
 	}
-	status, raw, err := r.callVisible("POST", "/v1/receivables/"+ref.id+"/listings", ref.holder.token, map[string]any{"max_rate_bps": 1500})
+	status, raw, err := r.callVisible("POST", "/v1/receivables/"+ref.id+"/listings", ref.holder.token, wire.ListRequest{MaxRateBps: 1500})
 	if !mk.note(r, "listing", status, raw, err, http.StatusCreated) {
 		return
 	}
-	var v struct {
-		Listing struct{ ID string }
-		Match   *struct{ ID string }
-	}
+	var v wire.ListingCreated
 	_ = json.Unmarshal(raw, &v)
 	mk.ack(acked{"/v1/listings/" + v.Listing.ID, ref.holder.token})
 	if v.Match != nil {
@@ -367,13 +363,13 @@ func (mk *loadMarket) transfer(r *replica, rng *rand.Rand) {
 	if !mk.note(r, "transfer_typed_data", status, typed, err, http.StatusOK) {
 		return
 	}
-	sig, _, err := signTypedData(ref.holder.key, typed)
+	sig, err := client.SignTypedData(ref.holder.key, typed)
 	if err != nil {
 		mk.note(r, "transfer", 0, nil, err)
 		return
 	}
-	status, raw, err := r.callVisible("POST", "/v1/receivables/"+ref.id+"/transfers", ref.holder.token, map[string]any{
-		"to_id": to.id, "amount": amount, "salt": hexutil.Encode(salt[:]), "signature": sig,
+	status, raw, err := r.callVisible("POST", "/v1/receivables/"+ref.id+"/transfers", ref.holder.token, wire.TransferRequest{
+		ToID: to.id, Amount: amount, Salt: hexutil.Encode(salt[:]), Signature: sig,
 	})
 	if !mk.note(r, "transfer", status, raw, err, http.StatusCreated) {
 		return
@@ -465,7 +461,7 @@ func (l *load) halt() {
 }
 
 func jsonID(raw []byte) string {
-	var v struct{ ID string }
+	var v wire.Receivable // any answer with an id
 	_ = json.Unmarshal(raw, &v)
 	return v.ID
 }

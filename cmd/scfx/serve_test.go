@@ -5,11 +5,11 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,346 +17,19 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/eip712"
-	"github.com/scfx/scfx/uscc"
 )
 
 // The process tests of `scfx serve` (docs/api.md "Authentication", README, "Architecture" and §8): a real
 // binary on a real port, killed with SIGKILL or stopped with SIGTERM, started again
 // on the same data directory.
-
-// lockedBuffer collects a child's output for the failure message.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// proc is one running `scfx serve`.
-type proc struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	base   string
-	logs   *lockedBuffer
-	exited chan struct{}
-}
-
-// cleanEnv is the test's environment without any SCFX_* variable, so that the
-// binary runs on its flags and defaults (SCFX_ADMIN_TOKEN unset: the token file).
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SCFX_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-// freeAddr is a loopback address with a port nothing listens on right now.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-// startServe starts `scfx serve` on addr and dataDir and waits until /healthz
-// answers. The process is killed by its PID when the test ends, if still running.
-func startServe(t *testing.T, addr, dataDir string, env ...string) *proc {
-	t.Helper()
-	// No Tick during the test: applied_seq must move only with our requests.
-	return startServeWith(t, addr, dataDir, env, "--shutdown-timeout", "10s")
-}
-
-// startServeWith runs `scfx serve` with extra environment and flags and waits until
-// /readyz answers (the chain and journal are up). The process is killed by its PID
-// when the test ends.
-func startServeWith(t *testing.T, addr, dataDir string, env []string, args ...string) *proc {
-	t.Helper()
-	cmd := exec.Command(scfxBinary(t), append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--tick-every", "1h"}, args...)...)
-	cmd.Env = append(cleanEnv(), env...)
-	p := &proc{t: t, cmd: cmd, base: "http://" + addr, logs: &lockedBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = p.logs, p.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		_ = cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			_ = syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
-			<-p.exited
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case <-p.exited:
-			t.Fatalf("scfx serve %s exited at start (%v); output:\n%s", strings.Join(args, " "), cmd.ProcessState, p.logs)
-		default:
-		}
-		if resp, err := http.Get(p.base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("scfx serve did not answer /readyz in time; output:\n%s", p.logs)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// kill sends SIGKILL to the process by its PID and waits for it to die.
-func (p *proc) kill() {
-	p.t.Helper()
-	if err := syscall.Kill(p.cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		p.t.Fatal(err)
-	}
-	<-p.exited
-}
-
-// term sends SIGTERM and returns the exit code once the process has stopped.
-func (p *proc) term() int {
-	p.t.Helper()
-	if err := syscall.Kill(p.cmd.Process.Pid, syscall.SIGTERM); err != nil {
-		p.t.Fatal(err)
-	}
-	select {
-	case <-p.exited:
-	case <-time.After(60 * time.Second):
-		p.t.Fatalf("scfx serve did not stop on SIGTERM; output:\n%s", p.logs)
-	}
-	return p.cmd.ProcessState.ExitCode()
-}
-
-// call makes one request and returns the status and the raw body.
-func (p *proc) call(method, path, token string, body any) (int, []byte) {
-	p.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, p.base+path, rd)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	client := &http.Client{Timeout: 20 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		p.t.Fatalf("%s %s: %v; output:\n%s", method, path, err, p.logs)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return resp.StatusCode, out
-}
-
-// must makes a request that has to answer want and decodes its JSON object.
-func (p *proc) must(method, path, token string, body any, want int) map[string]any {
-	p.t.Helper()
-	status, raw := p.call(method, path, token, body)
-	if status != want {
-		p.t.Fatalf("%s %s = %d %s, want %d", method, path, status, raw, want)
-	}
-	var v map[string]any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		p.t.Fatalf("%s %s: body %q: %v", method, path, raw, err)
-	}
-	return v
-}
-
-// nodeInfo is GET /v1/node as the operator.
-type nodeInfo struct {
-	AppliedSeq  uint64 `json:"applied_seq"`
-	StateHash   string `json:"state_hash"`
-	SnapshotSeq uint64 `json:"snapshot_seq"`
-	Journal     string `json:"journal"`
-}
-
-func (p *proc) node(admin string) nodeInfo {
-	p.t.Helper()
-	status, raw := p.call("GET", "/v1/node", admin, nil)
-	if status != http.StatusOK {
-		p.t.Fatalf("GET /v1/node = %d %s", status, raw)
-	}
-	var n nodeInfo
-	if err := json.Unmarshal(raw, &n); err != nil {
-		p.t.Fatal(err)
-	}
-	return n
-}
-
-// readAdminToken reads <data-dir>/admin.token and checks it is mode 0600 (docs/api.md "Authentication").
-func readAdminToken(t *testing.T, dataDir string) string {
-	t.Helper()
-	path := filepath.Join(dataDir, "admin.token")
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatalf("admin token file: %v", err)
-	}
-	if mode := st.Mode().Perm(); mode != 0o600 {
-		t.Fatalf("admin.token mode = %v, want 0600", mode)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := strings.TrimSpace(string(b))
-	if tok == "" {
-		t.Fatal("admin.token is empty")
-	}
-	return tok
-}
-
-// market is what the test built over HTTP: every acknowledged object with the path
-// to read it back and a token of a party that may read it.
-type market struct {
-	n       int
-	tokens  map[string]string // participant id → token
-	objects []object
-	addrs   map[string]common.Address
-}
-
-type object struct {
-	path  string // GET path
-	token string // a party's token ("" : only the operator's)
-}
-
-func (mk *market) nextUSCC(t *testing.T) string {
-	t.Helper()
-	mk.n++
-	code, err := uscc.Make('9', '1', "330100", fmt.Sprintf("PT%07d", mk.n))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return code
-}
-
-func day(offset int) string { return time.Now().UTC().AddDate(0, 0, offset).Format("2006-01-02") }
-
-// participant onboards one participant; address may be zero for a fresh one.
-func (mk *market) participant(t *testing.T, p *proc, admin string, body map[string]any, addr common.Address) string {
-	t.Helper()
-	body["uscc"] = mk.nextUSCC(t)
-	body["name"] = fmt.Sprintf("企业 %d", mk.n)
-	if body["role"] != "lender" {
-		if addr == (common.Address{}) {
-			key, err := crypto.GenerateKey()
-			if err != nil {
-				t.Fatal(err)
-			}
-			addr = crypto.PubkeyToAddress(key.PublicKey)
-		}
-		body["address"] = addr.Hex()
-	}
-	v := p.must("POST", "/v1/participants", admin, body, http.StatusCreated)
-	id, tok := v["id"].(string), v["token"].(string)
-	if id == "" || tok == "" {
-		t.Fatalf("POST /v1/participants = %v: no id or token", v)
-	}
-	mk.tokens[id] = tok
-	mk.addrs[id] = addr
-	mk.objects = append(mk.objects, object{"/v1/participants/" + id, tok})
-	return id
-}
-
-// buildMarket makes a cluster, two SMEs, a core, a lender, receivables and offers.
-func buildMarket(t *testing.T, p *proc, admin string) *market {
-	t.Helper()
-	mk := &market{tokens: map[string]string{}, addrs: map[string]common.Address{}}
-	cl := p.must("POST", "/v1/clusters", admin, map[string]any{
-		"name": "宁波汽车零部件产业集群", "county_code": "330206", "level": "national",
-		"industry": "汽车零部件", "valid_until": day(3 * 365),
-	}, http.StatusCreated)
-	clusterID := cl["id"].(string)
-	mk.objects = append(mk.objects, object{"/v1/clusters/" + clusterID, ""})
-	core := mk.participant(t, p, admin, map[string]any{"role": "core", "rating": "AAA"}, common.Address{})
-	sme1 := mk.participant(t, p, admin, map[string]any{"role": "sme", "cluster_id": clusterID,
-		"certification": "specialized", "certification_valid_until": day(2 * 365)}, common.Address{})
-	sme2 := mk.participant(t, p, admin, map[string]any{"role": "sme"}, common.Address{})
-	lender := mk.participant(t, p, admin, map[string]any{"role": "lender"}, common.Address{})
-	for i, sme := range []string{sme1, sme1, sme2} {
-		r := p.must("POST", "/v1/receivables", mk.tokens[sme], map[string]any{
-			"debtor_id": core, "invoice_number": fmt.Sprintf("INV-%08d", i+1), "amount": 1_000_000 * int64(i+1),
-			"currency": "CNY", "issue_date": day(0), "due_date": day(90),
-		}, http.StatusCreated)
-		mk.objects = append(mk.objects, object{"/v1/receivables/" + r["id"].(string), mk.tokens[sme]})
-	}
-	for _, rate := range []int{350, 420} {
-		o := p.must("POST", "/v1/offers", mk.tokens[lender], map[string]any{
-			"core_id": core, "line_amount": 50_000_000, "rates_bps": map[string]int{"A": rate, "B": rate + 100, "C": rate + 200},
-			"max_tenor_days": 180,
-		}, http.StatusCreated)
-		mk.objects = append(mk.objects, object{"/v1/offers/" + o["id"].(string), mk.tokens[lender]})
-	}
-	return mk
-}
-
-// snapshotBodies reads every object as the operator and as its party.
-func (mk *market) snapshotBodies(t *testing.T, p *proc, admin string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, o := range mk.objects {
-		status, raw := p.call("GET", o.path, admin, nil)
-		if status != http.StatusOK {
-			t.Fatalf("GET %s as operator = %d %s", o.path, status, raw)
-		}
-		out[o.path] = string(raw)
-		if o.token == "" {
-			continue
-		}
-		status, raw = p.call("GET", o.path, o.token, nil)
-		if status != http.StatusOK {
-			t.Fatalf("GET %s as its party = %d %s", o.path, status, raw)
-		}
-		if string(raw) != out[o.path] {
-			t.Fatalf("GET %s: party sees %s, operator %s", o.path, raw, out[o.path])
-		}
-	}
-	return out
-}
 
 // TestServeRestartAfterSIGKILL: every object acknowledged before a SIGKILL is there
 // after a restart on the same data directory, every participant's token still works,
@@ -391,7 +64,7 @@ func TestServeRestartAfterSIGKILL(t *testing.T) {
 		t.Fatalf("GET /v1/node after restart = %+v, before the kill %+v", nodeAfter, nodeBefore)
 	}
 	// Still writable: the journal recovered its tail and takes new commands.
-	mk.participant(t, p2, admin, map[string]any{"role": "lender"}, common.Address{})
+	mk.participant(t, p2, admin, wire.CreateParticipantRequest{Role: "lender"}, common.Address{})
 	p2.must("GET", "/v1/participants", "not-a-token", nil, http.StatusUnauthorized)
 }
 
@@ -471,13 +144,16 @@ func TestKeygenSignRoundTrip(t *testing.T) {
 	p := startServe(t, freeAddr(t), dataDir)
 	admin := readAdminToken(t, dataDir)
 	mk := &market{tokens: map[string]string{}, addrs: map[string]common.Address{}}
-	core := mk.participant(t, p, admin, map[string]any{"role": "core", "rating": "AA"}, coreAddr)
-	sme := mk.participant(t, p, admin, map[string]any{"role": "sme"}, common.Address{})
-	rcv := p.must("POST", "/v1/receivables", mk.tokens[sme], map[string]any{
-		"debtor_id": core, "invoice_number": "INV-SIGN-0001", "amount": 12_345_600,
-		"currency": "CNY", "issue_date": day(0), "due_date": day(60),
-	}, http.StatusCreated)
-	id := rcv["id"].(string)
+	core := mk.participant(t, p, admin, wire.CreateParticipantRequest{Role: "core", Rating: "AA"}, coreAddr)
+	sme := mk.participant(t, p, admin, wire.CreateParticipantRequest{Role: "sme"}, common.Address{})
+	ctx := context.Background()
+	rcv, err := p.client(mk.tokens[sme]).SubmitReceivable(ctx, wire.SubmitReceivableRequest{
+		DebtorID: core, InvoiceNumber: "INV-SIGN-0001", Amount: 12_345_600, Currency: "CNY", IssueDate: day(0), DueDate: day(60),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := rcv.ID
 
 	status, typed := p.call("GET", "/v1/receivables/"+id+"/typed-data", mk.tokens[core], nil)
 	var digest common.Hash
@@ -486,15 +162,15 @@ func TestKeygenSignRoundTrip(t *testing.T) {
 		// The node has a ledger: sign what the API served.
 	case http.StatusServiceUnavailable:
 		t.Log("scfx serve has no ledger configured: typed data built from the API's receivable, signature checked with eip712.Recover")
-		due, err := eip712.DueDateSeconds(rcv["due_date"].(string))
+		due, err := eip712.DueDateSeconds(rcv.DueDate)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dom := eip712.Domain{ChainID: 1337, VerifyingContract: common.HexToAddress("0x00000000000000000000000000000000005cf0c5")}
 		conf := eip712.Confirmation{
-			Receivable: id, Fingerprint: common.HexToHash(rcv["fingerprint"].(string)),
-			Creditor: mk.addrs[sme], Debtor: coreAddr, Amount: uint64(rcv["amount"].(float64)),
-			Currency: rcv["currency"].(string), DueDate: due,
+			Receivable: id, Fingerprint: common.HexToHash(rcv.Fingerprint),
+			Creditor: mk.addrs[sme], Debtor: coreAddr, Amount: uint64(rcv.Amount),
+			Currency: rcv.Currency, DueDate: due,
 		}
 		typed, err = json.Marshal(eip712.ToJSON(eip712.ConfirmationTypedData(dom, conf)))
 		if err != nil {
@@ -527,8 +203,11 @@ func TestKeygenSignRoundTrip(t *testing.T) {
 	}
 
 	if status == http.StatusOK {
-		v := p.must("POST", "/v1/receivables/"+id+"/confirm", mk.tokens[core], map[string]any{"signature": sig}, http.StatusOK)
-		if st := v["status"]; st != "confirmed" && st != "financeable" {
+		v, err := p.client(mk.tokens[core]).Confirm(ctx, id, wire.ConfirmRequest{Signature: sig})
+		if err != nil {
+			t.Fatalf("confirm with the signature of scfx sign: %v", err)
+		}
+		if st := v.Status; st != "confirmed" && st != "financeable" {
 			t.Fatalf("confirm with the signature of scfx sign: status %v, want confirmed", st)
 		}
 		return
@@ -542,9 +221,12 @@ func TestKeygenSignRoundTrip(t *testing.T) {
 	}
 	// The same check the matcher makes: the signature recovers to the debtor
 	// registered over the API.
-	part := p.must("GET", "/v1/participants/"+core, admin, nil, http.StatusOK)
-	if part["address"] != coreAddr.Hex() {
-		t.Fatalf("core's address = %v, want %s", part["address"], coreAddr.Hex())
+	part, err := p.client(admin).Participant(ctx, core)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if part.Address == nil || *part.Address != coreAddr.Hex() {
+		t.Fatalf("core's address = %v, want %s", part.Address, coreAddr.Hex())
 	}
 	// A key file that is not a key is refused, and nothing is printed.
 	bad := filepath.Join(dir, "bad.key")
@@ -598,9 +280,7 @@ func TestServeSIGKILLUnderLoad(t *testing.T) {
 				if err != nil {
 					continue // the kill: this one was never acknowledged
 				}
-				var v struct {
-					ID string `json:"id"`
-				}
+				var v wire.Cluster
 				derr := json.NewDecoder(resp.Body).Decode(&v)
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusCreated && derr == nil && v.ID != "" {

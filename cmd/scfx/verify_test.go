@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/ledger"
 )
 
@@ -38,8 +40,8 @@ func TestVerifyServedProof(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	core := mk.participant(t, p, admin, map[string]any{"role": "core", "rating": "AAA"}, crypto.PubkeyToAddress(coreKey.PublicKey))
-	sme := mk.participant(t, p, admin, map[string]any{"role": "sme"}, common.Address{})
+	core := mk.participant(t, p, admin, wire.CreateParticipantRequest{Role: "core", Rating: "AAA"}, crypto.PubkeyToAddress(coreKey.PublicKey))
+	sme := mk.participant(t, p, admin, wire.CreateParticipantRequest{Role: "sme"}, common.Address{})
 	proofJSON := confirmedProof(t, p, mk, core, coreKey, sme, "INV-VERIFY-01")
 	// A second invoice, anchored in a later batch: its anchoring transaction is a real
 	// one that did not anchor the first proof's root.
@@ -95,21 +97,17 @@ func TestVerifyServedProof(t *testing.T) {
 // anchorer has anchored it.
 func confirmedProof(t *testing.T, p *proc, mk *market, core string, coreKey *ecdsa.PrivateKey, sme, invoice string) []byte {
 	t.Helper()
-	rcv := p.must("POST", "/v1/receivables", mk.tokens[sme], map[string]any{
-		"debtor_id": core, "invoice_number": invoice, "amount": 88_000_000,
-		"currency": "CNY", "issue_date": day(0), "due_date": day(75),
-	}, http.StatusCreated)
-	id := rcv["id"].(string)
-	status, typed := p.call("GET", "/v1/receivables/"+id+"/typed-data", mk.tokens[core], nil)
-	if status != http.StatusOK {
-		t.Fatalf("GET typed-data = %d %s", status, typed)
-	}
-	sig, _, err := signTypedData(coreKey, typed)
+	ctx := context.Background()
+	rcv, err := p.client(mk.tokens[sme]).SubmitReceivable(ctx, wire.SubmitReceivableRequest{
+		DebtorID: core, InvoiceNumber: invoice, Amount: 88_000_000, Currency: "CNY", IssueDate: day(0), DueDate: day(75),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.must("POST", "/v1/receivables/"+id+"/confirm", mk.tokens[core], map[string]any{"signature": sig}, http.StatusOK)
-	return waitProof(t, p, mk.tokens[sme], "/v1/receivables/"+id+"/proof")
+	if _, err := p.client(mk.tokens[core]).SignConfirmation(ctx, rcv.ID, coreKey); err != nil {
+		t.Fatal(err)
+	}
+	return waitProof(t, p, mk.tokens[sme], "/v1/receivables/"+rcv.ID+"/proof")
 }
 
 // wantVerifyFails runs scfx verify on p and wants exit code code with why on stderr.
