@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/scfx/scfx/demo/demotest"
 	"github.com/scfx/scfx/internal/apitest"
 )
 
@@ -37,7 +37,7 @@ func TestRunVerbose(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run(verbose) = %v\noutput:\n%s", err, out)
 	}
-	checkTable(t, out)
+	demotest.CheckTable(t, out)
 	requests := regexp.MustCompile(`(?m)^→ (GET|POST|DELETE) /v1/\S+  \(as `).FindAllString(out, -1)
 	if len(requests) == 0 {
 		t.Fatalf("Run(verbose) printed no request line (→ METHOD /v1/… (as …)); output:\n%s", out)
@@ -70,7 +70,7 @@ func TestRunAgainstRunningServer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run(data dir) = %v\noutput:\n%s", err, out)
 	}
-	checkTable(t, out)
+	demotest.CheckTable(t, out)
 	if regexp.MustCompile(`(?m)^(→|←) `).MatchString(out) {
 		t.Fatalf("Run without Verbose printed HTTP exchanges; output:\n%s", out)
 	}
@@ -91,54 +91,6 @@ func TestServerFlagsNeedURL(t *testing.T) {
 	for _, cfg := range []Config{{Token: "t"}, {DataDir: "d"}, {ChainRPC: "http://127.0.0.1:1"}, {}} {
 		if _, err := runDemo(t, cfg); err == nil {
 			t.Errorf("Run(%+v) with no URL = nil, want an error", cfg)
-		}
-	}
-}
-
-// checkTable finds the per-tier table (header "tier receivables held listed
-// financed share avg_bps …") and wants rows for tiers 1, 2 and 3, each with a
-// nonzero financed share and average rate.
-func checkTable(t *testing.T, out string) {
-	t.Helper()
-	lines := strings.Split(out, "\n")
-	start := -1
-	for i, l := range lines {
-		if strings.HasPrefix(l, "tier ") && strings.Contains(l, "share") {
-			start = i
-		}
-	}
-	if start < 0 {
-		t.Fatalf("no per-tier table in the demo's output:\n%s", out)
-	}
-	header := strings.Fields(lines[start])
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
-	for _, name := range []string{"tier", "held", "financed", "share", "avg_bps"} {
-		if _, ok := col[name]; !ok {
-			t.Fatalf("per-tier table header %q has no %s column", lines[start], name)
-		}
-	}
-	seen := map[string]bool{}
-	for _, l := range lines[start+1:] {
-		f := strings.Fields(l)
-		if len(f) != len(header) {
-			break
-		}
-		tier := f[col["tier"]]
-		seen[tier] = true
-		share, err := strconv.ParseFloat(strings.TrimSuffix(f[col["share"]], "%"), 64)
-		if err != nil || share <= 0 || share > 100 {
-			t.Errorf("tier %s: financed share %q, want more than 0%% and at most 100%%", tier, f[col["share"]])
-		}
-		if rate, err := strconv.ParseFloat(f[col["avg_bps"]], 64); err != nil || rate <= 0 {
-			t.Errorf("tier %s: average rate %q bps, want a positive number", tier, f[col["avg_bps"]])
-		}
-	}
-	for _, tier := range []string{"1", "2", "3"} {
-		if !seen[tier] {
-			t.Errorf("the per-tier table has no row for tier %s:\n%s", tier, strings.Join(lines[start:], "\n"))
 		}
 	}
 }
