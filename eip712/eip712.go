@@ -13,6 +13,7 @@
 //	EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)
 //	Confirmation(string receivable,bytes32 fingerprint,address creditor,address debtor,uint256 amount,string currency,uint64 dueDate)
 //	Transfer(string receivable,address from,address to,uint256 amount,bytes32 salt)
+//	CreditNote(string receivable,uint256 amount,string reason,bytes32 salt)
 //
 // with the domain {name: "scfx", version: "1", chainId, verifyingContract: the
 // registry}. In the served message, addresses are checksummed hex, bytes32 values
@@ -49,10 +50,12 @@ const (
 	DomainType       = "EIP712Domain"
 	ConfirmationType = "Confirmation"
 	TransferType     = "Transfer"
+	CreditNoteType   = "CreditNote"
 
 	domainTypeString       = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 	confirmationTypeString = "Confirmation(string receivable,bytes32 fingerprint,address creditor,address debtor,uint256 amount,string currency,uint64 dueDate)"
 	transferTypeString     = "Transfer(string receivable,address from,address to,uint256 amount,bytes32 salt)"
+	creditNoteTypeString   = "CreditNote(string receivable,uint256 amount,string reason,bytes32 salt)"
 )
 
 // Precomputed once: the matcher verifies signatures on a hot path, and these never
@@ -61,6 +64,7 @@ var (
 	domainTypeHash       = crypto.Keccak256Hash([]byte(domainTypeString))
 	confirmationTypeHash = crypto.Keccak256Hash([]byte(confirmationTypeString))
 	transferTypeHash     = crypto.Keccak256Hash([]byte(transferTypeString))
+	creditNoteTypeHash   = crypto.Keccak256Hash([]byte(creditNoteTypeString))
 	domainNameHash       = crypto.Keccak256Hash([]byte(DomainName))
 	domainVersionHash    = crypto.Keccak256Hash([]byte(DomainVersion))
 )
@@ -88,6 +92,15 @@ type Transfer struct {
 	From, To   common.Address
 	Amount     uint64      // fen
 	Salt       common.Hash // chosen by the client; (holder, salt) is never reused
+}
+
+// CreditNote is the debtor core's signed reduction of what it owes on a confirmed
+// receivable (goods returned, a price corrected): docs/api.md, "Credit notes".
+type CreditNote struct {
+	Receivable string // the tier-1 receivable the core confirmed
+	Amount     uint64 // fen
+	Reason     string
+	Salt       common.Hash // chosen by the core; (core, salt) is never reused
 }
 
 func domainFields() []apitypes.Type {
@@ -167,6 +180,30 @@ func TransferTypedData(d Domain, t Transfer) apitypes.TypedData {
 	}
 }
 
+// CreditNoteTypedData returns the typed data a debtor core signs with
+// eth_signTypedData_v4 to issue credit note n. Each call returns fresh maps.
+func CreditNoteTypedData(d Domain, n CreditNote) apitypes.TypedData {
+	return apitypes.TypedData{
+		Types: apitypes.Types{
+			DomainType: domainFields(),
+			CreditNoteType: {
+				{Name: "receivable", Type: "string"},
+				{Name: "amount", Type: "uint256"},
+				{Name: "reason", Type: "string"},
+				{Name: "salt", Type: "bytes32"},
+			},
+		},
+		PrimaryType: CreditNoteType,
+		Domain:      typedDataDomain(d),
+		Message: apitypes.TypedDataMessage{
+			"receivable": n.Receivable,
+			"amount":     decimal(n.Amount),
+			"reason":     n.Reason,
+			"salt":       n.Salt.Hex(),
+		},
+	}
+}
+
 // word is one 32-byte slot of an EIP-712 encoding.
 type word = [32]byte
 
@@ -223,6 +260,13 @@ func TransferDigest(d Domain, t Transfer) common.Hash {
 	return typedDigest(d, hashWords(transferTypeHash,
 		stringWord(t.Receivable), addressWord(t.From), addressWord(t.To),
 		uintWord(t.Amount), t.Salt))
+}
+
+// CreditNoteDigest is keccak256("\x19\x01" ‖ domainSeparator ‖ hashStruct(n)), equal
+// to go-ethereum's apitypes.TypedDataAndHash of CreditNoteTypedData(d, n).
+func CreditNoteDigest(d Domain, n CreditNote) common.Hash {
+	return typedDigest(d, hashWords(creditNoteTypeHash,
+		stringWord(n.Receivable), uintWord(n.Amount), stringWord(n.Reason), n.Salt))
 }
 
 // SignatureLength is the length of an [R ‖ S ‖ V] signature (docs/api.md: 65 bytes).

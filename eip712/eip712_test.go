@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +111,7 @@ func TestTypeStringsMatchAPI(t *testing.T) {
 		{ConfirmationTypedData(d, Confirmation{}), DomainType, "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"},
 		{ConfirmationTypedData(d, Confirmation{}), ConfirmationType, "Confirmation(string receivable,bytes32 fingerprint,address creditor,address debtor,uint256 amount,string currency,uint64 dueDate)"},
 		{TransferTypedData(d, Transfer{}), TransferType, "Transfer(string receivable,address from,address to,uint256 amount,bytes32 salt)"},
+		{CreditNoteTypedData(d, CreditNote{}), CreditNoteType, "CreditNote(string receivable,uint256 amount,string reason,bytes32 salt)"},
 	}
 	for _, c := range cases {
 		if got := string(c.td.EncodeType(c.primary)); got != c.want {
@@ -132,6 +134,10 @@ func TestDigestsEqualApitypes(t *testing.T) {
 		tr := randTransfer(r)
 		if got, want := TransferDigest(d, tr), apitypesDigest(t, TransferTypedData(d, tr)); got != want {
 			t.Fatalf("case %d: TransferDigest(%+v, %+v) = %s, want %s", i, d, tr, got, want)
+		}
+		n := CreditNote{Receivable: tr.Receivable, Amount: tr.Amount, Reason: "退货 " + strconv.FormatUint(r.Uint64(), 10), Salt: tr.Salt}
+		if got, want := CreditNoteDigest(d, n), apitypesDigest(t, CreditNoteTypedData(d, n)); got != want {
+			t.Fatalf("case %d: CreditNoteDigest(%+v, %+v) = %s, want %s", i, d, n, got, want)
 		}
 		td := TransferTypedData(d, tr)
 		ds, err := td.HashStruct(DomainType, td.Domain.Map())

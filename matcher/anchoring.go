@@ -241,7 +241,7 @@ func (m *Matcher) recordAnchor(actor string, c *RecordAnchor) (Result, *Error) {
 	m.s.Anchored += uint64(c.Count)
 	m.s.Cut = nil
 	for n := c.FirstLeaf; n <= m.s.Anchored; n++ {
-		if l := m.s.Leaves[n-1]; l.Kind != merkle.KindAssignment {
+		if l := m.s.Leaves[n-1]; l.Kind == merkle.KindConfirmation || l.Kind == merkle.KindTransfer {
 			m.evaluate(m.s.Receivables.get(l.ReceivableID))
 		}
 	}
@@ -357,6 +357,8 @@ func LeafKindName(k byte) string {
 		return "transfer"
 	case merkle.KindAssignment:
 		return "assignment"
+	case merkle.KindCreditNote:
+		return "credit_note"
 	}
 	return "unknown"
 }

@@ -11,10 +11,13 @@ const (
 	tagPostOffer byte = 8
 	// tagPostOfferCurve: an offer with a rate curve, written after the other fields.
 	tagPostOfferCurve byte = 23
+	// tagPostOfferServicing: an offer with servicing terms (late_rate_bps,
+	// recourse): a curve flag, the curve if set, then those terms.
+	tagPostOfferServicing byte = 40
 )
 
 func init() {
-	register(descriptor{kind: KindPostOffer, tags: []byte{tagPostOffer, tagPostOfferCurve}, decode: decodePostOffer})
+	register(descriptor{kind: KindPostOffer, tags: []byte{tagPostOffer, tagPostOfferCurve, tagPostOfferServicing}, decode: decodePostOffer})
 }
 
 // PostOffer posts a lender's credit line on a core.
@@ -29,15 +32,21 @@ type PostOffer struct {
 	MaxTicket        int64      `json:"max_ticket,omitempty"`
 	ClusterIDs       []string   `json:"cluster_ids,omitempty"`
 	MinCertification string     `json:"min_certification,omitempty"`
+	LateRateBps      int64      `json:"late_rate_bps,omitempty"`
+	Recourse         bool       `json:"recourse,omitempty"`
 }
 
 // Kind is KindPostOffer.
 func (*PostOffer) Kind() Kind { return KindPostOffer }
 
 func (p *PostOffer) encode(e encoder) encoder {
-	if p.RateCurve == nil {
+	servicing := p.LateRateBps != 0 || p.Recourse
+	switch {
+	case servicing:
+		e.tag(tagPostOfferServicing)
+	case p.RateCurve == nil:
 		e.tag(tagPostOffer)
-	} else {
+	default:
 		e.tag(tagPostOfferCurve)
 	}
 	e.str(p.CoreID)
@@ -54,10 +63,17 @@ func (p *PostOffer) encode(e encoder) encoder {
 		e.str(id)
 	}
 	e.str(p.MinCertification)
+	if servicing {
+		e.bool(p.RateCurve != nil)
+	}
 	if c := p.RateCurve; c != nil {
 		e.int(c.BaseBps)
 		e.int(c.BpsPer100Points)
 		e.int(c.MaxBps)
+	}
+	if servicing {
+		e.int(p.LateRateBps)
+		e.bool(p.Recourse)
 	}
 	return e
 }
@@ -72,8 +88,16 @@ func decodePostOffer(d *decoder, tag byte) Payload {
 		}
 	}
 	p.MinCertification = d.str()
-	if tag == tagPostOfferCurve {
+	curve := tag == tagPostOfferCurve || tag == tagPostOfferServicing && d.bool()
+	if curve {
 		p.RateCurve = &RateCurve{BaseBps: d.int(), BpsPer100Points: d.int(), MaxBps: d.int()}
+	}
+	if tag == tagPostOfferServicing {
+		p.LateRateBps, p.Recourse = d.int(), d.bool()
+		if p.LateRateBps == 0 && !p.Recourse {
+			// Such an offer has one encoding, under the older tags.
+			d.fail("servicing tag without servicing terms")
+		}
 	}
 	return p
 }

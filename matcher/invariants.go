@@ -25,6 +25,9 @@ func (m *Matcher) checkReceivables() error {
 		if mt.DiscountFen+mt.AdvanceFen != mt.AmountFen || mt.DiscountFen < 0 || mt.AmountFen <= 0 {
 			return fmt.Errorf("match %s: discount %d + advance %d != amount %d", mt.ID, mt.DiscountFen, mt.AdvanceFen, mt.AmountFen)
 		}
+		if err := checkServicing(mt); err != nil {
+			return err
+		}
 	}
 	// Money is conserved in every listing: fills + resting = listed.
 	for _, l := range m.s.Listings.rows {
@@ -45,8 +48,16 @@ func (m *Matcher) checkReceivables() error {
 			}
 			sum += ch.AmountFen
 		}
-		if sum != r.AmountFen || r.RemainingFen < 0 {
-			return fmt.Errorf("receivable %s: children + remaining = %d, amount %d", r.ID, sum, r.AmountFen)
+		if sum+r.CreditedFen != r.AmountFen || r.RemainingFen < 0 || r.CreditedFen < 0 {
+			return fmt.Errorf("receivable %s: children + remaining + credited = %d, amount %d", r.ID, sum+r.CreditedFen, r.AmountFen)
+		}
+		if r.HolderPaidFen < 0 || r.HolderPaidFen > m.unfinanced(r) {
+			return fmt.Errorf("receivable %s: paid its holder %d of %d unfinanced", r.ID, r.HolderPaidFen, m.unfinanced(r))
+		}
+		if r.Tier == 1 {
+			if err := m.checkTree(r); err != nil {
+				return err
+			}
 		}
 		if owner := m.s.Fingerprints[r.Fingerprint]; owner != r.RootID {
 			return fmt.Errorf("receivable %s: fingerprint belongs to %s, its root is %s", r.ID, owner, r.RootID)
@@ -79,9 +90,36 @@ func (m *Matcher) checkStatus(r *Receivable) error {
 			return fmt.Errorf("receivable %s is matched with no fill waiting to be funded", r.ID)
 		}
 	case StatusFunded:
-		if l == nil || l.Status == ListingResting || live[MatchMatched] > 0 || live[MatchFunded] == 0 {
+		// A fill repaid (or ended by its lender) keeps its receivable funded until the
+		// invoice is settled.
+		if l == nil || l.Status == ListingResting || live[MatchMatched] > 0 || live[MatchFunded]+live[MatchRepaid]+live[MatchRecourse]+live[MatchWrittenOff] == 0 {
 			return fmt.Errorf("receivable %s is funded with fills %v", r.ID, live)
 		}
+	}
+	return nil
+}
+
+// checkServicing: what became of a fill's amount adds up. Its amount is what credit
+// notes took (the seller owes it), what the lender confirmed as principal, the
+// rebate of an early settlement, and what is still open; a repaid fill has nothing
+// open.
+func checkServicing(mt *Match) error {
+	accounted := mt.DilutionFen + mt.RepaidFen + mt.RebateFen
+	switch {
+	case mt.DilutionFen < 0 || mt.RepaidFen < 0 || mt.RebateFen < 0 || accounted > mt.AmountFen:
+		return fmt.Errorf("match %s: dilution %d + repaid %d + rebate %d exceed amount %d", mt.ID, mt.DilutionFen, mt.RepaidFen, mt.RebateFen, mt.AmountFen)
+	case mt.Status == MatchRepaid && accounted != mt.AmountFen:
+		return fmt.Errorf("match %s is repaid with %d of %d accounted for", mt.ID, accounted, mt.AmountFen)
+	case mt.LateInterestPaidFen < 0 || mt.LateInterestPaidFen > mt.LateAccruedFen:
+		return fmt.Errorf("match %s: late interest paid %d of %d accrued", mt.ID, mt.LateInterestPaidFen, mt.LateAccruedFen)
+	}
+	var principal, interest int64
+	for _, rp := range mt.Repayments {
+		principal += rp.PrincipalFen
+		interest += rp.InterestFen
+	}
+	if principal != mt.RepaidFen || interest != mt.LateInterestPaidFen {
+		return fmt.Errorf("match %s: repayments of %d principal and %d interest, recorded %d and %d", mt.ID, principal, interest, mt.RepaidFen, mt.LateInterestPaidFen)
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
 		return Result{}, invalidState("receivable %s is a fragment: settle its tier-1 receivable %s", r.ID, r.RootID)
 	}
 	switch r.Status {
-	case StatusPending, StatusDuplicate, StatusSettled:
+	case StatusPending, StatusDuplicate, StatusSettled, StatusRejected:
 		return Result{}, invalidState("receivable %s is %s", r.ID, r.Status)
 	}
 	m.released = m.released[:0]
@@ -54,7 +54,9 @@ func (m *Matcher) eachInTree(r *Receivable, fn func(*Receivable)) {
 // settleOne closes one receivable of a paid invoice.
 func (m *Matcher) settleOne(r *Receivable) {
 	m.closeOut(r, true)
-	r.Status = StatusSettled
+	if r.Status != StatusCredited {
+		r.Status = StatusSettled
+	}
 }
 
 // closeOut ends what r's listing and match hold once its invoice is paid or has gone
@@ -122,7 +124,9 @@ func (m *Matcher) noteReleased(o *Offer) {
 
 func (m *Matcher) overdueOne(r *Receivable) {
 	m.closeOut(r, false)
-	if r.Status != StatusTransferred && r.Status != StatusSettled {
+	switch r.Status {
+	case StatusTransferred, StatusSettled, StatusCredited:
+	default:
 		r.Status = StatusOverdue
 	}
 }

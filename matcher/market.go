@@ -114,6 +114,9 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 	if r.Status != StatusFinanceable {
 		return Result{}, invalidState("receivable %s is %s, not financeable", r.ID, r.Status)
 	}
+	if r.HolderPaidFen > 0 {
+		return Result{}, invalidState("receivable %s is being paid by the core", r.ID)
+	}
 	if c.MinFillFen < 0 || c.MinFillFen > r.RemainingFen {
 		return Result{}, fieldErr("min_fill_fen", "must be between 1 and the amount listed (%d)", r.RemainingFen)
 	}
@@ -182,6 +185,7 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 		LenderID: o.LenderID, HolderID: l.HolderID, DebtorID: l.DebtorID, AmountFen: amount,
 		RateBps: rate, QuoteReason: quoteReason(o, t, rate), Days: days, DiscountFen: discount, AdvanceFen: amount - discount,
 		Status: MatchMatched, CreatedMs: m.nowMs,
+		LateRateBps: o.LateRateBps, Recourse: o.Recourse, LateFrom: r.DueDate + Date(m.cfg.OverdueGraceDays),
 	}
 	m.s.Matches.put(mt.ID, mt)
 	o.ReservedFen += mt.AmountFen
@@ -309,6 +313,8 @@ func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {
 		return nil, fieldErr("max_ticket", "must be between 0 and the line amount")
 	case c.MaxTicket > 0 && c.MinTicket > c.MaxTicket:
 		return nil, fieldErr("min_ticket", "must not exceed max_ticket")
+	case c.LateRateBps < 0 || c.LateRateBps > maxRateBps:
+		return nil, fieldErr("late_rate_bps", "must be between 0 and %d", maxRateBps)
 	case len(c.ClusterIDs) > maxClusterFilters:
 		return nil, fieldErr("cluster_ids", "at most %d clusters", maxClusterFilters)
 	}
@@ -335,7 +341,7 @@ func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {
 	return &Offer{
 		CoreID: core.ID, LineFen: c.LineAmount, Rates: c.RatesBps, Curve: cloneCurve(c.RateCurve), MinScore: c.MinScore,
 		MaxTenorDays: c.MaxTenorDays, MinTicketFen: c.MinTicket, MaxTicketFen: c.MaxTicket,
-		ClusterIDs: clusters, MinCertification: minCert,
+		ClusterIDs: clusters, MinCertification: minCert, LateRateBps: c.LateRateBps, Recourse: c.Recourse,
 	}, nil
 }
 
@@ -461,7 +467,11 @@ func (l *Listing) copy() *Listing {
 	return &cp
 }
 
-func (mt *Match) copy() *Match { cp := *mt; return &cp }
+func (mt *Match) copy() *Match {
+	cp := *mt
+	cp.Repayments = slices.Clone(mt.Repayments)
+	return &cp
+}
 
 // filledStatus is the status of a receivable whose listing no longer rests: funded
 // once every fill is funded, matched while one still waits for its lender.

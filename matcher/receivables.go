@@ -287,6 +287,8 @@ func (m *Matcher) checkTransferState(parent *Receivable, holder *Participant, am
 		return invalidState("receivable %s already has %d fragments", parent.ID, maxChildren)
 	case m.s.Salts[saltKey(holder.ID, salt)]:
 		return invalidState("salt %s was already used by this holder", salt.Hex())
+	case parent.HolderPaidFen > 0:
+		return invalidState("receivable %s is being paid by the core", parent.ID)
 	case parent.RemainingFen < amount:
 		return errorf(CodeInsufficientAmount, "receivable %s has %d fen remaining, asked %d", parent.ID, parent.RemainingFen, amount)
 	}
@@ -321,5 +323,13 @@ func (r *Receivable) copy() *Receivable {
 	cp.Leaves = append([]uint64(nil), r.Leaves...)
 	cp.Lenders = append([]string(nil), r.Lenders...)
 	cp.MatchIDs = slices.Clone(r.MatchIDs)
+	cp.Payments = slices.Clone(r.Payments)
+	if r.CreditNotes != nil {
+		cp.CreditNotes = make([]CreditNote, len(r.CreditNotes))
+		for i, n := range r.CreditNotes {
+			n.Allocations = slices.Clone(n.Allocations)
+			cp.CreditNotes[i] = n
+		}
+	}
 	return &cp
 }

@@ -247,6 +247,8 @@ func (s *sim) next() Command {
 		c = Command{Actor: ActorSystem, Payload: &Tick{}}
 	case k < 94:
 		c = s.genAuction()
+	case k < 98:
+		c = s.genServicing()
 	default:
 		c = s.genRepeat()
 	}
@@ -389,6 +391,9 @@ func (s *sim) genOffer() Command {
 	}
 	if s.rng.IntN(5) == 0 {
 		p.MaxTicket = 1 + s.rng.Int64N(1e9)
+	}
+	if s.rng.IntN(3) == 0 { // servicing terms (docs/api.md), now and then invalid
+		p.LateRateBps, p.Recourse = []int64{0, 1200, 1800, -1, 10_001}[s.rng.IntN(5)], s.rng.IntN(2) == 0
 	}
 	if s.rng.IntN(3) == 0 { // price by score (docs/matching.md §2), now and then invalid
 		base := 200 + s.rng.Int64N(300)

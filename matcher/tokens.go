@@ -155,5 +155,6 @@ func (m *Matcher) Tokens(actor, id string) ([]Token, *Error) {
 func (p *Participant) copy() *Participant {
 	cp := *p
 	cp.Tokens = slices.Clone(p.Tokens)
+	cp.History = slices.Clone(p.History)
 	return &cp
 }

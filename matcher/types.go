@@ -161,6 +161,20 @@ type Participant struct {
 	// the settlement history that scoring reads (docs/scoring.md).
 	Settled   int `json:"settled"`
 	Defaulted int `json:"defaulted"`
+	// History is every change the operator made to the participant's rating,
+	// certification or cluster, oldest first (update_participant).
+	History []ParticipantChange `json:"history,omitempty"`
+}
+
+// ParticipantChange is one field the operator changed, effective from AtMs (the
+// entry's time): scoring reads the new value from that entry on.
+type ParticipantChange struct {
+	Seq    uint64 `json:"seq"` // the journal entry that made it
+	AtMs   int64  `json:"at_ms"`
+	Field  string `json:"field"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
 }
 
 // Status is a receivable's state (docs/api.md).
@@ -178,6 +192,11 @@ const (
 	StatusOverdue     Status = "overdue"
 	StatusDuplicate   Status = "rejected_duplicate"
 	StatusTransferred Status = "transferred"
+	// StatusRejected: the debtor core refused the receivable before confirming it
+	// (terminal).
+	StatusRejected Status = "rejected"
+	// StatusCredited: credit notes took all that remained of it (terminal).
+	StatusCredited Status = "credited"
 )
 
 // Registration states of a tier-1 receivable's fingerprint on the shared registry.
@@ -223,6 +242,55 @@ type Receivable struct {
 	// may be financed by several lenders).
 	MatchIDs []string `json:"match_ids,omitempty"`
 	Lenders  []string `json:"lenders,omitempty"`
+	// RejectReason is why the debtor core rejected it (status rejected).
+	RejectReason string `json:"reject_reason,omitempty"`
+	// CreditedFen is what credit notes took off the part this receivable holds
+	// (RemainingFen dropped by as much): children + remaining + credited = amount.
+	CreditedFen int64 `json:"credited,omitempty"`
+	// CreditNotes are the debtor's credit notes on the invoice (tier 1 only).
+	CreditNotes []CreditNote `json:"credit_notes,omitempty"`
+	// HolderPaidFen is what the core recorded paying the holder on the unfinanced
+	// part; Payments are those records and the ones to lenders on its matches.
+	HolderPaidFen int64     `json:"paid_to_holder,omitempty"`
+	Payments      []Payment `json:"payments,omitempty"`
+}
+
+// CreditNote is a debtor core's signed reduction of what it owes on an invoice,
+// and where the dilution rule (dilution.go) put it.
+type CreditNote struct {
+	AmountFen   int64        `json:"amount"`
+	Reason      string       `json:"reason"`
+	Signed      Signed       `json:"signed"`
+	Allocations []Allocation `json:"allocations"`
+	AtMs        int64        `json:"at_ms"`
+}
+
+// Allocation is the part of a credit note that reached one receivable of the tree:
+// its unfinanced part (MatchID empty) or a fill of it, where the seller owes it to
+// the lender (recourse).
+type Allocation struct {
+	ReceivableID string `json:"receivable_id"`
+	MatchID      string `json:"match_id,omitempty"`
+	AmountFen    int64  `json:"amount"`
+}
+
+// Payment is a payment the debtor core recorded: to the holder of a receivable's
+// unfinanced part, or to the lender of a match on it (MatchID).
+type Payment struct {
+	MatchID   string `json:"match_id,omitempty"`
+	AmountFen int64  `json:"amount"`
+	Reference string `json:"reference"`
+	AtMs      int64  `json:"at_ms"`
+}
+
+// Repayment is a receipt the lender confirmed on a match.
+type Repayment struct {
+	AmountFen int64  `json:"amount"`
+	Reference string `json:"reference"`
+	AtMs      int64  `json:"at_ms"`
+	// InterestFen and PrincipalFen split AmountFen: late interest is paid first.
+	InterestFen  int64 `json:"interest"`
+	PrincipalFen int64 `json:"principal"`
 }
 
 // Signed is an accepted EIP-712 signature.
@@ -315,10 +383,14 @@ type Offer struct {
 	MaxTicketFen     int64         `json:"max_ticket"`
 	ClusterIDs       []string      `json:"cluster_ids"`
 	MinCertification Certification `json:"min_certification"`
-	UsedFen          int64         `json:"used"`
-	ReservedFen      int64         `json:"reserved"`
-	Status           string        `json:"status"`
-	CreatedMs        int64         `json:"created_ms"`
+	// LateRateBps is the yearly rate of late interest on an overdue claim; Recourse
+	// lets the lender turn an overdue claim on the seller (docs/api.md, "Servicing").
+	LateRateBps int64  `json:"late_rate_bps,omitempty"`
+	Recourse    bool   `json:"recourse,omitempty"`
+	UsedFen     int64  `json:"used"`
+	ReservedFen int64  `json:"reserved"`
+	Status      string `json:"status"`
+	CreatedMs   int64  `json:"created_ms"`
 }
 
 // Available is what the line can still lend.
@@ -371,6 +443,11 @@ const (
 	MatchSettled   = "settled"
 	MatchOverdue   = "overdue"
 	MatchCancelled = "cancelled"
+	// After funding (docs/api.md, "Servicing"): the lender confirmed it was paid,
+	// turned the overdue claim on the seller, or wrote it off.
+	MatchRepaid     = "repaid"
+	MatchRecourse   = "recourse"
+	MatchWrittenOff = "written_off"
 )
 
 // Match is a listing paired with an offer at the offer's quote.
@@ -392,4 +469,28 @@ type Match struct {
 	Reference    string `json:"reference,omitempty"`
 	CreatedMs    int64  `json:"created_ms"`
 	FundedMs     int64  `json:"funded_ms,omitempty"`
+	// The offer's servicing terms, fixed at the match.
+	LateRateBps int64 `json:"late_rate_bps,omitempty"`
+	Recourse    bool  `json:"recourse,omitempty"`
+	// DilutionFen is what credit notes took off this fill: the core no longer owes
+	// it, the seller does (recourse on dilution).
+	DilutionFen int64 `json:"dilution,omitempty"`
+	// PaidFen is what the core recorded paying the lender; RepaidFen the principal
+	// and LateInterestPaidFen the late interest the lender confirmed receiving.
+	PaidFen             int64       `json:"paid,omitempty"`
+	RepaidFen           int64       `json:"repaid,omitempty"`
+	LateInterestPaidFen int64       `json:"late_interest_paid,omitempty"`
+	Repayments          []Repayment `json:"repayments,omitempty"`
+	// Late interest accrued up to LateFrom, on the principal outstanding over each
+	// stretch (servicing.go); it accrues from the due date plus the grace period.
+	LateAccruedFen int64 `json:"late_accrued,omitempty"`
+	LateFrom       Date  `json:"late_from,omitempty"`
+	// RebateFen is the unearned discount returned to the core that settled early.
+	RebateFen int64 `json:"rebate,omitempty"`
+	// RecourseFen is what the seller owes after the lender exercised recourse;
+	// WrittenOffFen what the lender wrote off.
+	RecourseFen   int64  `json:"recourse_owed,omitempty"`
+	WrittenOffFen int64  `json:"written_off,omitempty"`
+	CloseReason   string `json:"close_reason,omitempty"`
+	ClosedMs      int64  `json:"closed_ms,omitempty"`
 }

@@ -41,9 +41,10 @@
 //	0x01  Confirmation  string receivableID ‖ bytes32 digest ‖ bytes signature
 //	0x02  Transfer      string childID ‖ string parentID ‖ bytes32 digest ‖ bytes signature
 //	0x03  Assignment    string receivableID ‖ string matchID ‖ string lenderID ‖ int64 amountFen ‖ int64 timeMs
+//	0x04  CreditNote    string receivableID ‖ bytes32 digest ‖ bytes signature
 //
-// digest is the EIP-712 digest (package eip712) of the signed Confirmation or
-// Transfer and signature the 65 bytes as stored; timeMs is the journal time of the
+// digest is the EIP-712 digest (package eip712) of the signed Confirmation,
+// Transfer or CreditNote and signature the 65 bytes as stored; timeMs is the journal time of the
 // funding, Unix milliseconds.
 package merkle
 
@@ -217,6 +218,7 @@ const (
 	KindConfirmation byte = 1
 	KindTransfer     byte = 2
 	KindAssignment   byte = 3
+	KindCreditNote   byte = 4
 )
 
 // ConfirmationLeaf is the leaf of a debtor's confirmation of a receivable: digest
@@ -236,6 +238,14 @@ func TransferLeaf(childID, parentID string, digest common.Hash, signature []byte
 // in Unix milliseconds.
 func AssignmentLeaf(receivableID, matchID, lenderID string, amountFen int64, timeMs int64) common.Hash {
 	return leafHash(KindAssignment, assignmentPayload(receivableID, matchID, lenderID, amountFen, timeMs))
+}
+
+// CreditNoteLeaf is the leaf of a debtor core's credit note on the tier-1
+// receivable receivableID: digest is its eip712.CreditNoteDigest and signature the
+// core's 65 bytes. Its payload has the confirmation's fields; the kind byte keeps
+// the two apart.
+func CreditNoteLeaf(receivableID string, digest common.Hash, signature []byte) common.Hash {
+	return leafHash(KindCreditNote, confirmationPayload(receivableID, digest, signature))
 }
 
 func confirmationPayload(receivableID string, digest common.Hash, signature []byte) []byte {

@@ -229,6 +229,8 @@ func TestLeafEncodingsAsDocumented(t *testing.T) {
 			leaf(0x02, cat(u32(5), []byte("rcv_2"), u32(5), []byte("rcv_1"), digest[:], u32(65), sig))},
 		{"assignment", AssignmentLeaf("rcv_1", "m_9", "lnd_3", 1_000_000, 1_751_241_600_123),
 			leaf(0x03, cat(u32(5), []byte("rcv_1"), u32(3), []byte("m_9"), u32(5), []byte("lnd_3"), i64(1_000_000), i64(1_751_241_600_123)))},
+		{"credit note", CreditNoteLeaf("rcv_1", digest, sig),
+			leaf(0x04, cat(u32(5), []byte("rcv_1"), digest[:], u32(65), sig))},
 		{"assignment negative", AssignmentLeaf("", "", "", -1, -2),
 			leaf(0x03, cat(u32(0), u32(0), u32(0), bytes.Repeat([]byte{0xff}, 8), i64(-2)))},
 	}
@@ -243,7 +245,7 @@ func TestLeafEncodingsAsDocumented(t *testing.T) {
 func TestLeafKindsSeparate(t *testing.T) {
 	p := confirmationPayload("x", common.Hash{}, nil)
 	seen := map[common.Hash]byte{}
-	for _, k := range []byte{KindConfirmation, KindTransfer, KindAssignment} {
+	for _, k := range []byte{KindConfirmation, KindTransfer, KindAssignment, KindCreditNote} {
 		h := leafHash(k, p)
 		if other, ok := seen[h]; ok {
 			t.Fatalf("kinds %d and %d give the same leaf", other, k)
