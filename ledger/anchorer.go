@@ -14,6 +14,7 @@ import (
 
 	"github.com/scfx/scfx/contracts"
 	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/translog"
 )
 
 // Node is what the anchorer needs of the node that owns it: read the state, submit
@@ -23,6 +24,12 @@ type Node interface {
 	View(func(*matcher.Matcher))
 	Submit(ctx context.Context, cmd matcher.Command) (matcher.Result, error)
 	Changed() <-chan struct{}
+}
+
+// HeadNode is a Node that keeps the journal as a transparency log (*node.Node): the
+// anchorer commits its head and state hash in every batch it cuts (docs/audit.md).
+type HeadNode interface {
+	LogHead() (translog.Head, [32]byte, error)
 }
 
 // Defaults of AnchorerConfig (docs/operations.md §2: --anchor-max-batch, --anchor-max-delay).
@@ -195,6 +202,7 @@ type queues struct {
 	regsTotal     uint64
 	cutFirst      uint64
 	cut           []common.Hash
+	cutHead       *matcher.LogHead
 	hasCut        bool
 	leafFirst     uint64
 	leavesPending int
@@ -206,6 +214,7 @@ func (a *Anchorer) read() queues {
 		q.ledger = m.Ledger()
 		q.regFirst, q.regs = m.PendingRegistrations(a.cfg.RegisterBatch)
 		q.cutFirst, q.cut, q.hasCut = m.PendingCut()
+		q.cutHead = m.PendingCutHead()
 		q.leafFirst, _ = m.PendingLeaves(0)
 		var regsPending int
 		q.leavesPending, regsPending = m.PendingCounts()
@@ -274,7 +283,7 @@ func (a *Anchorer) step(ctx context.Context) (time.Duration, error) {
 // anchorBatch finishes the pending cut, or cuts leaves first.. (count) and anchors them.
 func (a *Anchorer) anchorBatch(ctx context.Context, q queues, first uint64, count int, fence uint64) error {
 	if q.hasCut {
-		return a.anchorCut(ctx, q.cutFirst, q.cut, fence)
+		return a.anchorCut(ctx, q.cutFirst, q.cut, q.cutHead, fence)
 	}
 	return a.cutAndAnchor(ctx, first, count, fence)
 }

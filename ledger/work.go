@@ -189,7 +189,7 @@ func (a *Anchorer) decideFromReceipt(ctx context.Context, r *types.Receipt, regs
 // restart (or another lease holder) anchor the same leaves under the same root.
 func (a *Anchorer) cutAndAnchor(ctx context.Context, first uint64, count int, fence uint64) error {
 	cmd := matcher.Command{Actor: matcher.ActorSystem, Payload: &matcher.CutBatch{
-		FirstLeaf: first, Count: count, Fence: fence,
+		FirstLeaf: first, Count: count, Fence: fence, Head: a.logHead(),
 	}}
 	if err := a.submit(ctx, cmd, fence); err != nil {
 		return err
@@ -198,16 +198,34 @@ func (a *Anchorer) cutAndAnchor(ctx context.Context, first uint64, count int, fe
 	if !q.hasCut || q.cutFirst != first || len(q.cut) != count {
 		return fmt.Errorf("ledger: cut leaves %d..%d but the matcher holds another cut", first, first+uint64(count)-1)
 	}
-	return a.anchorCut(ctx, q.cutFirst, q.cut, fence)
+	return a.anchorCut(ctx, q.cutFirst, q.cut, q.cutHead, fence)
 }
 
-// anchorCut puts the cut batch's root on chain unless it is there already, and
-// records it.
-func (a *Anchorer) anchorCut(ctx context.Context, first uint64, leaves []common.Hash, fence uint64) error {
-	root := merkle.Root(leaves)
+// logHead is the node's log head and state hash for the next cut; nil when the node
+// keeps no log (the batch then commits no head).
+func (a *Anchorer) logHead() *matcher.CutHead {
+	hn, ok := a.n.(HeadNode)
+	if !ok {
+		return nil
+	}
+	start := time.Now()
+	h, state, err := hn.LogHead()
+	if err != nil {
+		a.log.Warn("anchorer: no log head to commit", "err", err)
+		return nil
+	}
+	a.log.Debug("anchorer: log head read", "size", h.Size, "took", time.Since(start))
+	return &matcher.CutHead{Size: h.Size, Root: common.Hash(h.Root).Hex(), StateHash: common.Hash(state).Hex()}
+}
+
+// anchorCut puts the root of the cut batch's tree (its leaves, then its head's leaf)
+// on chain unless it is there already, and records it.
+func (a *Anchorer) anchorCut(ctx context.Context, first uint64, leaves []common.Hash, head *matcher.LogHead, fence uint64) error {
+	tree := matcher.BatchTree(leaves, head)
+	root := merkle.Root(tree)
 	txCtx, cancel := context.WithTimeout(ctx, a.cfg.TxTimeout)
 	defer cancel()
-	block, tx, err := a.anchorRoot(txCtx, root, len(leaves))
+	block, tx, err := a.anchorRoot(txCtx, root, len(tree))
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,27 @@ type Batch struct {
 	TxHash common.Hash `json:"tx_hash"`
 	Block  uint64      `json:"block"`
 	AtMs   int64       `json:"at_ms"`
+	Head   *LogHead    `json:"head,omitempty"` // the last leaf of the batch's tree (CutBatch)
+}
+
+// LogHead is a transparency log head (package translog) with the matcher's state
+// hash at its size, as a batch's tree commits it (merkle.HeadLeaf).
+type LogHead struct {
+	Size      uint64      `json:"size"`
+	Root      common.Hash `json:"root"`
+	StateHash common.Hash `json:"state_hash"`
+}
+
+// Leaf is the head's leaf in its batch's tree.
+func (h *LogHead) Leaf() common.Hash { return merkle.HeadLeaf(h.Size, h.Root, h.StateHash) }
+
+// BatchTree is the leaves of a batch's tree: the batch's leaves, then the head's
+// leaf if it has one. Its root is what the anchor transaction puts on chain.
+func BatchTree(leaves []common.Hash, head *LogHead) []common.Hash {
+	if head == nil {
+		return leaves
+	}
+	return append(leaves[:len(leaves):len(leaves)], head.Leaf())
 }
 
 // Registration is one fingerprint queued for, or answered by, the shared registry.
@@ -63,8 +84,9 @@ func RegistryRef(platform common.Hash, receivableID string) common.Hash {
 
 // Cut is a batch of leaves fixed for anchoring (see CutBatch).
 type Cut struct {
-	First uint64 `json:"first"`
-	Count int    `json:"count"`
+	First uint64   `json:"first"`
+	Count int      `json:"count"`
+	Head  *LogHead `json:"head,omitempty"`
 }
 
 func (m *Matcher) cutBatch(actor string, c *CutBatch) (Result, *Error) {
@@ -84,9 +106,43 @@ func (m *Matcher) cutBatch(actor string, c *CutBatch) (Result, *Error) {
 	if c.Count <= 0 || c.Count > MaxAnchorBatch || uint64(c.Count) > pending {
 		return Result{}, fieldErr("count", "must be 1 to %d of the %d pending leaves", MaxAnchorBatch, pending)
 	}
+	head, err := m.parseCutHead(c.Head)
+	if err != nil {
+		return Result{}, err
+	}
 	m.s.Ledger.Fence = c.Fence
-	m.s.Cut = &Cut{First: c.FirstLeaf, Count: c.Count}
+	m.s.Cut = &Cut{First: c.FirstLeaf, Count: c.Count, Head: head}
 	return Result{}, nil
+}
+
+// parseCutHead checks a cut's log head. The matcher cannot recompute the log's root
+// or hash its state here (it keeps no log, and a state hash encodes everything), so
+// only the form and the size are checked: a head must lie before the entry that
+// carries it. An auditor recomputes both (scfx audit).
+func (m *Matcher) parseCutHead(h *CutHead) (*LogHead, *Error) {
+	if h == nil {
+		return nil, nil
+	}
+	if h.Size == 0 || h.Size >= m.appliedSeq { // appliedSeq is this entry's seq
+		return nil, fieldErr("head.size", "must be 1 to %d, the entries before this one", m.appliedSeq-1)
+	}
+	root, err := parseHash("head.root", h.Root)
+	if err != nil {
+		return nil, err
+	}
+	state, err := parseHash("head.state_hash", h.StateHash)
+	if err != nil {
+		return nil, err
+	}
+	return &LogHead{Size: h.Size, Root: root, StateHash: state}, nil
+}
+
+func parseHash(field, s string) (common.Hash, *Error) {
+	b, err := hexutil.Decode(s)
+	if err != nil || len(b) != 32 {
+		return common.Hash{}, fieldErr(field, "must be 0x and 32 bytes of hex")
+	}
+	return common.BytesToHash(b), nil
 }
 
 // PendingCut is the batch cut for anchoring and its leaves; ok is false if none is cut.
@@ -95,6 +151,16 @@ func (m *Matcher) PendingCut() (first uint64, leaves []common.Hash, ok bool) {
 		return 0, nil, false
 	}
 	return m.s.Cut.First, m.leafHashes(m.s.Cut.First, m.s.Cut.Count), true
+}
+
+// PendingCutHead is the log head the pending cut commits, nil if it has none (or
+// there is no cut); the anchorer anchors BatchTree(leaves, head).
+func (m *Matcher) PendingCutHead() *LogHead {
+	if m.s.Cut == nil || m.s.Cut.Head == nil {
+		return nil
+	}
+	h := *m.s.Cut.Head
+	return &h
 }
 
 func (m *Matcher) setLedger(actor string, c *SetLedger) (Result, *Error) {
@@ -231,13 +297,16 @@ func (m *Matcher) recordAnchor(actor string, c *RecordAnchor) (Result, *Error) {
 	if cut := m.s.Cut; cut != nil && (cut.First != c.FirstLeaf || cut.Count != c.Count) {
 		return Result{}, invalidState("leaves %d..%d are cut: record that batch", cut.First, cut.First+uint64(cut.Count)-1)
 	}
-	leaves := m.leafHashes(c.FirstLeaf, c.Count)
-	root := merkle.Root(leaves)
+	var head *LogHead
+	if m.s.Cut != nil {
+		head = m.s.Cut.Head
+	}
+	root := merkle.Root(BatchTree(m.leafHashes(c.FirstLeaf, c.Count), head))
 	if c.Root != root.Hex() {
 		return Result{}, invalidState("root %s is not the root of leaves %d..%d (%s)", c.Root, c.FirstLeaf, c.FirstLeaf+uint64(c.Count)-1, root.Hex())
 	}
 	m.s.Ledger.Fence = c.Fence
-	m.s.Batches = append(m.s.Batches, Batch{Root: root, First: c.FirstLeaf, Count: c.Count, TxHash: common.BytesToHash(tx), Block: c.Block, AtMs: m.nowMs})
+	m.s.Batches = append(m.s.Batches, Batch{Root: root, First: c.FirstLeaf, Count: c.Count, TxHash: common.BytesToHash(tx), Block: c.Block, AtMs: m.nowMs, Head: head})
 	m.s.Anchored += uint64(c.Count)
 	m.s.Cut = nil
 	for n := c.FirstLeaf; n <= m.s.Anchored; n++ {
@@ -331,7 +400,7 @@ func (m *Matcher) Proof(id string, kind byte) (LeafProof, *Error) {
 		return LeafProof{}, invalidState("the leaf is not anchored yet")
 	}
 	b := m.batchOf(n)
-	leaves := m.leafHashes(b.First, b.Count)
+	leaves := BatchTree(m.leafHashes(b.First, b.Count), b.Head)
 	return LeafProof{
 		Kind: kind, Leaf: leaves[n-b.First], Root: b.Root, Proof: merkle.Proof(leaves, int(n-b.First)),
 		TxHash: b.TxHash, Block: b.Block,
@@ -386,4 +455,22 @@ func (m *Matcher) batchOf(n uint64) Batch {
 		return b.First+uint64(b.Count) > n
 	})
 	return m.s.Batches[i]
+}
+
+// AnchoredHeads lists up to max of the anchored batches that commit a log head, in
+// the order they were anchored, from the first whose head's size is at least
+// fromSize.
+func (m *Matcher) AnchoredHeads(fromSize uint64, max int) []Batch {
+	var out []Batch
+	for _, b := range m.s.Batches {
+		if len(out) == max {
+			break
+		}
+		if b.Head != nil && b.Head.Size >= fromSize {
+			h := *b.Head
+			b.Head = &h
+			out = append(out, b)
+		}
+	}
+	return out
 }

@@ -42,10 +42,13 @@
 //	0x02  Transfer      string childID ‖ string parentID ‖ bytes32 digest ‖ bytes signature
 //	0x03  Assignment    string receivableID ‖ string matchID ‖ string lenderID ‖ int64 amountFen ‖ int64 timeMs
 //	0x04  CreditNote    string receivableID ‖ bytes32 digest ‖ bytes signature
+//	0x05  Head          int64 size ‖ bytes32 logRoot ‖ bytes32 stateHash
 //
 // digest is the EIP-712 digest (package eip712) of the signed Confirmation,
 // Transfer or CreditNote and signature the 65 bytes as stored; timeMs is the journal time of the
-// funding, Unix milliseconds.
+// funding, Unix milliseconds. A Head leaf is the transparency log's head (package
+// translog: size entries, RFC 6962 root logRoot) and the matcher's StateHash after
+// entry size.
 package merkle
 
 import (
@@ -219,6 +222,7 @@ const (
 	KindTransfer     byte = 2
 	KindAssignment   byte = 3
 	KindCreditNote   byte = 4
+	KindHead         byte = 5
 )
 
 // ConfirmationLeaf is the leaf of a debtor's confirmation of a receivable: digest
@@ -246,6 +250,13 @@ func AssignmentLeaf(receivableID, matchID, lenderID string, amountFen int64, tim
 // the two apart.
 func CreditNoteLeaf(receivableID string, digest common.Hash, signature []byte) common.Hash {
 	return leafHash(KindCreditNote, confirmationPayload(receivableID, digest, signature))
+}
+
+// HeadLeaf is the leaf of a transparency log head and the state hash at its size,
+// the last leaf of an anchored batch's tree (docs/audit.md).
+func HeadLeaf(size uint64, logRoot, stateHash common.Hash) common.Hash {
+	p := make(payload, 0, 8+32+32)
+	return leafHash(KindHead, p.int64(int64(size)).fixed(logRoot[:]).fixed(stateHash[:]))
 }
 
 func confirmationPayload(receivableID string, digest common.Hash, signature []byte) []byte {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/translog"
 )
 
 // Defaults of Config.
@@ -48,7 +49,10 @@ type Config struct {
 	// OnSnapshot, if set, is called after each snapshot with the oldest snapshot kept
 	// on disk: the oldest entry this replica may replay from (journal trimming).
 	OnSnapshot func(oldestKept uint64)
-	Logger     *slog.Logger
+	// LogFile holds the transparency log's hashes (package translog), beside the
+	// journal; "": the log is kept in memory and rebuilt from the journal at each start.
+	LogFile string
+	Logger  *slog.Logger
 }
 
 var (
@@ -77,6 +81,7 @@ type Node struct {
 
 	mu sync.RWMutex
 	m  *matcher.Matcher
+	lg *translog.Log // the journal as a Merkle tree, at m's applied seq; nil: none (ErrNoLog)
 
 	wmu     sync.Mutex
 	waiters map[uint64]chan matcher.Result
@@ -144,7 +149,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n.snapSeq.Store(m.AppliedSeq())
 	n.lastSnap = m.AppliedSeq()
+	if n.lg, err = openLog(ctx, cfg, m.AppliedSeq()); err != nil {
+		return nil, err
+	}
 	if err := n.catchUp(ctx, cfg.Journal.LastSeq()); err != nil {
+		n.closeLog()
 		return nil, err
 	}
 	if err := m.CheckInvariants(); err != nil {
@@ -253,17 +262,20 @@ type delivery struct {
 func (n *Node) applyBatch(es []journal.Entry) {
 	var out []delivery
 	leaves := false
+	logLeaves := make([]translog.Hash, 0, len(es))
 	n.mu.Lock()
 	for _, e := range es {
 		if e.Seq != n.m.AppliedSeq()+1 {
 			continue // a read that overlapped one already applied
 		}
+		logLeaves = append(logLeaves, translog.LeafHash(e.Seq, e.TimeMs, e.Data))
 		origin, ticket, res := applyEntry(n.m, e, n.origin)
 		leaves = leaves || res.NewLeaves > 0 || res.NewRegs > 0
 		if origin == n.origin {
 			out = append(out, delivery{ticket, res})
 		}
 	}
+	n.appendLeaves(logLeaves)
 	n.mu.Unlock()
 	if leaves {
 		select {
@@ -545,6 +557,7 @@ func (n *Node) Close() error {
 		<-n.done
 		n.wg.Wait()
 		err := n.Snapshot()
+		n.closeLog()
 		if cerr := n.j.Close(); err == nil {
 			err = cerr
 		}

@@ -85,6 +85,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Replica, error) {
 	}
 	ncfg := node.Config{
 		Journal: j, SnapshotDir: filepath.Join(cfg.DataDir, "snapshots"), SnapshotEvery: cfg.SnapshotEvery,
+		LogFile:             filepath.Join(cfg.DataDir, "translog.hashes"),
 		SnapshotMinInterval: cfg.SnapshotMinInterval, Matcher: matcher.DefaultConfig(), Logger: log,
 	}
 	if s.redis == nil {
