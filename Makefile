@@ -16,7 +16,7 @@ SIM_RUNS  ?= 200
 SIM_STEPS ?= 400
 PKGS      := ./...
 
-.PHONY: build test check fmt vet lint licenses race sim fuzz bench contracts contracts-check tools deps
+.PHONY: build test check fmt vet lint licenses race sim fuzz bench contracts contracts-check console console-check tools deps
 
 ## build: the server and CLI (bin/scfx) and the bare baseline that `scfx bench compare`
 ## runs beside it (bin/scfx-baseline)
@@ -30,7 +30,7 @@ test: tools deps
 
 ## check: formatting, vet, staticcheck, dependency licences, race tests, the simulation
 ## over many seeds, contract drift, brief fuzzing
-check: fmt vet lint licenses race sim contracts-check fuzz
+check: fmt vet lint licenses race sim contracts-check console-check fuzz
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -40,7 +40,7 @@ fmt:
 vet:
 	$(GO) vet $(PKGS)
 
-## licenses: every Go module ./... imports and every npm package of contracts/ is under
+## licenses: every Go module ./... imports and every npm package of contracts/ and console/ is under
 ## a licence compatible with Apache-2.0 (offline: the module cache and package-lock.json)
 licenses:
 	$(GO) run ./internal/licensecheck
@@ -73,13 +73,22 @@ contracts:
 contracts-check:
 	bash contracts/check.sh
 
+## console: the web console, console/ (TypeScript, ethers) bundled by the pinned esbuild
+## into api/console/, which the server embeds; console-check fails when those differ
+console:
+	bash console/build.sh
+
+console-check:
+	bash console/check.sh
+
 tools: $(BIN)/staticcheck
 
 ## deps: what the integration tests run — redis-server from Debian when missing (as
 ## root), geth built from the go-ethereum module pinned in go.mod into .cache/bin.
 ## The tests fetch both themselves too; doing it here first keeps it out of their time.
 ## curl and jq (Debian, as root, when missing) run docs/walkthrough.sh, whose test
-## (go test ./docs) fails without them when CI is set.
+## (go test ./docs) fails without them when CI is set; chromium and fonts-noto-cjk
+## (the same way) run the console's browser test, which fails without them under CI.
 GETH_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/ethereum/go-ethereum)
 deps: $(BIN)/geth
 	@command -v redis-server >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
@@ -89,6 +98,11 @@ deps: $(BIN)/geth
 		[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } || \
 		echo "missing:$$missing: the walk-through test (go test ./docs) skips without them, and fails under CI"
+	@missing=; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+		[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+		[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } || \
+		echo "missing:$$missing: the console's browser test skips without chromium, and fails under CI"
 
 $(BIN)/geth:
 	GOBIN=$(BIN) GOFLAGS=-buildvcs=false $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)

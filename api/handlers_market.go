@@ -69,6 +69,16 @@ func (s *Server) getListing(c *gin.Context) {
 	})
 }
 
+func (s *Server) listListings(c *gin.Context) {
+	cursor, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		return viewPage(m.Listings(actorOf(c), cursor, limit), func(l *matcher.Listing) listingView { return viewListing(l) }), nil
+	})
+}
+
 func (s *Server) postOffer(c *gin.Context) {
 	if !requireRole(c, string(matcher.RoleLender)) {
 		return

@@ -110,6 +110,27 @@ func (s *Server) listParticipants(c *gin.Context) {
 	})
 }
 
+// directory answers any caller: names, roles and addresses of every participant.
+func (s *Server) directory(c *gin.Context) {
+	cursor, limit, ok := listParams(c)
+	if !ok {
+		return
+	}
+	role := matcher.Role(c.Query("role"))
+	switch role {
+	case "", matcher.RoleSME, matcher.RoleCore, matcher.RoleLender:
+	default:
+		fail(c, fieldError("role", "must be sme, core or lender"))
+		return
+	}
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		return viewPage(m.Directory(role, cursor, limit), func(p matcher.Participant) directoryView {
+			v := viewParticipant(&p)
+			return directoryView{ID: v.ID, Name: v.Name, Role: v.Role, Address: v.Address, Status: v.Status}
+		}), nil
+	})
+}
+
 func (s *Server) nodeInfo(c *gin.Context) {
 	if !requireRole(c, roleOperator) {
 		return

@@ -39,6 +39,8 @@ func TestLifecycle(t *testing.T) {
 	if r := e.get("", "/"); r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("GET / = %d %q, want 200 text/html", r.Status, r.Header.Get("Content-Type"))
 	}
+	e.mustStatus(e.get("", "/console.js"), http.StatusOK, nil)
+	e.mustStatus(e.get("", "/console.css"), http.StatusOK, nil)
 	e.wantProblem(e.get("", "/v1/ledger"), http.StatusUnauthorized, matcher.CodeUnauthorized)
 
 	var ledger ledgerView
@@ -291,6 +293,16 @@ func TestLifecycle(t *testing.T) {
 	e.mustStatus(e.del(sme1.Token, "/v1/listings/"+l4.Listing.ID), http.StatusOK, &lc)
 	if l4.Match != nil || lc.Status != "cancelled" {
 		t.Fatalf("listing %+v then cancelled %+v", l4, lc)
+	}
+	var resting page[listingView]
+	e.getJSON(sme1.Token, "/v1/listings", &resting)
+	if len(resting.Items) != 0 {
+		t.Fatalf("sme1's resting listings after the cancel = %+v", resting.Items)
+	}
+	var dir page[directoryView]
+	e.getJSON(sme1.Token, "/v1/directory?role=core", &dir)
+	if len(dir.Items) == 0 {
+		t.Fatalf("GET /v1/directory?role=core = %+v", dir)
 	}
 	var offers page[offerView]
 	e.getJSON(lender2.Token, "/v1/offers", &offers)

@@ -142,6 +142,8 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/metrics", s.serveMetrics)
 	e.GET("/openapi.json", s.openapi)
 	e.GET("/", s.console)
+	e.GET("/console.js", s.consoleScript)
+	e.GET("/console.css", s.consoleStyle)
 
 	v := e.Group("/v1", s.limitAuthFailures, s.authenticate, canonicalPathIDs)
 	v.POST("/clusters", s.createCluster)
@@ -154,6 +156,7 @@ func (s *Server) routes() *gin.Engine {
 	v.POST("/participants/:id/tokens", s.issueToken)
 	v.GET("/participants/:id/tokens", s.listTokens)
 	v.DELETE("/participants/:id/tokens/:token_id", s.revokeToken)
+	v.GET("/directory", s.directory)
 
 	v.POST("/receivables", s.submitReceivable)
 	v.GET("/receivables", s.listReceivables)
@@ -165,6 +168,7 @@ func (s *Server) routes() *gin.Engine {
 	v.POST("/receivables/:id/listings", s.list)
 	v.POST("/receivables/:id/settle", s.settle)
 	v.GET("/receivables/:id/proof", s.proof)
+	v.GET("/listings", s.listListings)
 	v.DELETE("/listings/:id", s.cancelListing)
 	v.GET("/listings/:id", s.getListing)
 

@@ -30,6 +30,7 @@ func optString(s string) *string {
 type (
 	clusterView      = wire.Cluster
 	participantView  = wire.Participant
+	directoryView    = wire.DirectoryEntry
 	confirmationView = wire.Confirmation
 	// ReceivableView is a receivable as the API renders it. It is exported for the
 	// benchmark's baseline server, which answers in the same shape.

@@ -134,6 +134,21 @@ func (m *Matcher) Participants(actor string, cursor uint64, limit int) Page[Part
 	return paginate([]uint64{n}, false, 0, cursor, limit, get)
 }
 
+// Directory lists every participant, optionally of one role, for any caller: the
+// names, roles and addresses a participant needs to name its counterparties (the
+// core it invoices, the supplier it transfers to). What else a participant is (its
+// USCC, cluster, tokens) stays with Participants.
+func (m *Matcher) Directory(role Role, cursor uint64, limit int) Page[Participant] {
+	get := func(n uint64) (Participant, bool) {
+		p := m.s.Participants.get(makeID(prefixParticipant, n))
+		if p == nil || (role != "" && p.Role != role) {
+			return Participant{}, false
+		}
+		return *p.copy(), true
+	}
+	return paginate(nil, true, m.s.Counters.Participant, cursor, limit, get)
+}
+
 // Receivable is a receivable actor is party to.
 func (m *Matcher) Receivable(actor, id string) (*Receivable, *Error) {
 	r, err := m.visibleReceivable(actor, id)
@@ -165,6 +180,19 @@ func (m *Matcher) Listing(actor, id string) (*Listing, *Error) {
 		return nil, notFound("listing", id)
 	}
 	return l.copy(), nil
+}
+
+// Listings lists the resting listings actor holds (the operator: all of them), the
+// ones a holder may still cancel.
+func (m *Matcher) Listings(actor string, cursor uint64, limit int) Page[*Listing] {
+	get := func(n uint64) (*Listing, bool) {
+		l := m.s.Listings.get(makeID(prefixListing, n))
+		if l == nil || l.Status != ListingResting || (actor != ActorOperator && actor != l.HolderID) {
+			return nil, false
+		}
+		return l.copy(), true
+	}
+	return paginate(nil, true, m.s.Counters.Listing, cursor, limit, get)
 }
 
 // Offer is an offer its lender (or the operator) may see.

@@ -35,6 +35,16 @@ type Participant struct {
 	TokenShown              *bool   `json:"token_shown,omitempty"` // on creates only
 }
 
+// DirectoryEntry is a participant as every other participant may see it (GET
+// /v1/directory): enough to name a counterparty and to address a transfer to it.
+type DirectoryEntry struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Role    string  `json:"role"`
+	Address *string `json:"address"`
+	Status  string  `json:"status"`
+}
+
 // Confirmation is the debtor core's EIP-712 signature on a receivable.
 type Confirmation struct {
 	Signature   string `json:"signature"`

@@ -3,7 +3,7 @@
 // Command licensecheck fails when a dependency's licence is not one that scfx, under
 // Apache-2.0, may link or build with: every Go module a package of ./... (tests
 // included) imports, read from the module cache, and every npm package of
-// contracts/package-lock.json. It reads only local files, so `make check` runs it
+// contracts/package-lock.json and console/package-lock.json. It reads only local files, so `make check` runs it
 // offline. Run from the module root: go run ./internal/licensecheck
 package main
 
@@ -28,6 +28,7 @@ import (
 var allowed = map[string]bool{
 	"Apache-2.0": true, "MIT": true, "BSD-2-Clause": true, "BSD-3-Clause": true,
 	"ISC": true, "MPL-2.0": true, "LGPL-3.0": true,
+	"0BSD":    true, // tslib, which ethers bundles: BSD without even the notice requirement
 	"CC0-1.0": true, // a public-domain dedication (github.com/dchest/siphash)
 }
 
@@ -224,12 +225,18 @@ func main() {
 			fmt.Printf("go  %s@%s %s\n", m.path, m.version, strings.Join(ids, ", "))
 		}
 	}
-	npm, npmBad, err := npmLicences(filepath.Join("contracts", "package-lock.json"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "licensecheck:", err)
-		os.Exit(2)
+	npm := map[string]string{}
+	for _, dir := range []string{"contracts", "console"} {
+		got, npmBad, err := npmLicences(filepath.Join(dir, "package-lock.json"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "licensecheck:", err)
+			os.Exit(2)
+		}
+		for n, l := range got {
+			npm[n] = l
+		}
+		bad = append(bad, npmBad...)
 	}
-	bad = append(bad, npmBad...)
 	if verbose {
 		names := make([]string, 0, len(npm))
 		for n := range npm {

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+// The operator: clusters, onboarding (USCC checked here first, the token shown once
+// with a copy button), participants, node and ledger status, every receivable.
+
+import { all, get, post } from "./api";
+import { card, proofCard } from "./common";
+import { h, table } from "./dom";
+import { FieldError, form } from "./forms";
+import { date, short, status, today, yuan } from "./format";
+import { t } from "./i18n";
+import { name, state, type Receivable } from "./state";
+import { usccProblem } from "./uscc";
+
+interface Cluster {
+  id: string;
+  name: string;
+  county_code: string;
+  level: string;
+  industry: string;
+  valid_until: string;
+}
+
+interface Participant {
+  id: string;
+  name: string;
+  uscc: string;
+  role: string;
+  address: string | null;
+  status: string;
+  token?: string;
+}
+
+export async function operatorView(rerender: () => void): Promise<HTMLElement[]> {
+  const [node, ledger, clusters, parts, rcvs] = await Promise.all([
+    get<any>("/v1/node"),
+    get<any>("/v1/ledger"),
+    all<Cluster>("/v1/clusters"),
+    all<Participant>("/v1/participants"),
+    all<Receivable>("/v1/receivables"),
+  ]);
+  const kv = (pairs: [string, string, string?][]) =>
+    h("dl", { class: "kv" }, pairs.map(([k, v, cls]) => [h("dt", {}, k), h("dd", { class: cls ?? "" }, v)]));
+  const status1 = card(
+    "sec-node",
+    t("op.node"),
+    kv([
+      [t("op.node_id"), node.node_id],
+      [t("op.journal"), node.journal],
+      [t("op.applied"), String(node.applied_seq)],
+      [t("op.state_hash"), short(node.state_hash), "mono"],
+      [t("op.anchorer"), node.anchorer ? t("yes") : t("no")],
+      [t("op.chain"), String(ledger.chain_id)],
+      [t("op.registry"), ledger.registry_address ?? "—", "mono"],
+      [t("op.head"), String(ledger.head_block)],
+      [t("op.pending"), String(ledger.pending_leaves)],
+    ]),
+  );
+
+  const clusterForm = form(
+    "cluster",
+    [
+      { name: "name", label: t("f.name") },
+      { name: "county_code", label: t("f.county_code"), placeholder: "330206" },
+      { name: "level", label: t("f.level"), type: "select", options: [["national", t("level.national")], ["provincial", t("level.provincial")]] },
+      { name: "industry", label: t("f.industry") },
+      { name: "valid_until", label: t("f.valid_until"), type: "date", value: today(3 * 365) },
+    ],
+    t("op.create_cluster"),
+    async (v) => {
+      await post("/v1/clusters", v);
+      rerender();
+    },
+  );
+  const clusterCard = card(
+    "sec-clusters",
+    t("op.clusters"),
+    table(
+      [t("f.name"), t("f.county_code"), t("f.level"), t("f.industry"), t("f.valid_until")],
+      clusters.map((c) => [c.name, c.county_code, t("level." + c.level), c.industry, date(c.valid_until)]),
+      t("none"),
+      "clusters",
+    ),
+    h("h3", {}, t("op.create_cluster")),
+    clusterForm,
+  );
+
+  const onboard = form(
+    "onboard",
+    [
+      { name: "name", label: t("f.name") },
+      { name: "uscc", label: t("f.uscc"), placeholder: "91330100MA0000001X", hint: t("f.uscc_hint") },
+      { name: "role", label: t("f.role"), type: "select", options: [["sme", t("role.sme")], ["core", t("role.core")], ["lender", t("role.lender")]] },
+      { name: "address", label: t("f.address"), placeholder: "0x…", optional: true, hint: t("f.address_hint") },
+      { name: "cluster_id", label: t("f.cluster"), type: "select", options: [["", "—"], ...clusters.map((c) => [c.id, c.name] as [string, string])] },
+      {
+        name: "certification",
+        label: t("f.certification"),
+        type: "select",
+        options: [["", "—"], ...["none", "innovative", "specialized", "little_giant"].map((c) => [c, t("cert." + c)] as [string, string])],
+      },
+      { name: "certification_valid_until", label: t("f.cert_until"), type: "date", optional: true },
+      { name: "rating", label: t("f.rating"), type: "select", options: [["", "—"], ...["AAA", "AA+", "AA", "AA-", "A+", "A", "BBB"].map((r) => [r, r] as [string, string])] },
+    ],
+    t("op.onboard"),
+    async (v) => {
+      const p = usccProblem(v.uscc);
+      if (p) throw new FieldError("uscc", t(p));
+      const body: Record<string, string> = {};
+      for (const [k, val] of Object.entries(v)) if (val !== "") body[k] = val;
+      const created = await post<Participant>("/v1/participants", body);
+      state.newToken = { name: created.name, token: created.token ?? "" };
+      rerender();
+    },
+  );
+  const shown = state.newToken;
+  const tokenBox = shown
+    ? h(
+        "div",
+        { class: "token-box", id: "new-token", role: "status" },
+        h("p", {}, t("op.token_once") + " " + shown.name),
+        h("input", { type: "text", readonly: true, value: shown.token, id: "new-token-value", "aria-label": t("op.token"), class: "mono" }),
+        h("button", {
+          type: "button",
+          id: "copy-token",
+          onclick: (ev: Event) => {
+            navigator.clipboard?.writeText(shown.token).then(
+              () => ((ev.target as HTMLElement).textContent = t("copied")),
+              () => ((document.getElementById("new-token-value") as HTMLInputElement).select()),
+            );
+          },
+        }, t("copy")),
+        h("button", { type: "button", onclick: () => ((state.newToken = null), rerender()) }, t("op.token_done")),
+      )
+    : null;
+  const partCard = card(
+    "sec-participants",
+    t("op.participants"),
+    tokenBox,
+    table(
+      [t("f.name"), t("f.role"), t("f.uscc"), t("f.address"), t("f.status")],
+      parts.map((p) => [p.name, t("role." + p.role), h("span", { class: "mono" }, p.uscc), h("span", { class: "mono", title: p.address ?? "" }, short(p.address)), status(p.status)]),
+      t("none"),
+      "participants",
+    ),
+    h("h3", {}, t("op.onboard")),
+    onboard,
+  );
+
+  const rcvCard = card(
+    "sec-receivables",
+    t("op.receivables"),
+    table(
+      [t("f.invoice"), t("tier"), t("f.holder"), t("f.debtor"), t("f.amount"), t("f.due"), t("f.status")],
+      rcvs.map((r) => [r.invoice_number, String(r.tier), name(r.holder_id), name(r.debtor_id), yuan(r.amount), date(r.due_date), status(r.status)]),
+      t("none"),
+      "all-receivables",
+    ),
+  );
+  return [status1, partCard, clusterCard, rcvCard, proofCard(rcvs)];
+}
