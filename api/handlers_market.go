@@ -25,10 +25,10 @@ func (s *Server) list(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.List{ReceivableID: c.Param("id"), MaxRateBps: in.MaxRateBps, MinFillFen: in.MinFillFen}}
-	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any {
+	s.submit(c, req, cmd, http.StatusCreated, func(m *matcher.Matcher, r matcher.Result) any {
 		out := listingResponse{Listing: viewListing(r.Listing), Matches: make([]matchView, len(r.Matches))}
 		for i := range r.Matches {
-			out.Matches[i] = viewMatch(&r.Matches[i])
+			out.Matches[i] = viewMatch(&r.Matches[i], m.Today())
 		}
 		if len(out.Matches) > 0 {
 			out.Match = &out.Matches[0]
@@ -89,7 +89,7 @@ func (s *Server) postOffer(c *gin.Context) {
 		return
 	}
 	s.submit(c, req, matcher.Command{Payload: &in}, http.StatusCreated,
-		func(_ *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, r.Matches) })
+		func(m *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, r.Matches, m.Today()) })
 }
 
 func (s *Server) cancelOffer(c *gin.Context) {
@@ -101,7 +101,7 @@ func (s *Server) cancelOffer(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.CancelOffer{OfferID: c.Param("id")}}
-	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, nil) })
+	s.submit(c, req, cmd, http.StatusOK, func(m *matcher.Matcher, r matcher.Result) any { return viewOffer(r.Offer, nil, m.Today()) })
 }
 
 func (s *Server) getOffer(c *gin.Context) {
@@ -110,7 +110,7 @@ func (s *Server) getOffer(c *gin.Context) {
 		if e != nil {
 			return nil, e
 		}
-		return viewOffer(o, nil), nil
+		return viewOffer(o, nil, m.Today()), nil
 	})
 }
 
@@ -120,7 +120,7 @@ func (s *Server) listOffers(c *gin.Context) {
 		return
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
-		return viewPage(m.Offers(actorOf(c), cursor, limit), func(o *matcher.Offer) offerView { return viewOffer(o, nil) }), nil
+		return viewPage(m.Offers(actorOf(c), cursor, limit), func(o *matcher.Offer) offerView { return viewOffer(o, nil, m.Today()) }), nil
 	})
 }
 
@@ -130,7 +130,7 @@ func (s *Server) getMatch(c *gin.Context) {
 		if e != nil {
 			return nil, e
 		}
-		return viewMatch(mt), nil
+		return viewMatch(mt, m.Today()), nil
 	})
 }
 
@@ -140,7 +140,7 @@ func (s *Server) listMatches(c *gin.Context) {
 		return
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
-		return viewPage(m.Matches(actorOf(c), cursor, limit), func(mt *matcher.Match) matchView { return viewMatch(mt) }), nil
+		return viewPage(m.Matches(actorOf(c), cursor, limit), func(mt *matcher.Match) matchView { return viewMatch(mt, m.Today()) }), nil
 	})
 }
 
@@ -154,7 +154,7 @@ func (s *Server) fund(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.Fund{MatchID: c.Param("id"), Reference: in.Reference}}
-	s.submit(c, req, cmd, http.StatusOK, func(_ *matcher.Matcher, r matcher.Result) any { return viewMatch(r.Match) })
+	s.submit(c, req, cmd, http.StatusOK, func(m *matcher.Matcher, r matcher.Result) any { return viewMatch(r.Match, m.Today()) })
 }
 
 func (s *Server) book(c *gin.Context) {
@@ -207,5 +207,5 @@ func (s *Server) clearAuction(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.ClearAuction{CoreID: c.Param("core_id")}}
-	s.submit(c, req, cmd, http.StatusCreated, func(_ *matcher.Matcher, r matcher.Result) any { return viewAuction(r) })
+	s.submit(c, req, cmd, http.StatusCreated, func(m *matcher.Matcher, r matcher.Result) any { return viewAuction(r, m.Today()) })
 }

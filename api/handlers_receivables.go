@@ -51,7 +51,7 @@ var statuses = map[string]bool{}
 func init() {
 	for _, st := range []matcher.Status{matcher.StatusPending, matcher.StatusConfirmed, matcher.StatusFinanceable,
 		matcher.StatusListed, matcher.StatusMatched, matcher.StatusFunded, matcher.StatusSettled, matcher.StatusOverdue,
-		matcher.StatusDuplicate, matcher.StatusTransferred} {
+		matcher.StatusDuplicate, matcher.StatusTransferred, matcher.StatusRejected, matcher.StatusCredited} {
 		statuses[string(st)] = true
 	}
 }
@@ -184,12 +184,13 @@ var leafKinds = map[string]byte{
 	"confirmation": merkle.KindConfirmation,
 	"transfer":     merkle.KindTransfer,
 	"assignment":   merkle.KindAssignment,
+	"credit_note":  merkle.KindCreditNote,
 }
 
 func (s *Server) proof(c *gin.Context) {
 	kind, ok := leafKinds[c.Query("kind")]
 	if !ok {
-		fail(c, fieldError("kind", "must be confirmation, transfer or assignment"))
+		fail(c, fieldError("kind", "must be confirmation, transfer, assignment or credit_note"))
 		return
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {

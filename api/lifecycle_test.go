@@ -222,7 +222,7 @@ func TestLifecycle(t *testing.T) {
 	}
 	var mv matchView
 	e.getJSON(core.Token, "/v1/matches/"+m1.ID, &mv)
-	if mv != m1 {
+	if !reflect.DeepEqual(mv, m1) {
 		t.Fatalf("GET match as the debtor = %+v, want %+v", mv, m1)
 	}
 
@@ -322,6 +322,7 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	e.auctionLifecycle(core2, lender2)
+	e.servicingLifecycle()
 
 	// Every operation of the document answered at least once, and matched it.
 	seen := e.operationsSeen()

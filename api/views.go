@@ -94,6 +94,29 @@ func viewReceivableAt(r *matcher.Receivable, s matcher.Score, anchors []matcher.
 	if c := r.Confirmation; c != nil {
 		v.Confirmation = &confirmationView{Signature: c.Signature, Signer: c.Signer.Hex(), Digest: c.Digest.Hex(), ConfirmedAt: instant(c.AtMs)}
 	}
+	v.RejectReason, v.Credited, v.PaidToHolder = optString(r.RejectReason), r.CreditedFen, r.HolderPaidFen
+	v.CreditNotes = make([]wire.CreditNote, len(r.CreditNotes))
+	for i, n := range r.CreditNotes {
+		v.CreditNotes[i] = viewCreditNote(n)
+	}
+	v.Payments = make([]wire.Payment, len(r.Payments))
+	for i, p := range r.Payments {
+		v.Payments[i] = wire.Payment{MatchID: optString(p.MatchID), Amount: p.AmountFen, Reference: p.Reference, CreatedAt: instant(p.AtMs)}
+	}
+	return v
+}
+
+func viewCreditNote(n matcher.CreditNote) wire.CreditNote {
+	v := wire.CreditNote{
+		Amount: n.AmountFen, Reason: n.Reason, Signature: n.Signed.Signature, Digest: n.Signed.Digest.Hex(),
+		Allocations: make([]wire.Allocation, len(n.Allocations)), CreatedAt: instant(n.AtMs),
+	}
+	if n.Signed.Salt != nil {
+		v.Salt = n.Signed.Salt.Hex()
+	}
+	for i, a := range n.Allocations {
+		v.Allocations[i] = wire.Allocation{ReceivableID: a.ReceivableID, MatchID: optString(a.MatchID), Amount: a.AmountFen}
+	}
 	return v
 }
 
@@ -109,13 +132,31 @@ func viewListing(l *matcher.Listing) listingView {
 	}
 }
 
-func viewMatch(mt *matcher.Match) matchView {
-	return matchView{
+// viewMatch renders mt with its late interest as of today (docs/api.md: computed
+// on read).
+func viewMatch(mt *matcher.Match, today matcher.Date) matchView {
+	late := mt.LateInterestOn(today)
+	v := matchView{
 		ID: mt.ID, ListingID: mt.ListingID, ReceivableID: mt.ReceivableID, OfferID: mt.OfferID, LenderID: mt.LenderID,
 		HolderID: mt.HolderID, DebtorID: mt.DebtorID, Amount: mt.AmountFen, RateBps: mt.RateBps, QuoteReason: mt.QuoteReason, Days: mt.Days,
 		Discount: mt.DiscountFen, Advance: mt.AdvanceFen, Status: mt.Status, Reference: optString(mt.Reference),
-		CreatedAt: instant(mt.CreatedMs),
+		CreatedAt:   instant(mt.CreatedMs),
+		LateRateBps: mt.LateRateBps, Recourse: mt.Recourse, Dilution: mt.DilutionFen, Paid: mt.PaidFen, Repaid: mt.RepaidFen,
+		Rebate: mt.RebateFen, LateInterest: late, LateInterestPaid: mt.LateInterestPaidFen,
+		SellerOwes: mt.DilutionFen + mt.RecourseFen, WrittenOff: mt.WrittenOffFen, CloseReason: optString(mt.CloseReason),
+		Repayments: make([]wire.Repayment, len(mt.Repayments)),
 	}
+	switch mt.Status {
+	case matcher.MatchFunded, matcher.MatchOverdue:
+		v.Outstanding = mt.AmountFen - mt.DilutionFen - mt.RepaidFen + late - mt.LateInterestPaidFen
+	}
+	if mt.ClosedMs != 0 {
+		v.ClosedAt = optString(instant(mt.ClosedMs))
+	}
+	for i, r := range mt.Repayments {
+		v.Repayments[i] = wire.Repayment{Amount: r.AmountFen, Interest: r.InterestFen, Principal: r.PrincipalFen, Reference: r.Reference, CreatedAt: instant(r.AtMs)}
+	}
+	return v
 }
 
 func optInt(v int64) *int64 {
@@ -125,13 +166,14 @@ func optInt(v int64) *int64 {
 	return &v
 }
 
-func viewOffer(o *matcher.Offer, matches []matcher.Match) offerView {
+func viewOffer(o *matcher.Offer, matches []matcher.Match, today matcher.Date) offerView {
 	v := offerView{
 		ID: o.ID, LenderID: o.LenderID, CoreID: o.CoreID, LineAmount: o.LineFen,
 		RateCurve: (*wire.RateCurve)(o.Curve),
 		MinScore:  o.MinScore, MaxTenorDays: o.MaxTenorDays, MinTicket: o.MinTicketFen, MaxTicket: optInt(o.MaxTicketFen),
 		ClusterIDs: o.ClusterIDs, MinCertification: string(o.MinCertification), Used: o.UsedFen, Reserved: o.ReservedFen,
 		Available: o.Available(), Status: o.Status, Matches: make([]matchView, 0, len(matches)), CreatedAt: instant(o.CreatedMs),
+		LateRateBps: o.LateRateBps, Recourse: o.Recourse,
 	}
 	if v.ClusterIDs == nil {
 		v.ClusterIDs = []string{}
@@ -140,7 +182,7 @@ func viewOffer(o *matcher.Offer, matches []matcher.Match) offerView {
 		v.RatesBps = &wire.Rates{A: o.Rates.A, B: o.Rates.B, C: o.Rates.C}
 	}
 	for i := range matches {
-		v.Matches = append(v.Matches, viewMatch(&matches[i]))
+		v.Matches = append(v.Matches, viewMatch(&matches[i], today))
 	}
 	return v
 }
@@ -188,7 +230,7 @@ func viewBook(b matcher.BookView, mode string) bookView {
 }
 
 // viewAuction is the first report of r (a zero report when none ran) with r's fills.
-func viewAuction(r matcher.Result) auctionView {
+func viewAuction(r matcher.Result, today matcher.Date) auctionView {
 	var a matcher.AuctionReport
 	if len(r.Auctions) > 0 {
 		a = r.Auctions[0]
@@ -199,7 +241,7 @@ func viewAuction(r matcher.Result) auctionView {
 		Matches: make([]matchView, len(r.Matches)),
 	}
 	for i := range r.Matches {
-		v.Matches[i] = viewMatch(&r.Matches[i])
+		v.Matches[i] = viewMatch(&r.Matches[i], today)
 	}
 	return v
 }

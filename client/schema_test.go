@@ -38,7 +38,9 @@ func TestWireTypesMatchOpenAPI(t *testing.T) {
 		"SubmitReceivableRequest": wire.SubmitReceivableRequest{}, "ConfirmRequest": wire.ConfirmRequest{},
 		"TransferRequest": wire.TransferRequest{}, "ListRequest": wire.ListRequest{}, "ReferenceRequest": wire.ReferenceRequest{},
 		"PostOfferRequest": wire.PostOfferRequest{}, "BookModeRequest": wire.BookModeRequest{}, "EmptyRequest": wire.EmptyRequest{},
-		"RateCurve": wire.RateCurve{},
+		"RateCurve": wire.RateCurve{}, "ReasonRequest": wire.ReasonRequest{}, "CreditNoteRequest": wire.CreditNoteRequest{},
+		"PaymentRequest": wire.PaymentRequest{}, "RepaymentRequest": wire.RepaymentRequest{},
+		"ParticipantChangeRequest": wire.ParticipantChangeRequest{},
 		// answers
 		"Status": wire.Status{}, "Problem": wire.Problem{}, "FieldError": wire.FieldError{}, "Cluster": wire.Cluster{},
 		"ParticipantCreated": wire.Participant{}, "Receivable": wire.Receivable{}, "ScoreComponent": wire.ScoreComponent{},
@@ -47,7 +49,10 @@ func TestWireTypesMatchOpenAPI(t *testing.T) {
 		"BookQuote": wire.BookQuote{}, "Auction": wire.Auction{}, "Proof": wire.Proof{}, "Ledger": wire.Ledger{},
 		"Node": wire.Node{}, "Token": wire.Token{}, "ClusterPage": wire.Page[wire.Cluster]{},
 		"ParticipantPage": wire.Page[wire.Participant]{}, "ReceivablePage": wire.Page[wire.Receivable]{},
-		"OfferPage": wire.Page[wire.Offer]{}, "MatchPage": wire.Page[wire.Match]{}, "TokenPage": wire.Page[wire.Token]{},
+		"CreditNote": wire.CreditNote{}, "Allocation": wire.Allocation{}, "Payment": wire.Payment{},
+		"Repayment": wire.Repayment{}, "ParticipantChange": wire.ParticipantChange{},
+		"ParticipantChangePage": wire.Page[wire.ParticipantChange]{},
+		"OfferPage":             wire.Page[wire.Offer]{}, "MatchPage": wire.Page[wire.Match]{}, "TokenPage": wire.Page[wire.Token]{},
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]

@@ -83,6 +83,28 @@ func (c *Client) SignTransfer(ctx context.Context, id, toID string, amountFen in
 	return c.Transfer(ctx, id, wire.TransferRequest{ToID: toID, Amount: amountFen, Salt: salt.Hex(), Signature: sig})
 }
 
+// SignCreditNote issues, as the debtor core, a credit note of amountFen for reason
+// on the invoice id: it picks a fresh salt, fetches the CreditNote typed data,
+// checks it says what was asked, signs it with key and posts it.
+func (c *Client) SignCreditNote(ctx context.Context, id string, amountFen int64, reason string, key *ecdsa.PrivateKey) (*wire.Receivable, error) {
+	var salt common.Hash
+	_, _ = rand.Read(salt[:]) // never fails (crypto/rand)
+	typed, err := c.CreditNoteTypedData(ctx, id, amountFen, reason, salt.Hex())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMessage(typed, eip712.CreditNoteType, map[string]string{
+		"receivable": id, "amount": big.NewInt(amountFen).String(), "reason": reason, "salt": salt.Hex(),
+	}); err != nil {
+		return nil, fmt.Errorf("credit note on %s: %w", id, err)
+	}
+	sig, err := SignTypedData(key, typed)
+	if err != nil {
+		return nil, err
+	}
+	return c.IssueCreditNote(ctx, id, wire.CreditNoteRequest{Amount: amountFen, Reason: reason, Salt: salt.Hex(), Signature: sig})
+}
+
 // checkMessage refuses typed data that is not of primaryType or whose message
 // members differ from want: a client signs what it asked for, not whatever the
 // server sent.

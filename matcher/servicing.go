@@ -176,11 +176,12 @@ func (m *Matcher) endOverdue(actor, id, reason, status string) (Result, *Error) 
 // 3,650,000) for the days since, counted from the due date plus the grace
 // period. It is computed on read, never stored per day; a closed fill accrues
 // no more.
-func (m *Matcher) LateInterest(mt *Match) int64 {
-	return mt.LateAccruedFen + m.lateSince(mt, m.Today())
-}
+func (m *Matcher) LateInterest(mt *Match) int64 { return mt.LateInterestOn(m.Today()) }
 
-func (m *Matcher) lateSince(mt *Match, today Date) int64 {
+// LateInterestOn is the late interest mt has accrued as of today.
+func (mt *Match) LateInterestOn(today Date) int64 { return mt.LateAccruedFen + mt.lateSince(today) }
+
+func (mt *Match) lateSince(today Date) int64 {
 	if mt.LateRateBps == 0 || !liveFill(mt) || mt.Status == MatchMatched || today <= mt.LateFrom {
 		return 0
 	}
@@ -191,7 +192,7 @@ func (m *Matcher) lateSince(mt *Match, today Date) int64 {
 // changes.
 func (m *Matcher) accrue(mt *Match, today Date) {
 	if mt.LateRateBps > 0 && today > mt.LateFrom {
-		mt.LateAccruedFen += m.lateSince(mt, today)
+		mt.LateAccruedFen += mt.lateSince(today)
 		mt.LateFrom = today
 	}
 }

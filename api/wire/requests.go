@@ -90,6 +90,50 @@ type PostOfferRequest struct {
 	ClusterIDs       []string   `json:"cluster_ids,omitempty"`
 	MinCertification string     `json:"min_certification,omitempty"`
 	RateCurve        *RateCurve `json:"rate_curve,omitempty"`
+	LateRateBps      int64      `json:"late_rate_bps,omitempty"`
+	Recourse         bool       `json:"recourse,omitempty"`
+}
+
+// ReasonRequest is the body of a rejection (the debtor core), a recourse or a
+// write-off (the lender): why, in at most 200 characters.
+type ReasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+// CreditNoteRequest is POST /v1/receivables/{id}/credit-notes (the debtor core):
+// Amount fen less owed for Reason, signed as EIP-712 CreditNote typed data with a
+// Salt the core never reuses.
+type CreditNoteRequest struct {
+	Amount    int64  `json:"amount"`
+	Reason    string `json:"reason"`
+	Salt      string `json:"salt"`
+	Signature string `json:"signature"`
+}
+
+// PaymentRequest is POST /v1/receivables/{id}/payments (the debtor core): Amount
+// fen paid to the holder of its unfinanced part or, with MatchID, to that match's
+// lender.
+type PaymentRequest struct {
+	MatchID   string `json:"match_id,omitempty"`
+	Amount    int64  `json:"amount"`
+	Reference string `json:"reference"`
+}
+
+// RepaymentRequest is POST /v1/matches/{id}/repayments (the lender): Amount fen
+// received.
+type RepaymentRequest struct {
+	Amount    int64  `json:"amount"`
+	Reference string `json:"reference"`
+}
+
+// ParticipantChangeRequest is POST /v1/participants/{id}/changes (operator): the
+// fields to change (empty: unchanged; cluster_id "none" leaves the cluster) and why.
+type ParticipantChangeRequest struct {
+	Rating                  string `json:"rating,omitempty"`
+	Certification           string `json:"certification,omitempty"`
+	CertificationValidUntil string `json:"certification_valid_until,omitempty"`
+	ClusterID               string `json:"cluster_id,omitempty"`
+	Reason                  string `json:"reason"`
 }
 
 // BookModeRequest is PATCH /v1/books/{core_id} (operator): "continuous" or "auction".

@@ -95,6 +95,63 @@ type Receivable struct {
 	Confirmation    *Confirmation    `json:"confirmation"`
 	Anchors         []Anchor         `json:"anchors"`
 	CreatedAt       string           `json:"created_at"`
+	// Servicing (docs/api.md, "Servicing"): why the core rejected it; what credit
+	// notes took off the part it holds; what the core recorded paying its holder;
+	// the credit notes on the invoice (tier 1) and the payments recorded on it.
+	RejectReason *string      `json:"reject_reason"`
+	Credited     int64        `json:"credited"`
+	PaidToHolder int64        `json:"paid_to_holder"`
+	CreditNotes  []CreditNote `json:"credit_notes"`
+	Payments     []Payment    `json:"payments"`
+}
+
+// CreditNote is a debtor core's signed reduction of what it owes on an invoice,
+// and where the dilution rule put it.
+type CreditNote struct {
+	Amount      int64        `json:"amount"`
+	Reason      string       `json:"reason"`
+	Salt        string       `json:"salt"`
+	Signature   string       `json:"signature"`
+	Digest      string       `json:"digest"`
+	Allocations []Allocation `json:"allocations"`
+	CreatedAt   string       `json:"created_at"`
+}
+
+// Allocation is the part of a credit note that reached one receivable: its
+// unfinanced part, or (MatchID set) a fill, which the seller then owes the lender.
+type Allocation struct {
+	ReceivableID string  `json:"receivable_id"`
+	MatchID      *string `json:"match_id"`
+	Amount       int64   `json:"amount"`
+}
+
+// Payment is a payment the debtor core recorded: to the holder, or to the lender
+// of MatchID.
+type Payment struct {
+	MatchID   *string `json:"match_id"`
+	Amount    int64   `json:"amount"`
+	Reference string  `json:"reference"`
+	CreatedAt string  `json:"created_at"`
+}
+
+// Repayment is a receipt a lender confirmed on a match: late interest first.
+type Repayment struct {
+	Amount    int64  `json:"amount"`
+	Interest  int64  `json:"interest"`
+	Principal int64  `json:"principal"`
+	Reference string `json:"reference"`
+	CreatedAt string `json:"created_at"`
+}
+
+// ParticipantChange is one change the operator made to a participant, effective
+// from CreatedAt.
+type ParticipantChange struct {
+	Field     string `json:"field"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Reason    string `json:"reason"`
+	Seq       uint64 `json:"seq"`
+	CreatedAt string `json:"created_at"`
 }
 
 // Listing is a holder's offer to sell a receivable at no more than MaxRateBps.
@@ -131,6 +188,21 @@ type Match struct {
 	Status       string  `json:"status"`
 	Reference    *string `json:"reference"`
 	CreatedAt    string  `json:"created_at"`
+	// Servicing (docs/api.md, "Servicing"), as of the answer.
+	LateRateBps      int64       `json:"late_rate_bps"`
+	Recourse         bool        `json:"recourse"`
+	Dilution         int64       `json:"dilution"`
+	Paid             int64       `json:"paid"`
+	Repaid           int64       `json:"repaid"`
+	Rebate           int64       `json:"rebate"`
+	LateInterest     int64       `json:"late_interest"`
+	LateInterestPaid int64       `json:"late_interest_paid"`
+	Outstanding      int64       `json:"outstanding"`
+	SellerOwes       int64       `json:"seller_owes"`
+	WrittenOff       int64       `json:"written_off"`
+	Repayments       []Repayment `json:"repayments"`
+	CloseReason      *string     `json:"close_reason"`
+	ClosedAt         *string     `json:"closed_at"`
 }
 
 // ListingCreated is the answer to POST /v1/receivables/{id}/listings: the listing
@@ -178,6 +250,8 @@ type Offer struct {
 	Status           string     `json:"status"`
 	Matches          []Match    `json:"matches"`
 	CreatedAt        string     `json:"created_at"`
+	LateRateBps      int64      `json:"late_rate_bps"`
+	Recourse         bool       `json:"recourse"`
 }
 
 // Page is one page of a list: Items always an array, NextCursor nil on the last
