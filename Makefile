@@ -83,17 +83,18 @@ console-check:
 
 tools: $(BIN)/staticcheck
 
-## deps: what the integration tests run — redis-server from Debian when missing (as
-## root), geth built from the go-ethereum module pinned in go.mod into .cache/bin.
+## deps: what the integration tests run — redis-server and redis-sentinel (the Redis
+## high-availability tests) from Debian when missing (as root), geth built from the go-ethereum module pinned in go.mod into .cache/bin.
 ## The tests fetch both themselves too; doing it here first keeps it out of their time.
 ## curl and jq (Debian, as root, when missing) run docs/walkthrough.sh, whose test
 ## (go test ./docs) fails without them when CI is set; chromium and fonts-noto-cjk
 ## (the same way) run the console's browser test, which fails without them under CI.
 GETH_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/ethereum/go-ethereum)
 deps: $(BIN)/geth
-	@command -v redis-server >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } || \
-		echo "redis-server missing: the Redis tests will try to install it"
+	@missing=; for t in redis-server redis-sentinel; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+		[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } || \
+		echo "missing:$$missing: the Redis tests will try to install redis-server (and run it as a Sentinel)"
 	@missing=; for t in curl jq; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 		[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } || \

@@ -140,6 +140,7 @@ func (s *Server) nodeInfo(c *gin.Context) {
 		return NodeView{
 			NodeID: s.cfg.NodeID, Journal: s.cfg.JournalKind, AppliedSeq: m.AppliedSeq(),
 			StateHash: hexLower(h[:]), Anchorer: s.cfg.IsAnchorer(), SnapshotSeq: s.n.SnapshotSeq(),
+			Replication: s.cfg.Replication,
 		}, nil
 	})
 }

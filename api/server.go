@@ -60,6 +60,9 @@ type Config struct {
 	RequestTimeout           time.Duration
 	Logger                   *slog.Logger
 	Registry                 *prometheus.Registry // nil: a new one
+	// Replication is GET /v1/node's replication: how the Redis journal is replicated
+	// (nil with the file journal).
+	Replication *NodeReplication
 }
 
 // Defaults.

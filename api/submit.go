@@ -113,11 +113,14 @@ func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status
 		fail(c, errf(matcher.CodeUnavailable, "the node is overloaded; nothing was changed, retry"))
 		return
 	case errors.Is(err, node.ErrUnavailable), errors.Is(err, node.ErrClosed):
+		// Redis restarting or failing over is back within seconds.
+		c.Header("Retry-After", "1")
 		fail(c, errf(matcher.CodeUnavailable, "the journal is unavailable; nothing was changed"))
 		return
 	case err != nil:
 		// The entry may have been appended: with an Idempotency-Key a retry is safe.
 		s.log.Warn("submit outcome unknown", "kind", cmd.Kind(), "err", err)
+		c.Header("Retry-After", "1")
 		fail(c, errf(matcher.CodeUnavailable, "timed out waiting for the journal; retry with the same Idempotency-Key"))
 		return
 	case res.Err != nil:

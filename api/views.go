@@ -46,6 +46,8 @@ type (
 	tokenView       = wire.Token
 	// NodeView is GET /v1/node.
 	NodeView = wire.Node
+	// NodeReplication is GET /v1/node's replication.
+	NodeReplication = wire.NodeReplication
 )
 
 // page is docs/api.md's list shape: items always an array, next_cursor null on the last page.

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/scfx/scfx/internal/redisha"
 )
 
 // Defaults and limits of RedisOptions and of the Redis store.
@@ -66,6 +68,13 @@ const (
 	redisMinVersion = 7
 )
 
+// RedisNoReplicas as RedisOptions.MinReplicas: acknowledge appends without waiting for
+// any replica. RedisMaxReplicas bounds MinReplicas.
+const (
+	RedisNoReplicas  = -1
+	RedisMaxReplicas = 16
+)
+
 // ErrUncertain is wrapped by the error of an Append whose request may have reached
 // Redis before the connection failed and whose retries did not get an answer before
 // its deadline: the entry may or may not be in the journal. Every replica applies it
@@ -77,7 +86,15 @@ var ErrTrimUnsafe = errors.New("journal: trim below an entry a replica may still
 
 // RedisOptions configures OpenRedis. Only URL is required.
 type RedisOptions struct {
-	URL string // redis://[[user]:password@]host:port/db, or rediss:// for TLS (--redis-url)
+	// URL (--redis-url) is redis://[[user]:password@]host:port/db, rediss:// for TLS,
+	// or redis-sentinel://host:port,host:port/master-name[/db] for a primary found
+	// through Sentinel and followed across failovers (internal/redisha).
+	URL string
+	// MinReplicas (--redis-min-replicas) is how many replicas must have a batch before
+	// its appends are acknowledged (WAIT or WAITAOF after the batch's script; see
+	// "Replication" on Redis). 0 is the default: 1 with Sentinel, none otherwise;
+	// RedisNoReplicas: none.
+	MinReplicas int
 	// Stream names the journal: every key is scfx:{Stream}:..., so the keys of one
 	// journal share a Redis Cluster hash slot (default "main"). A shard of books is a
 	// journal of its own name.
@@ -117,6 +134,9 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 	if o.MaxBatch > redisMaxBatchLimit || o.MaxRecordBytes > redisRecordLimit {
 		return o, fmt.Errorf("journal: redis MaxBatch %d or MaxRecordBytes %d above the limits %d, %d",
 			o.MaxBatch, o.MaxRecordBytes, redisMaxBatchLimit, redisRecordLimit)
+	}
+	if o.MinReplicas < RedisNoReplicas || o.MinReplicas > RedisMaxReplicas {
+		return o, fmt.Errorf("journal: redis MinReplicas %d: want %d (none) to %d", o.MinReplicas, RedisNoReplicas, RedisMaxReplicas)
 	}
 	return o, nil
 }
@@ -183,6 +203,14 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 // batch's seqs, in the same atomic, fsynced write, and answers a repeated token with
 // the recorded seqs. A retry after a lost reply therefore never appends twice.
 //
+// # Replication
+//
+// With Sentinel (a redis-sentinel:// URL) the client follows the primary across
+// failovers, and an append is acknowledged only once MinReplicas replicas have its
+// batch (WAIT, or WAITAOF from Redis 7.2, behind the script); Read returns only entries
+// the replicas have, so no replica applies an entry a failover could take back
+// (redis_ha.go; docs/operations.md, "Redis high availability").
+//
 // # Trimming
 //
 // Every replica publishes the seq of the oldest snapshot it may restore from
@@ -194,6 +222,12 @@ type Redis struct {
 	opts RedisOptions
 	c    *redis.Client
 	keys redisKeys
+	repl RedisReplication
+	// repWait is the wait for replicas behind each batch (setReplication).
+	repWait redisha.Wait
+	// confirmed is the greatest seq known to be on MinReplicas replicas: Read returns
+	// nothing beyond it (redis_ha.go).
+	confirmed atomic.Uint64
 
 	queue   chan *redisReq // bounded: MaxBatch
 	closing chan struct{}  // closed by Close: writers stop, new calls fail
@@ -225,11 +259,12 @@ var _ Journal = (*Redis)(nil)
 
 type redisKeys struct {
 	log, head, idx, snapshots, format, writerPrefix string
+	confirm                                         string // a PUBLISH channel, not a key (redis_ha.go)
 }
 
 func newRedisKeys(stream string) redisKeys {
 	p := "scfx:{" + stream + "}:"
-	return redisKeys{log: p + "log", head: p + "head", idx: p + "idx", snapshots: p + "snapshots", format: p + "format", writerPrefix: p + "w:"}
+	return redisKeys{log: p + "log", head: p + "head", idx: p + "idx", snapshots: p + "snapshots", format: p + "format", writerPrefix: p + "w:", confirm: p + "confirm"}
 }
 
 // redisID is a stream id, <ms>-<seq>.
@@ -260,18 +295,12 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 	if err != nil {
 		return nil, err
 	}
-	ro, err := redis.ParseURL(opts.URL)
+	target, err := redisha.Parse(opts.URL)
 	if err != nil {
-		return nil, fmt.Errorf("journal: redis URL: %w", err)
+		return nil, fmt.Errorf("journal: %w", err)
 	}
-	// The writers retry a batch themselves, under its dedup token; a blind retry inside
-	// the client could not tell a lost request from a lost reply.
-	ro.MaxRetries = -1
-	ro.DialTimeout, ro.DialerRetries = redisDialTimeout, 1
-	ro.ReadTimeout, ro.WriteTimeout = redisIOTimeout, redisIOTimeout
-	ro.ContextTimeoutEnabled = true
 	r := &Redis{
-		opts: opts, c: redis.NewClient(ro), keys: newRedisKeys(opts.Stream),
+		opts: opts, c: target.Client(RedisTuning()), keys: newRedisKeys(opts.Stream),
 		queue:   make(chan *redisReq, opts.MaxBatch),
 		closing: make(chan struct{}),
 		stopped: make(chan struct{}),
@@ -279,7 +308,7 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 
 		aheadSig: make(chan struct{}),
 	}
-	head, err := r.open(ctx, ro.Addr)
+	head, err := r.open(ctx, target)
 	if err != nil {
 		r.c.Close()
 		return nil, err
@@ -292,8 +321,20 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 	return r, nil
 }
 
+// RedisTuning is the journal's client settings, for other clients of its Redis (the
+// lease's): no retries inside the client (the writers retry a batch themselves,
+// under its dedup token; a blind retry inside the client could not tell a lost
+// request from a lost reply), short dials and I/O timeouts.
+func RedisTuning() redisha.Tuning {
+	return redisha.Tuning{
+		MaxRetries: -1, DialTimeout: redisDialTimeout, DialerRetries: 1,
+		ReadTimeout: redisIOTimeout, WriteTimeout: redisIOTimeout, ContextTimeoutEnabled: true,
+	}
+}
+
 // open checks the server and reads the head of the journal.
-func (r *Redis) open(ctx context.Context, addr string) (redisID, error) {
+func (r *Redis) open(ctx context.Context, target *redisha.Target) (redisID, error) {
+	addr := target.Addr
 	if err := r.c.Ping(ctx).Err(); err != nil {
 		return redisID{}, fmt.Errorf("journal: redis at %s: %w", addr, err)
 	}
@@ -307,10 +348,20 @@ func (r *Redis) open(ctx context.Context, addr string) (redisID, error) {
 	if err := r.checkDurability(ctx, addr); err != nil {
 		return redisID{}, err
 	}
+	if err := r.setReplication(ctx, target); err != nil {
+		return redisID{}, err
+	}
 	if err := r.claimFormat(ctx); err != nil {
 		return redisID{}, err
 	}
-	return r.readHead(ctx)
+	head, err := r.readHead(ctx)
+	if err != nil {
+		return redisID{}, err
+	}
+	// What the stream holds at open is taken as replicated: there is no telling what
+	// the previous primary had that this one lacks.
+	r.confirmed.Store(head.seq)
+	return head, nil
 }
 
 // redisFormat is the journal format this code writes: 2 = a batch is one stream entry

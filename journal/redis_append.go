@@ -225,6 +225,8 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	}
 	r.remember(es)
 	r.noteSeq(es[len(es)-1].Seq)
+	// The wait for replicas (if any) covered the batch and all before it.
+	r.noteConfirmed(es[len(es)-1].Seq)
 	if ahead != nil {
 		r.readAhead(ahead.start, ahead.msgs, es)
 	}
@@ -335,17 +337,30 @@ type aheadReply struct {
 // them). An error is the script's: the XRANGE only ever adds to the buffer.
 func (r *Redis) appendAndReadAhead(ctx context.Context, keys []string, args []any) ([]int64, *aheadReply, error) {
 	start, ok := r.aheadStart()
-	if !ok {
+	if !ok && r.repWait.Replicas == 0 {
 		vals, err := redisAppendScript.EvalSha(ctx, r.c, keys, args...).Int64Slice()
 		return vals, nil, err
 	}
 	pipe := r.c.Pipeline()
-	xr := pipe.XRangeN(ctx, r.keys.log, "("+start.String(), "+", redisAheadEntries)
+	var xr *redis.XMessageSliceCmd
+	if ok {
+		xr = pipe.XRangeN(ctx, r.keys.log, "("+start.String(), "+", redisAheadEntries)
+	}
 	script := redisAppendScript.EvalSha(ctx, pipe, keys, args...)
+	// The wait for replicas, on the same connection right behind the script
+	// (redis_ha.go): an error of it makes runAppend try again under the dedup token,
+	// and the batch uncertain at its deadline.
+	replicated := r.repWait.Queue(ctx, pipe, writeTimeout(ctx))
 	_, _ = pipe.Exec(ctx)
 	vals, err := script.Int64Slice()
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := replicated(); err != nil {
+		return nil, nil, err
+	}
+	if xr == nil {
+		return vals, nil, nil
 	}
 	msgs, xerr := xr.Result()
 	if xerr != nil {

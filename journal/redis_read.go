@@ -15,14 +15,8 @@ import (
 
 // Reads of the Redis journal, and its trimming.
 
-// Read returns up to max entries with Seq >= from, in order; from 0 reads from the
-// first entry. One Read returns at most 4096 entries and about 4 MiB of data (at least
-// one entry). When none is available yet it blocks (XREAD BLOCK) until one is
-// appended, by any replica, or ctx is done (it returns ctx.Err()) or the journal is
-// closed (ErrClosed). A from below the first entry left by Trim is an error. At the
-// head, while an append of this process is outstanding, the entries come from its
-// reply instead (redis_ahead.go).
-func (r *Redis) Read(ctx context.Context, from uint64, max int) ([]Entry, error) {
+// read is Read (redis_ha.go) before the check that the entries are on the replicas.
+func (r *Redis) read(ctx context.Context, from uint64, max int) ([]Entry, error) {
 	if max < 1 {
 		return nil, fmt.Errorf("journal: read max %d, want at least 1", max)
 	}

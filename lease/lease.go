@@ -4,6 +4,12 @@
 // with SET NX PX and renewed while held, and a fencing token — a counter incremented
 // at every acquisition — that the anchorer carries in its ledger outcomes, so the
 // matcher ignores a former holder that has not noticed yet that it lost the lease.
+//
+// With Redis replicas (Config.Wait), an acquisition counts only once the replicas have
+// the lease and the incremented fence, and a renewal only once they have the new
+// expiry: a failover to a replica then never hands out a fence that was handed out
+// before, nor a lease its holder still renews (docs/operations.md, "Redis high
+// availability").
 package lease
 
 import (
@@ -15,12 +21,22 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/scfx/scfx/internal/redisha"
 )
 
 // Defaults.
 const (
 	DefaultTTL = 5 * time.Second
 )
+
+// acquireScript takes the lease if nobody holds it and increments the fence, in one
+// step: KEYS lease, fence; ARGV holder, TTL (ms). It answers the new fence, or 0.
+var acquireScript = redis.NewScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return redis.call('INCR', KEYS[2])
+end
+return 0`)
 
 // renewScript extends the lease only if we still hold it.
 var renewScript = redis.NewScript(`
@@ -44,6 +60,9 @@ type Config struct {
 	Name   string
 	Holder string        // this replica's id
 	TTL    time.Duration // how long a silent holder keeps it (DefaultTTL)
+	// Wait is the wait for Redis replicas after an acquisition or a renewal (the
+	// journal's: journal.Redis.Replication); the zero value waits for none.
+	Wait   redisha.Wait
 	Logger *slog.Logger
 }
 
@@ -104,15 +123,27 @@ func (l *Lease) Run(ctx context.Context, work func(ctx context.Context, fence ui
 	}
 }
 
+// tryAcquire takes the lease and its fence, and — with Config.Wait — waits until the
+// replicas have both; when they do not in time, it gives the lease back: the fence is
+// never used.
 func (l *Lease) tryAcquire(ctx context.Context) (uint64, bool, error) {
-	ok, err := l.cfg.Client.SetNX(ctx, l.leaseKey, l.cfg.Holder, l.cfg.TTL).Result()
-	if err != nil || !ok {
+	ctx, cancel := context.WithTimeout(ctx, l.cfg.TTL/3)
+	defer cancel()
+	p := l.cfg.Client.Pipeline()
+	keys := []string{l.leaseKey, l.fenceKey}
+	acq := acquireScript.Eval(ctx, p, keys, l.cfg.Holder, l.cfg.TTL.Milliseconds())
+	replicated := l.cfg.Wait.Queue(ctx, p, l.cfg.TTL/6)
+	_, _ = p.Exec(ctx)
+	fence, err := acq.Uint64()
+	if err != nil || fence == 0 {
+		if err != nil {
+			err = fmt.Errorf("lease: acquire: %w", err)
+		}
 		return 0, false, err
 	}
-	fence, err := l.cfg.Client.Incr(ctx, l.fenceKey).Uint64()
-	if err != nil {
+	if err := replicated(); err != nil {
 		l.release()
-		return 0, false, fmt.Errorf("lease: fence: %w", err)
+		return 0, false, fmt.Errorf("lease: acquired fence %d, but the Redis replicas do not have it: given back: %w", fence, err)
 	}
 	return fence, true, nil
 }
@@ -146,9 +177,7 @@ func (l *Lease) hold(ctx context.Context, fence uint64, work func(context.Contex
 		case <-t.C:
 			// A renewal must finish well inside the TTL, or another replica may
 			// already hold the lease when we think we do.
-			rctx, rcancel := context.WithTimeout(ctx, l.cfg.TTL/3)
-			n, err := renewScript.Run(rctx, l.cfg.Client, []string{l.leaseKey}, l.cfg.Holder, l.cfg.TTL.Milliseconds()).Int()
-			rcancel()
+			n, err := l.renew(ctx)
 			if err != nil || n == 0 {
 				l.cfg.Logger.Warn("lease: lost", "holder", l.cfg.Holder, "fence", fence, "err", err)
 				cancel()
@@ -157,6 +186,23 @@ func (l *Lease) hold(ctx context.Context, fence uint64, work func(context.Contex
 			}
 		}
 	}
+}
+
+// renew extends the lease, and — with Config.Wait — waits until the replicas have the
+// new expiry (a promoted replica must not let the lease expire earlier than its holder
+// thinks). It answers 1 when renewed, 0 when the lease is someone else's.
+func (l *Lease) renew(ctx context.Context) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, l.cfg.TTL/3)
+	defer cancel()
+	p := l.cfg.Client.Pipeline()
+	cmd := renewScript.Eval(ctx, p, []string{l.leaseKey}, l.cfg.Holder, l.cfg.TTL.Milliseconds())
+	replicated := l.cfg.Wait.Queue(ctx, p, l.cfg.TTL/6)
+	_, _ = p.Exec(ctx)
+	n, err := cmd.Int()
+	if err == nil && n == 1 {
+		err = replicated()
+	}
+	return n, err
 }
 
 func (l *Lease) release() {

@@ -21,6 +21,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scfx/scfx/internal/redisha"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/lease"
 	"github.com/scfx/scfx/ledger"
@@ -38,6 +39,9 @@ type Config struct {
 	// replica, and EthRPC must name the one chain they all anchor on.
 	RedisURL              string
 	RedisUnsafeDurability bool
+	// RedisMinReplicas is journal.RedisOptions.MinReplicas: 0 the default (1 with
+	// Sentinel), journal.RedisNoReplicas none.
+	RedisMinReplicas int
 
 	EthRPC          string // empty: the embedded chain
 	EthKeyFile      string
@@ -109,13 +113,15 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Replica, error) {
 		return nil, err
 	}
 	if s.redis != nil {
-		ro, err := redis.ParseURL(cfg.RedisURL)
+		target, err := redisha.Parse(cfg.RedisURL)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s.lrdb = redis.NewClient(ro)
-		if s.lease, err = lease.New(lease.Config{Client: s.lrdb, Holder: cfg.NodeID, TTL: cfg.LeaseTTL, Logger: log}); err != nil {
+		s.lrdb = target.Client(redisha.Tuning{})
+		repl := s.redis.Replication()
+		wait := redisha.Wait{Command: repl.Wait, Replicas: repl.MinReplicas}
+		if s.lease, err = lease.New(lease.Config{Client: s.lrdb, Holder: cfg.NodeID, TTL: cfg.LeaseTTL, Wait: wait, Logger: log}); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -130,7 +136,9 @@ func (s *Replica) openJournal(ctx context.Context) (journal.Journal, error) {
 	if s.cfg.EthRPC == "" {
 		return nil, errors.New("distributed mode (--redis-url) needs --eth-rpc: every replica must anchor on one shared chain, not an embedded chain of its own")
 	}
-	r, err := journal.OpenRedis(ctx, journal.RedisOptions{URL: s.cfg.RedisURL, UnsafeDurability: s.cfg.RedisUnsafeDurability, Logger: s.log})
+	r, err := journal.OpenRedis(ctx, journal.RedisOptions{
+		URL: s.cfg.RedisURL, UnsafeDurability: s.cfg.RedisUnsafeDurability, MinReplicas: s.cfg.RedisMinReplicas, Logger: s.log,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +201,15 @@ func (s *Replica) JournalKind() string {
 		return "redis"
 	}
 	return "file"
+}
+
+// Replication is how the journal's appends are replicated; nil in embedded mode.
+func (s *Replica) Replication() *journal.RedisReplication {
+	if s.redis == nil {
+		return nil
+	}
+	r := s.redis.Replication()
+	return &r
 }
 
 // IsAnchorer reports whether this replica anchors now: always in embedded mode, while

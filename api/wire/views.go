@@ -334,6 +334,17 @@ type Node struct {
 	StateHash   string `json:"state_hash"`
 	Anchorer    bool   `json:"anchorer"`
 	SnapshotSeq uint64 `json:"snapshot_seq"`
+	// Replication is how the Redis journal is replicated; absent with the file journal.
+	Replication *NodeReplication `json:"replication,omitempty"`
+}
+
+// NodeReplication is how a distributed replica's appends reach Redis replicas before
+// they are acknowledged (docs/operations.md, "Redis high availability").
+type NodeReplication struct {
+	Sentinel    bool   `json:"sentinel"`              // the primary is found through Sentinel
+	MasterName  string `json:"master_name,omitempty"` // its Sentinel name
+	Wait        string `json:"wait"`                  // "none", "WAIT" or "WAITAOF"
+	MinReplicas int    `json:"min_replicas"`          // replicas that have each acknowledged append
 }
 
 // Token is a participant's bearer token as the API shows it: never its hash; the

@@ -35,6 +35,7 @@ type serveConfig struct {
 	DataDir               string
 	RedisURL              string
 	RedisUnsafeDurability bool
+	RedisMinReplicas      int // --redis-min-replicas; -1: the default (1 with Sentinel, 0 otherwise)
 	EthRPC                string
 	EthKeyFile            string
 	RegistryAddress       string
@@ -112,7 +113,8 @@ func serveCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&cfg.Addr, "addr", envOr("SCFX_ADDR", "127.0.0.1:8080"), "listen address (SCFX_ADDR)")
 	f.StringVar(&cfg.DataDir, "data-dir", envOr("SCFX_DATA_DIR", "./data"), "data directory (SCFX_DATA_DIR)")
-	f.StringVar(&cfg.RedisURL, "redis-url", envOr("SCFX_REDIS_URL", ""), "Redis journal, redis://host:port/db; unset: file journal (SCFX_REDIS_URL)")
+	f.StringVar(&cfg.RedisURL, "redis-url", envOr("SCFX_REDIS_URL", ""), "Redis journal, redis://host:port/db, or redis-sentinel://host:port,host:port/master-name/db for a primary found through Sentinel; unset: file journal (SCFX_REDIS_URL)")
+	f.IntVar(&cfg.RedisMinReplicas, "redis-min-replicas", intEnv("SCFX_REDIS_MIN_REPLICAS", -1), "Redis replicas that must have an append before it is acknowledged (WAIT/WAITAOF), 0 to 16; default 1 with a redis-sentinel:// URL, 0 otherwise (SCFX_REDIS_MIN_REPLICAS)")
 	f.BoolVar(&cfg.RedisUnsafeDurability, "redis-unsafe-durability", os.Getenv("SCFX_REDIS_UNSAFE_DURABILITY") == "true", "accept a Redis without appendonly yes / appendfsync always: acknowledged commands may be lost in a Redis crash (SCFX_REDIS_UNSAFE_DURABILITY)")
 	f.StringVar(&cfg.EthRPC, "eth-rpc", envOr("SCFX_ETH_RPC", ""), "Ethereum JSON-RPC URL; unset: embedded chain (SCFX_ETH_RPC)")
 	f.StringVar(&cfg.EthKeyFile, "eth-key-file", envOr("SCFX_ETH_KEY_FILE", ""), "with --eth-rpc (required there): hex secp256k1 key file of the account that sends registry transactions; the embedded chain ignores it and makes its own, <data-dir>/chain/operator.key (SCFX_ETH_KEY_FILE)")
@@ -285,22 +287,45 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	minReplicas, err := redisMinReplicas(cfg.RedisMinReplicas)
+	if err != nil {
+		return err
+	}
 	sys, err := scfxreplica.Open(ctx, scfxreplica.Config{
 		DataDir: cfg.DataDir, NodeID: cfg.NodeID, RedisURL: cfg.RedisURL, RedisUnsafeDurability: cfg.RedisUnsafeDurability,
-		EthRPC: cfg.EthRPC, EthKeyFile: cfg.EthKeyFile, RegistryAddress: cfg.RegistryAddress, ChainHTTPAddr: cfg.ChainHTTPAddr,
+		RedisMinReplicas: minReplicas, EthRPC: cfg.EthRPC, EthKeyFile: cfg.EthKeyFile, RegistryAddress: cfg.RegistryAddress, ChainHTTPAddr: cfg.ChainHTTPAddr,
 		SnapshotEvery: cfg.SnapshotEvery, SnapshotMinInterval: cfg.SnapshotMinInterval, TickEvery: cfg.TickEvery,
 		ClearEvery: cfg.ClearEvery, AnchorMaxBatch: cfg.AnchorMaxBatch, AnchorMaxDelay: cfg.AnchorMaxDelay,
 	}, log)
 	if err != nil {
 		return err
 	}
+	var repl *api.NodeReplication
+	if r := sys.Replication(); r != nil {
+		repl = &api.NodeReplication{Sentinel: r.Sentinel, MasterName: r.MasterName, Wait: r.Wait, MinReplicas: r.MinReplicas}
+	}
 	srv := api.New(api.Config{
 		Node: sys.Node(), Ledger: ledgerInfo{sys.Chain()}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.JournalKind(),
-		IsAnchorer: sys.IsAnchorer, Ready: sys.Ready,
+		Replication: repl, IsAnchorer: sys.IsAnchorer, Ready: sys.Ready,
 		RatePerSecond: cfg.RatePerSecond, TrustedProxies: proxies, MetricsToken: cfg.MetricsToken, Logger: log,
 		MaxConnections: cfg.MaxConnections, MaxConnectionsPerAddress: cfg.MaxConnsPerAddress,
 	})
 	return run(ctx, cfg, log, srv, sys)
+}
+
+// redisMinReplicas maps --redis-min-replicas to journal.RedisOptions.MinReplicas:
+// -1 (the flag's default) to 0 (the journal's default: 1 with Sentinel, else none),
+// 0 to journal.RedisNoReplicas.
+func redisMinReplicas(flag int) (int, error) {
+	switch {
+	case flag == -1:
+		return 0, nil
+	case flag == 0:
+		return journal.RedisNoReplicas, nil
+	case flag < 0 || flag > journal.RedisMaxReplicas:
+		return 0, fmt.Errorf("--redis-min-replicas %d: want 0 to %d", flag, journal.RedisMaxReplicas)
+	}
+	return flag, nil
 }
 
 // ledgerInfo is the chain as GET /v1/ledger reports it.

@@ -60,9 +60,10 @@ type Server struct {
 	port int
 	args []string
 
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	exit chan struct{} // closed when cmd has exited
+	mu        sync.Mutex
+	cmd       *exec.Cmd
+	exit      chan struct{} // closed when cmd has exited
+	replicaOf string        // host:port of its primary, "" for a primary (ha.go)
 }
 
 // Start starts a redis-server for tb and stops it when tb ends. extraArgs are added to
@@ -146,6 +147,10 @@ func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	args := append([]string{"--port", fmt.Sprint(s.port), "--dir", s.dir, "--logfile", s.logPath()}, s.args...)
+	if s.replicaOf != "" {
+		host, port, _ := net.SplitHostPort(s.replicaOf)
+		args = append(args, "--replicaof", host, port)
+	}
 	cmd := exec.Command(s.bin, args...)
 	cmd.Dir = s.dir
 	cmd.SysProcAttr = sysProcAttr()

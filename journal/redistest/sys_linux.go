@@ -29,3 +29,5 @@ func lockFile(path string) (unlock func(), err error) {
 		fl.Close()
 	}, nil
 }
+
+var sigStop, sigCont os.Signal = syscall.SIGSTOP, syscall.SIGCONT

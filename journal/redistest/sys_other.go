@@ -6,6 +6,7 @@ package redistest
 
 import (
 	"errors"
+	"os"
 	"syscall"
 )
 
@@ -15,3 +16,6 @@ func sysProcAttr() *syscall.SysProcAttr { return nil }
 func lockFile(string) (func(), error) {
 	return nil, errors.New("installing redis-server is supported on Linux only")
 }
+
+// Pause and Resume are for Linux: elsewhere they fail.
+var sigStop, sigCont os.Signal
