@@ -103,7 +103,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		client.WithKeys(func() string { d.keys++; return fmt.Sprintf("demo-%s-%04d", d.run, d.keys) }))
 	d.admin = d.party(&party{Name: "operator", Role: "operator"}, t.token)
 	for _, step := range []func(context.Context) error{
-		d.showLedger, d.onboard, d.invoices, d.transfers, d.postOffers, d.listings, d.fund, d.checkProofs, d.settle, d.report,
+		d.showLedger, d.onboard, d.invoices, d.transfers, d.postOffers, d.listings, d.fund, d.checkProofs, d.servicing, d.settle, d.report,
 	} {
 		if err := step(ctx); err != nil {
 			return err

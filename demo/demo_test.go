@@ -77,6 +77,12 @@ func TestRunAgainstRunningServer(t *testing.T) {
 	if !strings.Contains(out, "proofs are checked with the Merkle path only") {
 		t.Errorf("Run without ChainRPC did not say proofs are checked off chain; output:\n%s", out)
 	}
+	// docs/api.md "Servicing": the demo shows a credit note and a repayment.
+	for _, want := range []string{"issues a credit note of ¥", "confirms: repaid, rebate ¥"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Run does not show %q; output:\n%s", want, out)
+		}
+	}
 	if out, err := runDemo(t, Config{URL: srv.URL, DataDir: dir}); err != nil {
 		t.Fatalf("second Run on the same server = %v\noutput:\n%s", err, out)
 	}

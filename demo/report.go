@@ -36,7 +36,7 @@ func (d *demo) report(ctx context.Context) error {
 			if err := d.quietly(func() (err error) { m, err = d.admin.c.Match(ctx, mt.ID); return err }); err != nil {
 				return err
 			}
-			if m.Status == "funded" || m.Status == "settled" {
+			if m.Status == "funded" || m.Status == "settled" || m.Status == "repaid" {
 				t.funded++
 				t.financedFen += m.Amount
 				t.rateWeighted.Add(&t.rateWeighted, new(big.Int).Mul(big.NewInt(m.Amount), big.NewInt(m.RateBps)))
