@@ -32,6 +32,7 @@ var statusOf = map[matcher.Code]int{
 	matcher.CodeUnavailable:         http.StatusServiceUnavailable,
 	matcher.CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
 	CodeUnsupportedMediaType:        http.StatusUnsupportedMediaType,
+	CodeCursorExpired:               http.StatusGone,
 }
 
 var titles = map[matcher.Code]string{
@@ -48,6 +49,7 @@ var titles = map[matcher.Code]string{
 	matcher.CodeUnavailable:         "Unavailable",
 	matcher.CodePayloadTooLarge:     "Payload too large",
 	CodeUnsupportedMediaType:        "Unsupported media type",
+	CodeCursorExpired:               "Cursor expired",
 }
 
 // Problem is an RFC 9457 problem detail with scfx's stable code. It is wire.Problem

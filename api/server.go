@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/node"
 )
 
@@ -38,8 +39,9 @@ type Ledger interface {
 // Config configures a Server.
 type Config struct {
 	Node          *node.Node
-	Ledger        Ledger // nil: GET /v1/ledger reports what the matcher knows
-	AdminToken    string // the operator's bearer token
+	Feed          *feed.Feed // the node's event feed; nil: GET /v1/events is unavailable
+	Ledger        Ledger     // nil: GET /v1/ledger reports what the matcher knows
+	AdminToken    string     // the operator's bearer token
 	NodeID        string
 	JournalKind   string      // "file" or "redis"
 	IsAnchorer    func() bool // whether this replica runs the anchorer
@@ -81,6 +83,7 @@ type Server struct {
 	metrics   *metrics
 	engine    *gin.Engine
 	log       *slog.Logger
+	streams   streams // open event streams per caller
 }
 
 // New builds the router.
@@ -194,6 +197,8 @@ func (s *Server) routes() *gin.Engine {
 	v.GET("/books/:core_id", s.book)
 	v.PATCH("/books/:core_id", s.setBookMode)
 	v.POST("/books/:core_id/auctions", s.clearAuction)
+
+	v.GET("/events", s.events)
 
 	v.GET("/ledger", s.ledger)
 	v.GET("/node", s.nodeInfo)

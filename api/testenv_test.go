@@ -73,6 +73,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/matcher"
@@ -109,6 +110,7 @@ type testEnv struct {
 	URL    string
 	Server *Server
 	Node   *node.Node
+	Feed   *feed.Feed
 	Admin  *testParty
 	// Chain is the embedded chain of an env withRealLedger(), nil otherwise.
 	Chain *ledger.Embedded
@@ -133,6 +135,7 @@ type envConfig struct {
 	noOpenAPI  bool
 	checkReq   bool
 	realLedger bool
+	feedKeep   int // events each feed keeps; 0: the defaults
 }
 
 // envOption changes how newTestEnv builds the environment.
@@ -177,14 +180,15 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 	if err != nil {
 		t.Fatalf("journal.OpenFile: %v", err)
 	}
-	n, err := node.Open(context.Background(), node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots")})
+	f := feed.New(feed.Config{KeepPerParticipant: ec.feedKeep, KeepOperator: ec.feedKeep})
+	n, err := node.Open(context.Background(), node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots"), Feed: f})
 	if err != nil {
 		_ = j.Close()
 		t.Fatalf("node.Open: %v", err)
 	}
-	e := &testEnv{t: t, Dir: dir, Node: n, Chain: chain, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
+	e := &testEnv{t: t, Dir: dir, Node: n, Feed: f, Chain: chain, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
 	cfg := ec.api
-	cfg.Node, cfg.AdminToken, cfg.NodeID = n, testAdminToken, "test-node"
+	cfg.Node, cfg.Feed, cfg.AdminToken, cfg.NodeID = n, f, testAdminToken, "test-node"
 	switch {
 	case cfg.Ledger != nil:
 	case chain != nil:

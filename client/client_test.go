@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -239,6 +240,19 @@ func TestEveryOperation(t *testing.T) {
 	}
 	if s := must[*wire.Receivable](t, "Settle")(core.Settle(ctx, r.ID, wire.ReferenceRequest{Reference: "PAY-1"})); s.Status != "settled" {
 		t.Errorf("Settle = %+v", s)
+	}
+	evs := must[*wire.Page[wire.Event]](t, "Events")(core.Events(ctx, client.EventOptions{Limit: 500}))
+	if !slices.ContainsFunc(evs.Items, func(e wire.Event) bool { return e.Type == "receivable.settled" && e.ObjectID == r.ID }) {
+		t.Errorf("Events = %+v, want the settlement", evs.Items)
+	}
+	idle := must[*wire.Page[wire.Event]](t, "Events")(core.Events(ctx, client.EventOptions{After: *evs.NextCursor, Wait: time.Second}))
+	if len(idle.Items) != 0 || *idle.NextCursor != *evs.NextCursor {
+		t.Errorf("Events after the last = %+v", idle)
+	}
+	_, err := core.Events(ctx, client.EventOptions{After: "x"})
+	var p *client.Problem
+	if !errors.As(err, &p) || p.Code != "validation_failed" {
+		t.Errorf("Events(after x) = %v, want validation_failed", err)
 	}
 }
 

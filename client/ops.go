@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/scfx/scfx/api/wire"
 )
@@ -263,4 +264,27 @@ func (c *Client) Tokens(ctx context.Context, participantID string) (*wire.Page[w
 // RevokeToken is DELETE /v1/participants/{id}/tokens/{token_id}.
 func (c *Client) RevokeToken(ctx context.Context, participantID, tokenID string) (*wire.Token, error) {
 	return send[wire.Token](c, ctx, http.MethodDelete, "/v1/participants/"+esc(participantID)+"/tokens/"+esc(tokenID), nil)
+}
+
+// EventOptions selects a read of the event feed: the events after After (an event
+// id; "" from the oldest kept), at most Limit, waiting up to Wait (at most 25 s) for
+// the next event when none is there yet.
+type EventOptions struct {
+	After string
+	Limit int
+	Wait  time.Duration
+}
+
+// Events is GET /v1/events: the caller's events after the cursor (docs/api.md
+// "Events"). Pass the page's NextCursor as the next After. A cursor older than what
+// the feed keeps is a *Problem with code cursor_expired (410).
+func (c *Client) Events(ctx context.Context, o EventOptions) (*wire.Page[wire.Event], error) {
+	q := url.Values{}
+	if o.After != "" {
+		q.Set("after", o.After)
+	}
+	if o.Wait > 0 {
+		q.Set("wait", strconv.Itoa(int(o.Wait/time.Second)))
+	}
+	return get[wire.Page[wire.Event]](c, ctx, "/v1/events"+ListOptions{Limit: o.Limit}.query(q))
 }

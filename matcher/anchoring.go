@@ -262,6 +262,7 @@ func (m *Matcher) recordRegistrations(actor string, c *RecordRegistrations) (Res
 			r.Registration = RegDuplicate
 			if r.Status == StatusConfirmed {
 				r.Status = StatusDuplicate
+				m.emitReceivable(r, false)
 			}
 			continue
 		}
@@ -341,6 +342,7 @@ func (m *Matcher) evaluate(r *Receivable) {
 		}
 	}
 	r.Status = StatusFinanceable
+	m.emitReceivable(r, false)
 }
 
 // PendingRegistrations is the first unanswered registration's number and up to max

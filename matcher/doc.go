@@ -21,6 +21,11 @@
 //   - an init that registers descriptor{kind, tags, decode}. A kind or a tag declared
 //     twice panics at start.
 //
+// A command that creates an object or changes its status calls the object's emit
+// (events.go: emitReceivable, emitMatch, ...) right after the change, so that the
+// parties' event feeds show it; the simulation checks that every object's last event
+// has its status.
+//
 // Its test, cmd_<kind>_test.go, checks what apply does and gives the kind's golden
 // record — a command and its encoding in hex, fixed from then on since journals hold
 // it — to the codec tests: func init() { goldenCommands = append(goldenCommands,

@@ -56,6 +56,7 @@ func (m *Matcher) settleOne(r *Receivable) {
 	m.closeOut(r, true)
 	if r.Status != StatusCredited {
 		r.Status = StatusSettled
+		m.emitReceivable(r, false)
 	}
 }
 
@@ -77,12 +78,15 @@ func (m *Matcher) closeMatch(mt *Match, paid bool) {
 		mt.Status = MatchCancelled
 		o.ReservedFen -= mt.AmountFen
 		m.noteReleased(o)
+		m.emitMatch(mt, false)
 	case paid && (mt.Status == MatchFunded || mt.Status == MatchOverdue):
 		mt.Status = MatchSettled
 		o.UsedFen -= mt.AmountFen
 		m.noteReleased(o)
+		m.emitMatch(mt, false)
 	case !paid && mt.Status == MatchFunded:
 		mt.Status = MatchOverdue
+		m.emitMatch(mt, false)
 	}
 	assertLine(o)
 }
@@ -91,6 +95,7 @@ func (m *Matcher) closeListing(r *Receivable) {
 	if l := m.s.Listings.get(r.ListingID); l != nil && l.Status == ListingResting {
 		l.Status = ListingCancelled
 		m.ix.book(l.DebtorID).removeListing(l)
+		m.emitListing(l, false)
 	}
 }
 
@@ -128,6 +133,7 @@ func (m *Matcher) overdueOne(r *Receivable) {
 	case StatusTransferred, StatusSettled, StatusCredited:
 	default:
 		r.Status = StatusOverdue
+		m.emitReceivable(r, false)
 	}
 }
 

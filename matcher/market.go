@@ -133,6 +133,8 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 	}
 	m.s.Listings.put(l.ID, l)
 	r.Status, r.ListingID = StatusListed, l.ID
+	m.emitListing(l, true)
+	m.emitReceivable(r, false)
 	res := Result{}
 	// Cheapest first: each fill takes what its offer can, until nothing rests or no
 	// offer can take the minimum fill of what rests.
@@ -188,6 +190,7 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 		LateRateBps: o.LateRateBps, Recourse: o.Recourse, LateFrom: r.DueDate + Date(m.cfg.OverdueGraceDays),
 	}
 	m.s.Matches.put(mt.ID, mt)
+	m.emitMatch(mt, true)
 	o.ReservedFen += mt.AmountFen
 	assertLine(o)
 	l.FilledFen += amount
@@ -198,6 +201,8 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	}
 	if l.RestingFen() == 0 {
 		l.Status, r.Status = ListingMatched, StatusMatched
+		m.emitListing(l, false)
+		m.emitReceivable(r, false)
 	}
 	if !slices.Contains(r.Lenders, o.LenderID) {
 		r.Lenders = append(r.Lenders, o.LenderID)
@@ -236,6 +241,8 @@ func (m *Matcher) cancelListing(actor string, c *CancelListing) (Result, *Error)
 		// holder, unfinanced (docs/matching.md).
 		r.Status = m.filledStatus(r)
 	}
+	m.emitListing(l, false)
+	m.emitReceivable(r, false)
 	return Result{Listing: l, Receivable: r}, nil
 }
 
@@ -255,6 +262,7 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 	m.s.Counters.Offer++
 	o.ID, o.Seq, o.LenderID, o.Status, o.CreatedMs = makeID(prefixOffer, m.s.Counters.Offer), m.s.Counters.Offer, lender.ID, OfferLive, m.nowMs
 	m.s.Offers.put(o.ID, o)
+	m.emitOffer(o, true)
 	b.addOffer(o)
 	m.ix.addOffer(o)
 	var matches []Match
@@ -413,6 +421,7 @@ func (m *Matcher) cancelOffer(actor string, c *CancelOffer) (Result, *Error) {
 		return Result{}, invalidState("offer %s is %s, not live", o.ID, o.Status)
 	}
 	o.Status = OfferCancelled
+	m.emitOffer(o, false)
 	m.ix.book(o.CoreID).removeOffer(o)
 	return Result{Offer: o}, nil
 }
@@ -446,8 +455,12 @@ func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
 	assertLine(o)
 	mt.Status, mt.Reference, mt.FundedMs = MatchFunded, c.Reference, m.nowMs
 	r.AssigneeID = lender.ID
+	m.emitMatch(mt, false)
 	if l := m.s.Listings.get(mt.ListingID); l.Status != ListingResting {
-		r.Status = m.filledStatus(r)
+		if st := m.filledStatus(r); st != r.Status {
+			r.Status = st
+			m.emitReceivable(r, false)
+		}
 	}
 	m.pushLeaf(r, merkle.KindAssignment, merkle.AssignmentLeaf(r.ID, mt.ID, lender.ID, mt.AmountFen, m.nowMs), mt.ID)
 	m.mustHold("fund "+mt.ID, r)

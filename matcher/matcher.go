@@ -156,6 +156,7 @@ type Matcher struct {
 	// released is scratch for settle and tick: the offers whose line they gave back,
 	// in the order they did (not state: empty between commands).
 	released []*Offer
+	ev       events // events.go: not state
 }
 
 // New returns an empty matcher.
@@ -276,6 +277,7 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 	r, err := m.dispatch(c)
 	r.Seq = e.Seq
 	if err != nil {
+		m.discardEvents()
 		if idemKey != "" && err.Code != CodeUnavailable {
 			// A refusal is remembered too: a retry of the same request gets the same
 			// answer, and the key used again with another body is a conflict.
@@ -283,6 +285,7 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 		}
 		return Result{Seq: e.Seq, Err: err}
 	}
+	m.commitEvents(e.Seq)
 	if !answered && idemKey == "" {
 		// Nobody reads this result (another replica's command): no copies for it.
 		r.Receivable, r.Listing, r.Offer, r.Match = nil, nil, nil, nil

@@ -110,6 +110,7 @@ func (m *Matcher) createParticipant(actor string, c *CreateParticipant) (Result,
 	p.TokenSeq = 1
 	p.Tokens = []Token{{ID: tokenID(1), Hash: c.TokenHash, CreatedMs: m.nowMs}}
 	m.s.Participants.put(p.ID, p)
+	m.emitParticipant(p, true)
 	m.s.USCCs[p.USCC] = p.ID
 	m.ix.addParticipant(p)
 	t := p.Tokens[0]

@@ -80,6 +80,7 @@ func (m *Matcher) submitReceivable(actor string, c *SubmitReceivable) (Result, *
 	}
 	r.RootID = r.ID
 	m.s.Receivables.put(r.ID, r)
+	m.emitReceivable(r, true)
 	m.s.Fingerprints[fp] = r.ID
 	m.ix.addReceivable(r)
 	return Result{Receivable: r}, nil
@@ -201,6 +202,7 @@ func (m *Matcher) confirm(actor string, c *Confirm) (Result, *Error) {
 		return Result{}, errorf(CodeInvalidSignature, "the signature does not recover to the debtor core's address")
 	}
 	r.Status = StatusConfirmed
+	m.emitReceivable(r, false)
 	r.Confirmation = &Signed{Signer: core.Address, Signature: hexutil.Encode(sig), Digest: digest, AtMs: m.nowMs}
 	r.Registration = RegPending
 	m.pushRegistration(r)
@@ -310,8 +312,10 @@ func (m *Matcher) split(parent *Receivable, to *Participant, amount int64) *Rece
 	parent.Children = append(parent.Children, child.ID)
 	if parent.RemainingFen == 0 {
 		parent.Status = StatusTransferred
+		m.emitReceivable(parent, false)
 	}
 	m.s.Receivables.put(child.ID, child)
+	m.emitReceivable(child, true)
 	m.ix.addReceivable(child)
 	return child
 }

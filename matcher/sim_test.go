@@ -83,17 +83,22 @@ func runSimulation(t *testing.T, seed uint64, steps int) (lively bool) {
 	// The world's own setup entry is part of the journal too.
 	s.record(w0Entry(s.world))
 	s.populate()
+	s.m.EnableEvents()
 	var snap []byte
 	var snapAt int
 	for i := 0; i < steps; i++ {
 		c := s.next()
 		before := businessHash(s.m)
 		r := s.step(c)
+		evs := s.m.TakeEvents()
 		if r.Err != nil {
 			s.rejects[r.Err.Code]++
 			// A refusal changes nothing but, under an Idempotency-Key, its record.
 			if after := businessHash(s.m); after != before {
 				t.Fatalf("seed %d step %d: rejected %s (%v) changed the state", seed, i, c.Kind(), r.Err)
+			}
+			if len(evs) > 0 {
+				t.Fatalf("seed %d step %d: rejected %s (%v) made events %+v", seed, i, c.Kind(), r.Err, evs)
 			}
 		} else {
 			s.oks[c.Kind()]++
@@ -126,6 +131,7 @@ func runSimulation(t *testing.T, seed uint64, steps int) (lively bool) {
 	if got := quiet.StateHash(); got != want {
 		t.Fatalf("seed %d: the log applied unanswered gives %x, want %x", seed, got, want)
 	}
+	checkSimEvents(t, seed, s.m, s.log, snap, snapAt)
 	m, err := Restore(DefaultConfig(), snap)
 	if err != nil {
 		t.Fatal(err)

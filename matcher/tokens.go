@@ -106,6 +106,7 @@ func (m *Matcher) setStatus(actor string, c *SetStatus) (Result, *Error) {
 	default:
 		return Result{}, fieldErr("status", "must be active or suspended")
 	}
+	m.emitParticipant(p, false)
 	return Result{Participant: p.copy()}, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/translog"
@@ -52,7 +53,11 @@ type Config struct {
 	// LogFile holds the transparency log's hashes (package translog), beside the
 	// journal; "": the log is kept in memory and rebuilt from the journal at each start.
 	LogFile string
-	Logger  *slog.Logger
+	// Feed, if set, gets the events of every entry applied (docs/api.md "Events") and
+	// is saved with each snapshot. Open restores the newest snapshot the feed has
+	// reached, so that replaying the journal after it loses no event.
+	Feed   *feed.Feed
+	Logger *slog.Logger
 }
 
 var (
@@ -132,6 +137,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Feed != nil {
+		m.EnableEvents()
+	}
 	// A restored state that breaks an invariant is a bug or a damaged snapshot that
 	// still parsed: refuse to serve it (docs/operations.md, "Panics and invariants").
 	if err := m.CheckInvariants(); err != nil {
@@ -181,10 +189,15 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 }
 
 // loadLatest restores the newest snapshot that reads back whole; none: empty state.
+// With a feed, the newest at or below the feed's seq comes first: the entries after
+// it are replayed, and their events reach the feed.
 func loadLatest(cfg Config) (*matcher.Matcher, error) {
 	seqs, err := listSnapshots(cfg.SnapshotDir)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Feed != nil {
+		seqs = feedFirst(seqs, cfg.Feed.Seq())
 	}
 	for _, seq := range seqs {
 		body, err := readSnapshot(cfg.SnapshotDir, seq)
@@ -198,6 +211,20 @@ func loadLatest(cfg Config) (*matcher.Matcher, error) {
 		cfg.Logger.Warn("skipping snapshot", "seq", seq, "err", err)
 	}
 	return matcher.New(cfg.Matcher), nil
+}
+
+// feedFirst orders snapshots (newest first) so that those at or below the feed's seq
+// come first; the newer ones stay as a fallback (the feed then has a gap).
+func feedFirst(seqs []uint64, feedSeq uint64) []uint64 {
+	var below, above []uint64
+	for _, s := range seqs {
+		if s <= feedSeq {
+			below = append(below, s)
+		} else {
+			above = append(above, s)
+		}
+	}
+	return append(below, above...)
 }
 
 // checkJournalReaches refuses a journal whose last seq is below the restored
@@ -261,8 +288,10 @@ type delivery struct {
 // applyBatch applies entries under one write lock, then hands results to waiters.
 func (n *Node) applyBatch(es []journal.Entry) {
 	var out []delivery
+	var evs []matcher.Event
 	leaves := false
 	logLeaves := make([]translog.Hash, 0, len(es))
+	first := n.m.AppliedSeq() + 1
 	n.mu.Lock()
 	for _, e := range es {
 		if e.Seq != n.m.AppliedSeq()+1 {
@@ -276,7 +305,16 @@ func (n *Node) applyBatch(es []journal.Entry) {
 		}
 	}
 	n.appendLeaves(logLeaves)
+	last := n.m.AppliedSeq()
+	if n.cfg.Feed != nil {
+		evs = n.m.TakeEvents()
+	}
 	n.mu.Unlock()
+	if n.cfg.Feed != nil && last >= first {
+		// Before the results: a caller that reads its feed after its write returned
+		// finds the write's events.
+		n.cfg.Feed.Add(first, last, evs)
+	}
 	if leaves {
 		select {
 		case n.notify <- struct{}{}:
@@ -467,8 +505,20 @@ func (n *Node) writeFrom(m *matcher.Matcher) error {
 		return err
 	}
 	n.snapSeq.Store(seq)
+	n.saveFeed()
 	n.snapshotted(oldest)
 	return nil
+}
+
+// saveFeed saves the feed after a snapshot: its seq is at or past the snapshot's, so
+// a restart finds a snapshot the feed has reached.
+func (n *Node) saveFeed() {
+	if n.cfg.Feed == nil {
+		return
+	}
+	if err := n.cfg.Feed.Save(); err != nil {
+		n.log.Error("feed save failed", "err", err)
+	}
 }
 
 // applyEntry applies one journal entry: the command inside its envelope. An entry

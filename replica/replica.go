@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/internal/redisha"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/lease"
@@ -63,6 +65,7 @@ type Replica struct {
 	cfg   Config
 	log   *slog.Logger
 	n     *node.Node
+	feed  *feed.Feed
 	chain ledger.Backend
 	redis *journal.Redis // nil: file journal (embedded mode)
 	lease *lease.Lease   // nil: this node always anchors
@@ -87,10 +90,20 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Replica, error) {
 	if err != nil {
 		return nil, err
 	}
+	snapDir := filepath.Join(cfg.DataDir, "snapshots")
+	if err := os.MkdirAll(snapDir, 0o700); err != nil {
+		j.Close()
+		return nil, err
+	}
+	// The feed lives beside the snapshots it is saved with (node.Config.Feed).
+	if s.feed, err = feed.Open(feed.Config{Path: filepath.Join(snapDir, "feed.json")}); err != nil {
+		j.Close()
+		return nil, err
+	}
 	ncfg := node.Config{
-		Journal: j, SnapshotDir: filepath.Join(cfg.DataDir, "snapshots"), SnapshotEvery: cfg.SnapshotEvery,
+		Journal: j, SnapshotDir: snapDir, SnapshotEvery: cfg.SnapshotEvery,
 		LogFile:             filepath.Join(cfg.DataDir, "translog.hashes"),
-		SnapshotMinInterval: cfg.SnapshotMinInterval, Matcher: matcher.DefaultConfig(), Logger: log,
+		SnapshotMinInterval: cfg.SnapshotMinInterval, Matcher: matcher.DefaultConfig(), Feed: s.feed, Logger: log,
 	}
 	if s.redis == nil {
 		ncfg.TickEvery = cfg.TickEvery // embedded: this node ticks; distributed: the lease holder
@@ -191,6 +204,9 @@ func (s *Replica) boundLedger() *matcher.LedgerConfig {
 
 // Node is the replica's node: what the API submits to and reads from.
 func (s *Replica) Node() *node.Node { return s.n }
+
+// Feed is the replica's event feed, derived from the journal as every replica's is.
+func (s *Replica) Feed() *feed.Feed { return s.feed }
 
 // Chain is the chain the replica anchors on.
 func (s *Replica) Chain() ledger.Backend { return s.chain }

@@ -305,7 +305,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		repl = &api.NodeReplication{Sentinel: r.Sentinel, MasterName: r.MasterName, Wait: r.Wait, MinReplicas: r.MinReplicas}
 	}
 	srv := api.New(api.Config{
-		Node: sys.Node(), Ledger: ledgerInfo{sys.Chain()}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.JournalKind(),
+		Node: sys.Node(), Feed: sys.Feed(), Ledger: ledgerInfo{sys.Chain()}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.JournalKind(),
 		Replication: repl, IsAnchorer: sys.IsAnchorer, Ready: sys.Ready,
 		RatePerSecond: cfg.RatePerSecond, TrustedProxies: proxies, MetricsToken: cfg.MetricsToken, Logger: log,
 		MaxConnections: cfg.MaxConnections, MaxConnectionsPerAddress: cfg.MaxConnsPerAddress,

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/scfx/scfx/api"
+	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/node"
@@ -60,7 +61,8 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatalf("journal.OpenFile: %v", err)
 	}
-	n, err := node.Open(ctx, node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots")})
+	f := feed.New(feed.Config{})
+	n, err := node.Open(ctx, node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots"), Feed: f})
 	if err != nil {
 		_ = j.Close()
 		t.Fatalf("node.Open: %v", err)
@@ -76,7 +78,7 @@ func Start(t testing.TB) *Server {
 	startAnchorer(t, n, chain)
 	s := &Server{AdminToken: AdminToken, ChainRPC: chain.HTTPEndpoint(), Node: n}
 	s.API = api.New(api.Config{
-		Node: n, Ledger: chainLedger{chain}, AdminToken: AdminToken, NodeID: "apitest", RatePerSecond: ratePerSecond,
+		Node: n, Feed: f, Ledger: chainLedger{chain}, AdminToken: AdminToken, NodeID: "apitest", RatePerSecond: ratePerSecond,
 	})
 	ts := httptest.NewServer(s.API)
 	t.Cleanup(ts.Close)

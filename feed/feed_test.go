@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package feed
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/scfx/scfx/matcher"
+)
+
+func ev(seq uint64, idx uint32, audience ...string) matcher.Event {
+	return matcher.Event{Seq: seq, Idx: idx, Type: "receivable.created", Object: "receivable", ObjectID: "rcv_1", Audience: audience}
+}
+
+func ids(evs []matcher.Event) []string {
+	out := []string{}
+	for i := range evs {
+		out = append(out, IDOf(&evs[i]).String())
+	}
+	return out
+}
+
+func read(t *testing.T, f *Feed, who string, after *ID, limit int) []string {
+	t.Helper()
+	evs, err := f.Read(who, after, limit)
+	if err != nil {
+		t.Fatalf("Read(%s, %v) = %v", who, after, err)
+	}
+	return ids(evs)
+}
+
+func TestParseID(t *testing.T) {
+	for _, s := range []string{"", "1", "-1", "1-", "a-1", "1-a", "01-0", "1-00", "1-4294967296", "1-2-3", "+1-0"} {
+		if _, err := ParseID(s); err == nil {
+			t.Errorf("ParseID(%q) accepted", s)
+		}
+	}
+	if id, err := ParseID("18446744073709551615-7"); err != nil || id != (ID{18446744073709551615, 7}) || id.String() != "18446744073709551615-7" {
+		t.Fatalf("ParseID = %v, %v", id, err)
+	}
+}
+
+// Each participant reads its own events after a cursor; the operator reads every one.
+func TestFeed_ScopedReadsAfterCursor(t *testing.T) {
+	f := New(Config{})
+	f.Add(1, 3, []matcher.Event{ev(1, 0, "par_1"), ev(1, 1, "par_2"), ev(3, 0, "par_1", "par_2")})
+	if got, want := read(t, f, "par_1", nil, 50), []string{"1-0", "3-0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("par_1 = %v, want %v", got, want)
+	}
+	if got, want := read(t, f, "par_2", &ID{1, 1}, 50), []string{"3-0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("par_2 after 1-1 = %v, want %v", got, want)
+	}
+	// A cursor need not be one of the reader's events: another's id orders the same.
+	if got, want := read(t, f, "par_1", &ID{1, 1}, 50), []string{"3-0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("par_1 after 1-1 = %v, want %v", got, want)
+	}
+	if got, want := read(t, f, Operator, nil, 2), []string{"1-0", "1-1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("operator, limit 2 = %v, want %v", got, want)
+	}
+	if got := read(t, f, "par_3", nil, 50); len(got) != 0 {
+		t.Fatalf("par_3 = %v, want nothing", got)
+	}
+	if f.Seq() != 3 {
+		t.Fatalf("Seq = %d, want 3", f.Seq())
+	}
+	// Entries already held are skipped (a replay after a restore).
+	f.Add(3, 3, []matcher.Event{ev(3, 0, "par_1")})
+	if got := read(t, f, "par_1", nil, 50); len(got) != 2 {
+		t.Fatalf("replayed entry added again: %v", got)
+	}
+}
+
+// A feed keeps the last N events of each participant; a cursor before what it let go
+// of has expired (410), one at or after the last dropped event has not.
+func TestFeed_RetentionExpiresOldCursors(t *testing.T) {
+	f := New(Config{KeepPerParticipant: 3, KeepOperator: 5})
+	for seq := uint64(1); seq <= 10; seq++ {
+		f.Add(seq, seq, []matcher.Event{ev(seq, 0, "par_1")})
+	}
+	if got, want := read(t, f, "par_1", nil, 50), []string{"8-0", "9-0", "10-0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("kept %v, want %v", got, want)
+	}
+	if _, err := f.Read("par_1", &ID{6, 0}, 50); !errors.Is(err, ErrCursorExpired) {
+		t.Fatalf("cursor 6-0 (7-0 let go): %v, want ErrCursorExpired", err)
+	}
+	if got, want := read(t, f, "par_1", &ID{7, 0}, 50), []string{"8-0", "9-0", "10-0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after 7-0 = %v, want %v", got, want)
+	}
+	if got := read(t, f, Operator, nil, 50); len(got) != 5 {
+		t.Fatalf("operator kept %d, want 5", len(got))
+	}
+}
+
+// Changed is closed by the next Add with events, so that a waiting reader wakes.
+func TestFeed_ChangedWakesReaders(t *testing.T) {
+	f := New(Config{})
+	ch := f.Changed()
+	f.Add(1, 1, nil)
+	select {
+	case <-ch:
+		t.Fatal("an entry without events woke readers")
+	default:
+	}
+	f.Add(2, 2, []matcher.Event{ev(2, 0, "par_1")})
+	select {
+	case <-ch:
+	default:
+		t.Fatal("events did not wake readers")
+	}
+}
+
+// Saved and opened again, a feed reads the same, let-go cursors stay expired, and a
+// gap (entries whose events it never saw) expires the cursors before it.
+func TestFeed_SaveOpenAndGap(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "feed.json")
+	cfg := Config{Path: path, KeepPerParticipant: 2}
+	f := New(cfg)
+	for seq := uint64(1); seq <= 5; seq++ {
+		f.Add(seq, seq, []matcher.Event{ev(seq, 0, "par_1"), ev(seq, 1, "par_2")})
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"par_1", "par_2", Operator} {
+		if a, b := read(t, f, who, nil, 50), read(t, g, who, nil, 50); !reflect.DeepEqual(a, b) {
+			t.Fatalf("%s: saved %v, opened %v", who, a, b)
+		}
+	}
+	if _, err := g.Read("par_1", &ID{2, 0}, 50); !errors.Is(err, ErrCursorExpired) {
+		t.Fatalf("opened feed: cursor 2-0: %v, want ErrCursorExpired", err)
+	}
+	if g.Seq() != 5 {
+		t.Fatalf("Seq = %d, want 5", g.Seq())
+	}
+	g.Add(9, 9, []matcher.Event{ev(9, 0, "par_3")})
+	if _, err := g.Read("par_3", &ID{7, 0}, 50); !errors.Is(err, ErrCursorExpired) {
+		t.Fatalf("a cursor inside the gap 6..8: %v, want ErrCursorExpired", err)
+	}
+	if got := read(t, g, "par_3", &ID{8, 0}, 50); len(got) != 1 {
+		t.Fatalf("after the gap: %v", got)
+	}
+	if _, err := Open(Config{Path: filepath.Join(t.TempDir(), "none.json")}); err != nil {
+		t.Fatalf("a missing file: %v, want an empty feed", err)
+	}
+}

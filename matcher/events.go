@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package matcher
+
+import "slices"
+
+// Events are the changes participants may see (docs/api.md "Events"): an object
+// created, or its status changed. The matcher makes them as it applies an entry, so
+// every replica that applies the same journal makes the same events with the same
+// ids; the node hands them to the feed (package feed). They are not state: a matcher
+// with events off (the snapshotter's copy, the simulation) makes none, and the state
+// hash never covers them.
+
+// Event objects.
+const (
+	ObjectReceivable  = "receivable"
+	ObjectListing     = "listing"
+	ObjectMatch       = "match"
+	ObjectOffer       = "offer"
+	ObjectParticipant = "participant"
+)
+
+// EventCreated is the type suffix of an object's first event; the others name the
+// status the object moved to ("match.funded").
+const EventCreated = "created"
+
+// Event is one change: Seq and Idx (its place among the entry's events) make its id,
+// "<seq>-<idx>". Audience are the participants who may see the object, as of the end
+// of the entry (the operator sees every event).
+type Event struct {
+	Seq          uint64   `json:"seq"`
+	Idx          uint32   `json:"idx"`
+	TimeMs       int64    `json:"time_ms"`
+	Type         string   `json:"type"`
+	Object       string   `json:"object"`
+	ObjectID     string   `json:"object_id"`
+	Status       string   `json:"status"`
+	AmountFen    int64    `json:"amount"`
+	ReceivableID string   `json:"receivable_id,omitempty"`
+	Audience     []string `json:"audience"`
+}
+
+// maxEventsPerEntry bounds what one entry may add to the feed: a settlement of a
+// large tree or a tick over many maturities emits one event per object it changes,
+// which is bounded by the state; this is the assertion that it stays sane.
+const maxEventsPerEntry = 1 << 20
+
+// events is the matcher's scratch for events: pending for the entry being applied,
+// out for every entry applied since TakeEvents.
+type events struct {
+	on      bool
+	pending []Event
+	out     []Event
+}
+
+// EnableEvents turns event making on (the node's matcher, whose events feed the API).
+func (m *Matcher) EnableEvents() { m.ev.on = true }
+
+// TakeEvents returns the events of the entries applied since the last call, in
+// order, and forgets them.
+func (m *Matcher) TakeEvents() []Event {
+	out := m.ev.out
+	m.ev.out = nil
+	return out
+}
+
+// emit records one event of the entry being applied; the audience comes at the end.
+func (m *Matcher) emit(object, id, status string, created bool, amount int64, receivableID string) {
+	if !m.ev.on {
+		return
+	}
+	typ := object + "." + status
+	if created {
+		typ = object + "." + EventCreated
+	}
+	m.ev.pending = append(m.ev.pending, Event{
+		Type: typ, Object: object, ObjectID: id, Status: status, AmountFen: amount, ReceivableID: receivableID,
+	})
+}
+
+func (m *Matcher) emitReceivable(r *Receivable, created bool) {
+	m.emit(ObjectReceivable, r.ID, string(r.Status), created, r.AmountFen, "")
+}
+
+func (m *Matcher) emitListing(l *Listing, created bool) {
+	m.emit(ObjectListing, l.ID, l.Status, created, l.AmountFen, l.ReceivableID)
+}
+
+func (m *Matcher) emitMatch(mt *Match, created bool) {
+	m.emit(ObjectMatch, mt.ID, mt.Status, created, mt.AmountFen, mt.ReceivableID)
+}
+
+func (m *Matcher) emitOffer(o *Offer, created bool) {
+	m.emit(ObjectOffer, o.ID, o.Status, created, o.LineFen, "")
+}
+
+func (m *Matcher) emitParticipant(p *Participant, created bool) {
+	status := StatusActive
+	if p.Suspended {
+		status = StatusSuspended
+	}
+	m.emit(ObjectParticipant, p.ID, status, created, 0, "")
+}
+
+// discardEvents drops the events of a refused command: it changed nothing.
+func (m *Matcher) discardEvents() { m.ev.pending = m.ev.pending[:0] }
+
+// commitEvents numbers the entry's events, gives each its audience and moves them to
+// what TakeEvents returns.
+func (m *Matcher) commitEvents(seq uint64) {
+	if len(m.ev.pending) == 0 {
+		return
+	}
+	if len(m.ev.pending) > maxEventsPerEntry {
+		panic("matcher: an entry made more events than maxEventsPerEntry")
+	}
+	for i := range m.ev.pending {
+		e := m.ev.pending[i]
+		e.Seq, e.Idx, e.TimeMs = seq, uint32(i), m.nowMs
+		e.Audience = m.audience(e.Object, e.ObjectID)
+		m.ev.out = append(m.ev.out, e)
+	}
+	m.ev.pending = m.ev.pending[:0]
+}
+
+// audience are the participants who may see an object (docs/api.md "Conventions"):
+// a receivable's parties, a listing's holder, a match's lender, holder and debtor, an
+// offer's lender, a participant itself. Sorted, without repeats.
+func (m *Matcher) audience(object, id string) []string {
+	var out []string
+	switch object {
+	case ObjectReceivable:
+		r := m.s.Receivables.get(id)
+		out = append(out, r.HolderID, r.DebtorID)
+		if r.AssigneeID != "" {
+			out = append(out, r.AssigneeID)
+		}
+		out = append(out, r.Lenders...)
+	case ObjectListing:
+		out = append(out, m.s.Listings.get(id).HolderID)
+	case ObjectMatch:
+		mt := m.s.Matches.get(id)
+		out = append(out, mt.LenderID, mt.HolderID, mt.DebtorID)
+	case ObjectOffer:
+		out = append(out, m.s.Offers.get(id).LenderID)
+	case ObjectParticipant:
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
