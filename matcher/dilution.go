@@ -36,6 +36,7 @@ func (m *Matcher) rejectReceivable(actor string, c *RejectReceivable) (Result, *
 		return Result{}, invalidState("receivable %s is %s: only a receivable pending confirmation can be rejected; a confirmed claim changes only by credit notes", r.ID, r.Status)
 	}
 	r.Status, r.RejectReason = StatusRejected, c.Reason
+	m.emitReceivable(r, false)
 	return Result{Receivable: r}, nil
 }
 
@@ -275,10 +276,13 @@ func (m *Matcher) creditUnfinanced(r *Receivable, x int64) {
 		l.Status = ListingMatched
 		m.ix.book(l.DebtorID).removeListing(l)
 		r.Status = m.filledStatus(r)
+		m.emitListing(l, false)
+		m.emitReceivable(r, false)
 	default: // nothing was filled: the listing is withdrawn as it stood
 		l.Status = ListingCancelled
 		m.ix.book(l.DebtorID).removeListing(l)
 		r.ListingID = ""
+		m.emitListing(l, false)
 	}
 	if r.RemainingFen == 0 {
 		if len(r.Children) > 0 {
@@ -286,6 +290,7 @@ func (m *Matcher) creditUnfinanced(r *Receivable, x int64) {
 		} else {
 			r.Status = StatusCredited
 		}
+		m.emitReceivable(r, false)
 	}
 }
 

@@ -69,6 +69,8 @@ func (m *Matcher) withdrawListing(r *Receivable) {
 	} else {
 		r.Status = m.filledStatus(r)
 	}
+	m.emitListing(l, false)
+	m.emitReceivable(r, false)
 }
 
 func (m *Matcher) lendersMatch(actor, id string) (*Match, *Error) {
@@ -140,6 +142,7 @@ func (m *Matcher) closeFill(mt *Match, status string) {
 	assertLine(o)
 	m.noteReleased(o)
 	mt.Status, mt.ClosedMs = status, m.nowMs
+	m.emitMatch(mt, false)
 }
 
 func (m *Matcher) endOverdue(actor, id, reason, status string) (Result, *Error) {
@@ -224,6 +227,7 @@ func (m *Matcher) settleIfPaid(root *Receivable) {
 		m.closeListing(x)
 		if x.Status != StatusCredited {
 			x.Status = StatusSettled
+			m.emitReceivable(x, false)
 		}
 	})
 	m.s.Participants.get(root.DebtorID).Settled++
