@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/eip712"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
@@ -323,6 +324,11 @@ func TestLifecycle(t *testing.T) {
 
 	e.auctionLifecycle(core2, lender2)
 	e.servicingLifecycle()
+
+	// §Events: the lender's feed holds its offer's cancellation.
+	if evs := e.events(lender2, "?limit=500"); !slices.ContainsFunc(evs.Items, func(ev wire.Event) bool { return ev.Type == "offer.cancelled" }) {
+		t.Fatalf("lender2's events = %+v", evs.Items)
+	}
 
 	// Every operation of the document answered at least once, and matched it.
 	seen := e.operationsSeen()
