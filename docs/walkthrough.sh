@@ -177,6 +177,17 @@ rc=0; "$SCFX" verify --rpc "$RPC" --in "$WORK/tampered-proof.json" 2>/dev/null |
 [ "$rc" = 1 ] || { echo "scfx verify of a tampered proof exited $rc, want 1" >&2; exit 1; }
 echo "verify: a tampered proof does not hold (exit 1)"
 
+# Core: goods came back. A credit note of ¥10,000.00 (EIP-712 CreditNote, signed like
+# the confirmation) reduces what it owes; it comes off the tier-1 part nobody financed
+# (docs/api.md, "Credit notes").
+CN_SALT=$(salt)
+get "$CORE" "/v1/receivables/$RCV1/credit-notes/typed-data?amount=1000000&reason=returned&salt=$CN_SALT" >"$WORK/credit-note-td.json"
+SIG=$("$SCFX" sign --key "$WORK/core.key" --in "$WORK/credit-note-td.json")
+LEFT=$(post "$CORE" "/v1/receivables/$RCV1/credit-notes" credit-note-1 \
+  "{\"amount\":1000000,\"reason\":\"returned\",\"salt\":\"$CN_SALT\",\"signature\":\"$SIG\"}" | jq -r .remaining)
+[ "$LEFT" = 59000000 ]   # ¥600,000.00 held by tier 1, less the note
+echo "credit note: $RCV1 now holds $LEFT fen"
+
 # Core, at maturity (or earlier): paid. The invoice, its fragments and the match settle,
 # and the lender's line is released.
 post "$CORE" "/v1/receivables/$RCV1/settle" settle-1 '{"reference":"PAY-0001"}' | jq -r .status   # settled

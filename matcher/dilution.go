@@ -117,12 +117,16 @@ func (m *Matcher) checkCreditNoteState(r *Receivable, core *Participant, amount 
 }
 
 // unfinanced is the part of what r holds that no fill finances: its remaining
-// amount less what its listing's fills took.
+// amount less its fills, but for those cancelled (a fill never funded gives its
+// part back to the holder).
 func (m *Matcher) unfinanced(r *Receivable) int64 {
-	if l := m.s.Listings.get(r.ListingID); l != nil {
-		return r.RemainingFen - l.FilledFen
+	u := r.RemainingFen
+	for _, id := range r.MatchIDs {
+		if mt := m.s.Matches.get(id); mt.Status != MatchCancelled {
+			u -= mt.AmountFen
+		}
 	}
-	return r.RemainingFen
+	return u
 }
 
 // openUnfinanced is what the core still owes the holder of r's unfinanced part.
