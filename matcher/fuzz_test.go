@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/scfx/scfx/eip712"
 )
 
 // Tests of the journal side of the matcher: the encoding of commands (DecodeCommand:
@@ -218,6 +220,17 @@ func fuzzWorld(tb testing.TB) (*world, []Command) {
 		as(ActorSystem, Command{Payload: &CutBatch{FirstLeaf: first, Count: len(leaves)}}),
 		as(ActorOperator, Command{Payload: &part}),
 		as(ActorOperator, Command{Payload: &CreateCluster{Name: "n", CountyCode: "110000", Level: "provincial", Industry: "i", ValidUntil: "2030-01-01"}}),
+		// Servicing (docs/api.md): each kind once.
+		as(core, Command{Payload: &RejectReceivable{ReceivableID: pending, Reason: "退货"}}),
+		as(core, Command{Payload: &IssueCreditNote{ReceivableID: fin2, Amount: 50, Reason: "退货", Salt: salt(7).Hex(),
+			Signature: w.sign(core, eip712.CreditNoteDigest(w.domain(), CreditNoteOf(w.rcv(fin2), 50, "退货", salt(7))))}}),
+		as(core, Command{Payload: &RecordPayment{ReceivableID: fin2, Amount: 10, Reference: "PAY"}}),
+		as(core, Command{Payload: &RecordPayment{ReceivableID: fin, MatchID: mt.ID, Amount: 10, Reference: "PAY"}}),
+		as(l, Command{Payload: &ConfirmRepayment{MatchID: mt.ID, Amount: 10, Reference: "RCPT"}}),
+		as(l, Command{Payload: &ExerciseRecourse{MatchID: mt.ID, Reason: "r"}}),
+		as(l, Command{Payload: &WriteOff{MatchID: mt.ID, Reason: "r"}}),
+		as(ActorOperator, Command{Payload: &UpdateParticipant{ParticipantID: core, Rating: "AA", Reason: "r"}}),
+		as(l, func() Command { c := w.offerCmd(core, 3_000_000, 200, 300, 0); c.Payload.(*PostOffer).LateRateBps = 1800; return c }()),
 	}
 }
 
