@@ -230,7 +230,11 @@ func fuzzWorld(tb testing.TB) (*world, []Command) {
 		as(l, Command{Payload: &ExerciseRecourse{MatchID: mt.ID, Reason: "r"}}),
 		as(l, Command{Payload: &WriteOff{MatchID: mt.ID, Reason: "r"}}),
 		as(ActorOperator, Command{Payload: &UpdateParticipant{ParticipantID: core, Rating: "AA", Reason: "r"}}),
-		as(l, func() Command { c := w.offerCmd(core, 3_000_000, 200, 300, 0); c.Payload.(*PostOffer).LateRateBps = 1800; return c }()),
+		as(l, func() Command {
+			c := w.offerCmd(core, 3_000_000, 200, 300, 0)
+			c.Payload.(*PostOffer).LateRateBps = 1800
+			return c
+		}()),
 	}
 }
 
