@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -209,6 +208,7 @@ func TestRedisHAFailoverKeepsAcked(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(500 * time.Millisecond)
+	stopped := time.Now()
 	close(stop)
 	wg.Wait()
 
@@ -245,36 +245,11 @@ func TestRedisHAFailoverKeepsAcked(t *testing.T) {
 			t.Fatalf("the reader returned seq %d %q; the stream holds seq %d %q", a.Seq, a.Data, e.Seq, e.Data)
 		}
 	}
-	outages := haOutages(acks, kills, time.Now())
-	t.Logf("redis HA: %d failovers, %d appends acknowledged, 0 lost, %d uncertain, %d failed, %d read errors; write outage per failover %v (max %v)",
-		failovers, len(acks), uncertain.Load(), failed.Load(), readErrs.Load(), outages, outages[len(outages)-1])
-}
-
-// haOutages is, for each kill, the longest time without an acknowledged append
-// between the kill and the next kill (or end): the write outage of that failover.
-// They are returned sorted.
-func haOutages(acks []haAck, kills []time.Time, end time.Time) []time.Duration {
 	times := make([]time.Time, len(acks))
 	for i, a := range acks {
 		times[i] = a.at
 	}
-	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	var out []time.Duration
-	for i, k := range kills {
-		until := end
-		if i+1 < len(kills) {
-			until = kills[i+1]
-		}
-		prev, gap := k, time.Duration(0)
-		for _, t := range times {
-			if t.Before(k) || t.After(until) {
-				continue
-			}
-			gap = max(gap, t.Sub(prev))
-			prev = t
-		}
-		out = append(out, gap)
-	}
-	slices.Sort(out)
-	return out
+	outages := redistest.Outages(times, kills, stopped)
+	t.Logf("redis HA: %d failovers, %d appends acknowledged, 0 lost, %d uncertain, %d failed, %d read errors; write outage per failover %v (max %v)",
+		failovers, len(acks), uncertain.Load(), failed.Load(), readErrs.Load(), outages, outages[len(outages)-1])
 }

@@ -169,7 +169,11 @@ func (pf *platform) target() benchTarget {
 	for _, r := range pf.reps {
 		bases = append(bases, r.base())
 	}
-	return benchTarget{bases: bases, pids: pf.pids(), redis: pf.redis.Addr()}
+	tg := benchTarget{bases: bases, pids: pf.pids()}
+	if pf.redis != nil {
+		tg.redis = pf.redis.Addr()
+	}
+	return tg
 }
 
 // run starts the setup, measures it once and logs where the time went inside it.
@@ -284,7 +288,10 @@ func (b *benchTotal) add(r benchTotal, slices int) {
 
 // pids are the platform's processes, "kind" or "kind/name", for CPU accounting.
 func (pf *platform) pids() map[string]int {
-	out := map[string]int{"redis": pf.redis.PID(), "geth": pf.geth.PID()}
+	out := map[string]int{"geth": pf.geth.PID()}
+	if pf.redis != nil {
+		out["redis"] = pf.redis.PID()
+	}
 	for _, r := range pf.reps {
 		out["scfx/"+r.id] = r.cmd.Process.Pid
 	}

@@ -59,7 +59,9 @@ const (
 // platform is scfx in distributed mode on this machine.
 type platform struct {
 	t       testing.TB
-	redis   *redistest.Server
+	redis   *redistest.Server // nil with ha
+	ha      *redistest.HA     // primary, replica and Sentinels (startPlatformHA)
+	url     string            // every replica's --redis-url
 	geth    *gethtest.Geth
 	keyFile string
 	flags   []string // extra `scfx serve` flags of every replica
@@ -94,13 +96,31 @@ func startPlatform(t testing.TB, n int, flags ...string) *platform {
 // startPlatformEnv is startPlatform with env added to every replica's environment.
 func startPlatformEnv(t testing.TB, n int, env []string, flags ...string) *platform {
 	t.Helper()
+	return startPlatformWith(t, n, false, env, flags...)
+}
+
+// startPlatformHA is startPlatform on a Redis primary, its replica and three
+// Sentinels (redistest.StartHA): the replicas' --redis-url is the Sentinels'.
+func startPlatformHA(t testing.TB, n int, flags ...string) *platform {
+	t.Helper()
+	return startPlatformWith(t, n, true, nil, flags...)
+}
+
+func startPlatformWith(t testing.TB, n int, ha bool, env []string, flags ...string) *platform {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("runs redis-server, geth and scfx processes")
 	}
 	bin := scfxBinary(t) // before the servers: a first build takes a while
 	dir := t.TempDir()
 	pf := &platform{t: t, flags: flags, env: env}
-	pf.redis = redistest.Start(t)
+	if ha {
+		pf.ha = redistest.StartHA(t)
+		pf.url = pf.ha.URL()
+	} else {
+		pf.redis = redistest.Start(t)
+		pf.url = pf.redis.URL()
+	}
 	pf.geth = gethtest.Start(t, filepath.Join(dir, "geth"), 0)
 	pf.keyFile = gethtest.WriteKeyFile(t, filepath.Join(dir, "operator.key"), pf.geth.FundedKey(t, 1000))
 	for i := range n {
@@ -146,7 +166,7 @@ func (r *replica) launch(bin string) {
 	r.starts++
 	fmt.Fprintf(logf, "==== test: start %d of %s ====\n", r.starts, r.id)
 	args := append([]string{"serve",
-		"--redis-url", r.pf.redis.URL(), "--eth-rpc", r.pf.geth.URL(), "--eth-key-file", r.pf.keyFile,
+		"--redis-url", r.pf.url, "--eth-rpc", r.pf.geth.URL(), "--eth-key-file", r.pf.keyFile,
 		"--addr", r.addr, "--data-dir", r.dataDir, "--node-id", r.id, "--anchor-max-delay", "100ms",
 		// Ticks would move applied_seq under the convergence checks; the random load
 		// gives the replicas enough to agree on.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -354,4 +355,30 @@ func (s *Server) signal(sig os.Signal) error {
 		return errors.New("redistest: the server is not running, or cannot be paused here")
 	}
 	return s.cmd.Process.Signal(sig)
+}
+
+// Outages is, for each kill, the longest time without an acknowledged write (acks,
+// the times writes were acknowledged, in any order) from the kill to the next kill or
+// end: the write outage of that failover. They are returned sorted.
+func Outages(acks, kills []time.Time, end time.Time) []time.Duration {
+	times := slices.Clone(acks)
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	var out []time.Duration
+	for i, k := range kills {
+		until := end
+		if i+1 < len(kills) {
+			until = kills[i+1]
+		}
+		prev, gap := k, time.Duration(0)
+		for _, t := range times {
+			if t.Before(k) || t.After(until) {
+				continue
+			}
+			gap = max(gap, t.Sub(prev))
+			prev = t
+		}
+		out = append(out, max(gap, until.Sub(prev)))
+	}
+	slices.Sort(out)
+	return out
 }
