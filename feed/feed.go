@@ -140,10 +140,13 @@ func (f *Feed) Add(from, to uint64, evs []matcher.Event) {
 		f.floor = from - 1
 	}
 	for i := range evs {
-		e := &evs[i]
-		if e.Seq <= f.seq {
+		if evs[i].Seq <= f.seq {
 			continue
 		}
+		// A copy of its own: a pointer into evs would keep the whole batch alive for
+		// as long as any ring keeps one of its events.
+		e := new(matcher.Event)
+		*e = evs[i]
 		f.addLocked(e)
 	}
 	f.seq = to

@@ -4,6 +4,7 @@ package feed
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -148,5 +149,21 @@ func TestFeed_SaveOpenAndGap(t *testing.T) {
 	}
 	if _, err := Open(Config{Path: filepath.Join(t.TempDir(), "none.json")}); err != nil {
 		t.Fatalf("a missing file: %v, want an empty feed", err)
+	}
+}
+
+// BenchmarkAdd: one entry's five events, each seen by three participants, added to
+// the feeds of 1,000 participants (docs/benchmarks.md "Event feed").
+func BenchmarkAdd(b *testing.B) {
+	f := New(Config{})
+	evs := make([]matcher.Event, 5*b.N)
+	for i := range evs {
+		p := i / 5 % 1000
+		evs[i] = ev(uint64(i/5+1), uint32(i%5), fmt.Sprint("par_", p), fmt.Sprint("par_", (p+1)%1000), fmt.Sprint("par_", (p+2)%1000))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f.Add(uint64(i+1), uint64(i+1), evs[5*i:5*i+5])
 	}
 }

@@ -56,8 +56,20 @@ func BenchmarkApplyListMatch(b *testing.B) {
 }
 
 // BenchmarkApplyRawListMatch is the same with the journal decoding included.
-func BenchmarkApplyRawListMatch(b *testing.B) {
+func BenchmarkApplyRawListMatch(b *testing.B) { benchApplyRawListMatch(b, false) }
+
+// BenchmarkApplyRawListMatchEvents is the same with events on, taken every 1,024
+// entries as the node takes them per batch: what the feed costs the apply path (five
+// events an op: listing created and matched, receivable listed and matched, match
+// created).
+func BenchmarkApplyRawListMatchEvents(b *testing.B) { benchApplyRawListMatch(b, true) }
+
+func benchApplyRawListMatch(b *testing.B, events bool) {
 	w, ids := benchBook(b, b.N)
+	if events {
+		w.m.EnableEvents()
+		w.m.TakeEvents()
+	}
 	raw := make([][]byte, b.N)
 	for i := range raw {
 		c := listCmd(ids[i], 1000)
@@ -70,6 +82,9 @@ func BenchmarkApplyRawListMatch(b *testing.B) {
 		w.seq++
 		if r := w.m.ApplyRaw(w.seq, w.nowMs, raw[i]); r.Err != nil {
 			b.Fatal(r.Err)
+		}
+		if events && i%1024 == 1023 {
+			w.m.TakeEvents()
 		}
 	}
 	b.StopTimer()

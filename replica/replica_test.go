@@ -7,15 +7,18 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/internal/gethtest"
 	"github.com/scfx/scfx/journal/redistest"
 	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/uscc"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -84,6 +87,30 @@ func createClusters(t *testing.T, r *Replica, n int) {
 			t.Fatalf("create cluster %d: %v %v", i, err, res.Err)
 		}
 	}
+}
+
+// createLenders onboards lenders from..to-1 through r.
+func createLenders(t *testing.T, r *Replica, from, to int) {
+	t.Helper()
+	for i := from; i < to; i++ {
+		code, _ := uscc.Make('9', '1', "330206", fmt.Sprintf("MA%07d", i))
+		res, err := r.Node().Submit(context.Background(), matcher.Command{
+			Actor: matcher.ActorOperator, Payload: &matcher.CreateParticipant{
+				Name: fmt.Sprintf("银行 %d", i), USCC: code, Role: "lender", TokenHash: fmt.Sprintf("%064x", i+1),
+			}})
+		if err != nil || res.Err != nil {
+			t.Fatalf("create lender %d: %v %v", i, err, res.Err)
+		}
+	}
+}
+
+func operatorFeed(t *testing.T, r *Replica) []matcher.Event {
+	t.Helper()
+	evs, err := r.Feed().Read(feed.Operator, nil, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
 }
 
 // Embedded mode: a file journal and the embedded chain, bound on the first start and
@@ -186,6 +213,16 @@ func TestDistributedLeaseAndTrim(t *testing.T) {
 	streamLen := func() int64 { n, _ := rdb.XLen(ctx, "scfx:{main}:log").Result(); return n }
 	createClusters(t, a, 20)
 	waitFor(t, 10*time.Second, "b applies a's commands", func() bool { return appliedSeq(b) >= appliedSeq(a) })
+
+	// The event feed is derived from the journal: commands sent to either replica give
+	// both the same events with the same ids.
+	createLenders(t, a, 0, 3)
+	createLenders(t, b, 3, 6)
+	waitFor(t, 10*time.Second, "both replicas apply every command", func() bool { return appliedSeq(a) == appliedSeq(b) })
+	feedA, feedB := operatorFeed(t, a), operatorFeed(t, b)
+	if len(feedA) != 6 || !reflect.DeepEqual(feedA, feedB) {
+		t.Fatalf("operator feeds differ or miss events:\n a %+v\n b %+v", feedA, feedB)
+	}
 	before := streamLen()
 	for range 2 { // the oldest snapshot kept must cover the commands
 		for _, r := range []*Replica{a, b} {
