@@ -53,6 +53,11 @@ func (e *testEnv) servicingLifecycle() {
 	if rv.Status != "rejected" || rv.RejectReason == nil || *rv.RejectReason != "货物未到" {
 		t.Fatalf("rejected receivable = %s %v", rv.Status, rv.RejectReason)
 	}
+	var rp page[ReceivableView]
+	e.getJSON(core.Token, "/v1/receivables?status=rejected", &rp)
+	if len(rp.Items) != 1 || rp.Items[0].ID != pending.ID {
+		t.Fatalf("GET /v1/receivables?status=rejected = %+v", rp.Items)
+	}
 
 	// An offer with servicing terms; an invoice of ¥100,000.00, ¥40,000.00 passed
 	// to b, who finances it.
