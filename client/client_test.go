@@ -193,6 +193,12 @@ func TestEveryOperation(t *testing.T) {
 	if l := must[*wire.Listing](t, "Listing")(sme1.Listing(ctx, lc.Listing.ID)); l.Status != "matched" {
 		t.Errorf("Listing = %+v", l)
 	}
+	if p := must[*wire.Page[wire.Listing]](t, "Listings")(sme1.Listings(ctx, client.ListOptions{})); len(p.Items) != 0 {
+		t.Errorf("Listings = %+v, want none resting (the listing matched)", p)
+	}
+	if p := must[*wire.Page[wire.DirectoryEntry]](t, "Directory")(sme1.Directory(ctx, "core", client.ListOptions{})); len(p.Items) != 1 || p.Items[0].ID != core.ID {
+		t.Errorf("Directory(core) = %+v, want %s", p, core.ID)
+	}
 	if p := must[*wire.Page[wire.Match]](t, "Matches")(lender.Matches(ctx, client.ListOptions{})); len(p.Items) != 1 {
 		t.Errorf("Matches = %+v", p)
 	}

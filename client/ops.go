@@ -91,6 +91,16 @@ func (c *Client) Participants(ctx context.Context, o ListOptions) (*wire.Page[wi
 	return get[wire.Page[wire.Participant]](c, ctx, "/v1/participants"+o.query(url.Values{}))
 }
 
+// Directory is GET /v1/directory: every participant's id, name, role, address and
+// status, of role ("" any), for any caller.
+func (c *Client) Directory(ctx context.Context, role string, o ListOptions) (*wire.Page[wire.DirectoryEntry], error) {
+	q := url.Values{}
+	if role != "" {
+		q.Set("role", role)
+	}
+	return get[wire.Page[wire.DirectoryEntry]](c, ctx, "/v1/directory"+o.query(q))
+}
+
 // Participant is GET /v1/participants/{id}.
 func (c *Client) Participant(ctx context.Context, id string) (*wire.Participant, error) {
 	return get[wire.Participant](c, ctx, "/v1/participants/"+esc(id))
@@ -113,6 +123,11 @@ func (c *Client) Receivables(ctx context.Context, status string, o ListOptions) 
 		q.Set("status", status)
 	}
 	return get[wire.Page[wire.Receivable]](c, ctx, "/v1/receivables"+o.query(q))
+}
+
+// Listings is GET /v1/listings: the caller's resting listings (operator: all).
+func (c *Client) Listings(ctx context.Context, o ListOptions) (*wire.Page[wire.Listing], error) {
+	return get[wire.Page[wire.Listing]](c, ctx, "/v1/listings"+o.query(url.Values{}))
 }
 
 // Receivable is GET /v1/receivables/{id}.

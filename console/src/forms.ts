@@ -43,11 +43,16 @@ function fieldEl(id: string, f: FieldSpec): HTMLElement {
   if (f.type === "select") {
     input = h("select", common, (f.options ?? []).map(([v, l]) => h("option", { value: v, selected: v === f.value }, l)));
   } else {
+    // Dates are typed as YYYY-MM-DD whatever the browser's locale: a native date
+    // picker would show 12/06/2026 to one person and 06.12.2026 to another.
+    const isDate = f.type === "date";
     input = h("input", {
       ...common,
-      type: f.type ?? "text",
+      type: isDate ? "text" : (f.type ?? "text"),
       value: f.value ?? "",
-      placeholder: f.placeholder ?? "",
+      placeholder: isDate ? "YYYY-MM-DD" : (f.placeholder ?? ""),
+      inputmode: isDate ? "numeric" : null,
+      pattern: isDate ? "\\d{4}-\\d{2}-\\d{2}" : null,
       autocomplete: "off",
       spellcheck: "false",
       list: f.list ? fid + "-list" : null,
