@@ -210,7 +210,7 @@ func TestConsolePathsExist(t *testing.T) {
 		"/v1/receivables/:id/typed-data", "/v1/receivables/:id/confirm", "/v1/receivables/:id/transfers",
 		"/v1/receivables/:id/transfers/typed-data", "/v1/receivables/:id/listings", "/v1/receivables/:id/settle",
 		"/v1/receivables/:id/proof", "/v1/listings", "/v1/listings/:id", "/v1/offers", "/v1/offers/:id",
-		"/v1/matches", "/v1/matches/:id/fund", "/v1/books/:core_id",
+		"/v1/matches", "/v1/matches/:id/fund", "/v1/books/:core_id", "/v1/books/:core_id/auctions",
 	} {
 		if !used[want] {
 			t.Errorf("the console never calls %s", want)

@@ -66,7 +66,7 @@ func newBrowser(t *testing.T, base string) *browser {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, 6*time.Minute) // about 25 s on an idle machine; a loaded one is far slower
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	out := os.Getenv("SCFX_ARTEFACTS")
 	if out == "" {

@@ -6,12 +6,18 @@ package main
 // funding and settlement, each by clicks, each checked through the API.
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/scfx/scfx/api/wire"
 )
 
 func runLifecycle(t *testing.T, b *browser, run *consoleRun, parties map[string]*keyed) {
@@ -33,17 +39,23 @@ func runLifecycle(t *testing.T, b *browser, run *consoleRun, parties map[string]
 	if r1.Amount != 123456789 || r1.DebtorID != core.id {
 		t.Fatalf("uploaded receivable = %+v", r1)
 	}
+	// A second invoice, which the core will confirm with a browser wallet.
+	b.fill("upload", map[string]string{"invoice_number": "INV-2026-0002", "amount": "50,000"}, map[string]string{"debtor_id": core.id})
+	b.submit("upload")
+	b.wait("the second receivable", `document.querySelector('[data-testid=receivables]')?.textContent.includes('INV-2026-0002')`)
 
 	// The core confirms by signing in the page with its key file.
 	b.signIn(core.token, "core")
 	b.loadKey(core.keyFile, core.address)
 	b.shot("core", true)
 	b.do("confirm", chromedp.Click(chromedp.ID("confirm-"+r1.ID)))
-	b.wait("the queue to empty", `document.querySelector('p[data-testid=queue]') !== null`)
+	b.wait("the confirmation's notice", fmt.Sprintf(`document.getElementById(%q) === null && document.querySelector('#notice')?.textContent.includes('INV-2026-0001')`, "confirm-"+r1.ID))
 	r1 = run.receivable(sme1.id, 1, "financeable")
 	if r1.Confirmation == nil || !strings.EqualFold(r1.Confirmation.Signer, core.address) {
 		t.Fatalf("the server did not record the browser's signature by %s: %+v", core.address, r1.Confirmation)
 	}
+
+	confirmWithWallet(t, b, run, core)
 
 	// SME 1 transfers a part to SME 2 by its address, signing in the page.
 	b.signIn(sme1.token, "sme")
@@ -113,7 +125,7 @@ func runLifecycle(t *testing.T, b *browser, run *consoleRun, parties map[string]
 	b.do("settle", chromedp.SendKeys(chromedp.ID("settle-"+r1.ID+"-ref"), "PAY-2026-0001"), chromedp.Click(chromedp.ID("settle-"+r1.ID)))
 	b.wait("the settled notice", `document.querySelector('#notice')?.textContent.includes('INV-2026-0001')`)
 	for _, r := range run.receivables() {
-		if r.Status != "settled" {
+		if r.InvoiceNumber == "INV-2026-0001" && r.Status != "settled" {
 			t.Errorf("after settlement %s (tier %d) is %s, want settled", r.ID, r.Tier, r.Status)
 		}
 	}
@@ -122,6 +134,14 @@ func runLifecycle(t *testing.T, b *browser, run *consoleRun, parties map[string]
 			t.Errorf("after settlement match %s is %s, want settled", m.ID, m.Status)
 		}
 	}
+
+	// The operator switches the core's book to call auctions and runs one (nothing
+	// rests in it now: no fill).
+	b.signIn(run.admin, "operator")
+	b.do("switch to auctions", chromedp.Click(chromedp.ID("mode-"+core.id)))
+	b.wait("the auction button", fmt.Sprintf(`document.getElementById(%q) !== null`, "auction-"+core.id))
+	b.do("run the auction", chromedp.Click(chromedp.ID("auction-"+core.id)))
+	b.wait("the auction's notice", `document.querySelector('#notice')?.textContent.includes('0 fills')`)
 }
 
 // runLayouts: the operator's and SME's screens at 1280×800 and 390×844 without a
@@ -163,5 +183,66 @@ func runLayouts(t *testing.T, b *browser, run *consoleRun, parties map[string]*k
 			}
 		}
 		t.Logf("wrote docs/console-operator.png and docs/console-sme.png")
+	}
+}
+
+// confirmWithWallet: the core confirms the second invoice through an injected EIP-1193
+// wallet instead of its key file. The wallet is a stand-in that records what the page
+// asks of it and answers with the signature this test makes with the core's key from
+// the typed data the API serves, as a real wallet would: the page must pass that typed
+// data through unchanged and post the wallet's answer.
+func confirmWithWallet(t *testing.T, b *browser, run *consoleRun, core *keyed) {
+	var r wire.Receivable
+	for _, x := range run.receivables() {
+		if x.InvoiceNumber == "INV-2026-0002" {
+			r = x
+		}
+	}
+	status, typed := run.p.call(http.MethodGet, "/v1/receivables/"+r.ID+"/typed-data", core.token, nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET typed-data = %d %s", status, typed)
+	}
+	key, err := loadKey(core.keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, _, err := signTypedData(key, typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wallet := fmt.Sprintf(`window.__walletCalls = [];
+window.ethereum = { request: async (a) => {
+  window.__walletCalls.push(a);
+  if (a.method === 'eth_requestAccounts') return [%q];
+  if (a.method === 'eth_signTypedData_v4') return %q;
+  throw new Error('unsupported ' + a.method);
+} }; true`, strings.ToLower(core.address), sig)
+	b.do("install the wallet", chromedp.Evaluate[chromedp.Void](wallet), chromedp.Click(chromedp.ID("refresh")))
+	b.wait("the wallet button", `document.getElementById('key-wallet') !== null`)
+	b.do("use the wallet", chromedp.Click(chromedp.ID("key-wallet")))
+	b.wait("the wallet's address", fmt.Sprintf(`document.querySelector('#key-status.ok')?.dataset.signer === %q`, core.address))
+	b.do("confirm with the wallet", chromedp.Click(chromedp.ID("confirm-"+r.ID)))
+	b.wait("the queue to empty", `document.querySelector('p[data-testid=queue]') !== null`)
+
+	calls := b.eval(`JSON.stringify(window.__walletCalls)`)
+	var got []struct {
+		Method string `json:"method"`
+		Params []any  `json:"params"`
+	}
+	if err := json.Unmarshal([]byte(calls), &got); err != nil || len(got) != 2 || got[1].Method != "eth_signTypedData_v4" || len(got[1].Params) != 2 {
+		t.Fatalf("the page asked the wallet %s, want eth_requestAccounts then eth_signTypedData_v4(address, typed data)", calls)
+	}
+	var asked, served any
+	raw, _ := got[1].Params[1].(string)
+	if json.Unmarshal([]byte(raw), &asked) != nil || json.Unmarshal(typed, &served) != nil || !reflect.DeepEqual(asked, served) {
+		t.Errorf("the page asked the wallet to sign %s, want the served typed data %s", raw, typed)
+	}
+	if from, _ := got[1].Params[0].(string); !strings.EqualFold(from, core.address) {
+		t.Errorf("the page asked the wallet to sign as %v, want %s", got[1].Params[0], core.address)
+	}
+	for _, x := range run.receivables() {
+		if x.ID == r.ID && (x.Confirmation == nil || !strings.EqualFold(x.Confirmation.Signer, core.address)) {
+			t.Fatalf("the server did not take the wallet's signature: %+v", x.Confirmation)
+		}
 	}
 }

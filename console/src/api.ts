@@ -71,6 +71,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
 export const get = <T>(path: string) => call<T>("GET", path);
 export const post = <T>(path: string, body: unknown) => call<T>("POST", path, body);
 export const del = <T>(path: string) => call<T>("DELETE", path);
+export const patch = <T>(path: string, body: unknown) => call<T>("PATCH", path, body);
 
 // all reads every page of a list (up to pages×500 items: the console's views are
 // one participant's book, not the whole market).

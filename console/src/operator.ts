@@ -2,13 +2,14 @@
 // The operator: clusters, onboarding (USCC checked here first, the token shown once
 // with a copy button), participants, node and ledger status, every receivable.
 
-import { all, get, post } from "./api";
+import { all, get, id, patch, post } from "./api";
 import { card, proofCard } from "./common";
 import { h, table } from "./dom";
 import { FieldError, form } from "./forms";
-import { date, short, status, today, yuan } from "./format";
+import { date, rate, short, status, today, yuan } from "./format";
 import { t } from "./i18n";
-import { name, state, type Receivable } from "./state";
+import { name, ofRole, state, type Receivable } from "./state";
+import { rowAction } from "./core";
 import { usccProblem } from "./uscc";
 
 interface Cluster {
@@ -156,5 +157,54 @@ export async function operatorView(rerender: () => void): Promise<HTMLElement[]>
       "all-receivables",
     ),
   );
-  return [status1, partCard, clusterCard, rcvCard, proofCard(rcvs)];
+  return [status1, partCard, clusterCard, rcvCard, await booksCard(rerender), proofCard(rcvs)];
+}
+
+interface Book {
+  core_id: string;
+  mode: string;
+  listings: { amount: number }[];
+  quotes: { band: string; best_rate_bps: number }[];
+}
+
+interface Auction {
+  fills: number;
+  volume: number;
+  saving: number;
+}
+
+// booksCard shows each core's book and how it clears; a book in auction mode clears
+// when the operator runs its call auction.
+async function booksCard(rerender: () => void): Promise<HTMLElement> {
+  const cores = ofRole("core");
+  const books = await Promise.all(cores.map((c) => get<Book>(`/v1/books/${id(c.id)}`)));
+  const rows = books.map((b) => {
+    const other = b.mode === "auction" ? "continuous" : "auction";
+    return [
+      name(b.core_id),
+      t("mode." + b.mode),
+      `${b.listings.length} · ${yuan(b.listings.reduce((s, l) => s + l.amount, 0))}`,
+      h("span", {}, b.quotes.map((q, i) => [i > 0 ? " · " : "", q.band + " ", rate(q.best_rate_bps)])),
+      h(
+        "div",
+        { class: "row-action" },
+        rowAction("mode-" + b.core_id, t("mode.to_" + other), async () => {
+          await patch(`/v1/books/${id(b.core_id)}`, { mode: other });
+          rerender();
+        }, false),
+        b.mode === "auction"
+          ? rowAction("auction-" + b.core_id, t("op.run_auction"), async () => {
+              const a = await post<Auction>(`/v1/books/${id(b.core_id)}/auctions`, {});
+              state.notice = `${t("op.auction_done")} ${name(b.core_id)}: ${a.fills} ${t("op.fills")}, ${yuan(a.volume)}`;
+              rerender();
+            }, false)
+          : null,
+      ),
+    ];
+  });
+  return card(
+    "sec-books",
+    t("op.books"),
+    table([t("f.core"), t("op.mode"), t("lender.resting"), t("lender.best"), ""], rows, t("none"), "books"),
+  );
 }
