@@ -100,7 +100,7 @@ deps: $(BIN)/geth
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } || \
 		echo "missing:$$missing: the walk-through test (go test ./docs) skips without them, and fails under CI"
 	@missing=; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-		[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+		dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 		[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } || \
 		echo "missing:$$missing: the console's browser test skips without chromium, and fails under CI"

@@ -76,6 +76,16 @@ func runLifecycle(t *testing.T, b *browser, run *consoleRun, parties map[string]
 	b.wait("the transfer's notice", `document.querySelector('#notice')?.textContent.includes('慈溪紧固件')`)
 	r3 := run.receivable(sme3.id, 3, "financeable")
 
+	// SME 2 lists what it kept; no lender has an offer yet, so it rests; it cancels it.
+	b.fill("list", map[string]string{"max_rate_bps": "4"}, map[string]string{"receivable": r2.ID})
+	b.submit("list")
+	b.wait("the resting listing", `document.querySelector('table[data-testid=listings] [data-cancel]') !== null`)
+	b.do("cancel the listing", chromedp.Click(chromedp.CSS("table[data-testid=listings] [data-cancel]")))
+	b.wait("no listing left", `document.querySelector('p[data-testid=listings]') !== null`)
+	if status, raw := run.p.call(http.MethodGet, "/v1/listings", sme2.token, nil); status != http.StatusOK || !strings.Contains(string(raw), `"items":[]`) {
+		t.Fatalf("SME 2's resting listings after the cancel: %d %s", status, raw)
+	}
+
 	// The lender posts an offer on the core, rates in % a year.
 	b.signIn(lender.token, "lender")
 	b.fill("offer", map[string]string{"line_amount": "10,000,000", "rate_a": "3.85", "rate_b": "4.5", "rate_c": "6", "max_tenor_days": "365"}, map[string]string{"core_id": core.id, "mode": "bands"})
