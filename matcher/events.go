@@ -51,16 +51,18 @@ type events struct {
 	on      bool
 	pending []Event
 	out     []Event
+	types   map[[2]string]string // (object, status or "created") → type, made once
 }
 
 // EnableEvents turns event making on (the node's matcher, whose events feed the API).
 func (m *Matcher) EnableEvents() { m.ev.on = true }
 
 // TakeEvents returns the events of the entries applied since the last call, in
-// order, and forgets them.
+// order, and forgets them. The slice is the matcher's own, valid until the next entry
+// is applied: the node copies what it keeps (feed.Add) before it applies more.
 func (m *Matcher) TakeEvents() []Event {
 	out := m.ev.out
-	m.ev.out = nil
+	m.ev.out = m.ev.out[:0]
 	return out
 }
 
@@ -69,9 +71,17 @@ func (m *Matcher) emit(object, id, status string, created bool, amount int64, re
 	if !m.ev.on {
 		return
 	}
-	typ := object + "." + status
+	suffix := status
 	if created {
-		typ = object + "." + EventCreated
+		suffix = EventCreated
+	}
+	typ, ok := m.ev.types[[2]string{object, suffix}]
+	if !ok {
+		if m.ev.types == nil {
+			m.ev.types = map[[2]string]string{}
+		}
+		typ = object + "." + suffix
+		m.ev.types[[2]string{object, suffix}] = typ
 	}
 	m.ev.pending = append(m.ev.pending, Event{
 		Type: typ, Object: object, ObjectID: id, Status: status, AmountFen: amount, ReceivableID: receivableID,
@@ -117,7 +127,15 @@ func (m *Matcher) commitEvents(seq uint64) {
 	for i := range m.ev.pending {
 		e := m.ev.pending[i]
 		e.Seq, e.Idx, e.TimeMs = seq, uint32(i), m.nowMs
-		e.Audience = m.audience(e.Object, e.ObjectID)
+		// Events of one object in one entry share its audience (read-only).
+		for j := i - 1; j >= 0 && e.Audience == nil; j-- {
+			if p := &m.ev.out[len(m.ev.out)-(i-j)]; p.Object == e.Object && p.ObjectID == e.ObjectID {
+				e.Audience = p.Audience
+			}
+		}
+		if e.Audience == nil {
+			e.Audience = m.audience(e.Object, e.ObjectID)
+		}
 		m.ev.out = append(m.ev.out, e)
 	}
 	m.ev.pending = m.ev.pending[:0]
@@ -131,6 +149,7 @@ func (m *Matcher) audience(object, id string) []string {
 	switch object {
 	case ObjectReceivable:
 		r := m.s.Receivables.get(id)
+		out = make([]string, 0, 3+len(r.Lenders))
 		out = append(out, r.HolderID, r.DebtorID)
 		if r.AssigneeID != "" {
 			out = append(out, r.AssigneeID)
@@ -140,7 +159,7 @@ func (m *Matcher) audience(object, id string) []string {
 		out = append(out, m.s.Listings.get(id).HolderID)
 	case ObjectMatch:
 		mt := m.s.Matches.get(id)
-		out = append(out, mt.LenderID, mt.HolderID, mt.DebtorID)
+		out = []string{mt.LenderID, mt.HolderID, mt.DebtorID}
 	case ObjectOffer:
 		out = append(out, m.s.Offers.get(id).LenderID)
 	case ObjectParticipant:
