@@ -11,7 +11,9 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/gin-gonic/gin"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/eip712"
+	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
 )
@@ -198,18 +200,43 @@ func (s *Server) proof(c *gin.Context) {
 		if e != nil {
 			return nil, e
 		}
-		p, e := m.Proof(r.ID, kind)
+		p, e := m.ProvenLeaf(r.ID, kind)
+		if e != nil {
+			return nil, e
+		}
+		return viewProof(p, m.Ledger()), nil
+	})
+}
+
+// lineage answers the chain of hops from a receivable back to its core-signed
+// confirmation (docs/api.md "Lineage"), to those the receivable is visible to.
+func (s *Server) lineage(c *gin.Context) {
+	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
+		hops, e := m.Lineage(actorOf(c), c.Param("id"))
 		if e != nil {
 			return nil, e
 		}
 		l := m.Ledger()
-		proof := p.Proof
-		if proof == nil {
-			proof = []common.Hash{}
+		v := lineageView{ReceivableID: c.Param("id"), RegistryRef: m.RegistryRefOf(hops[0].ReceivableID), Hops: make([]wire.LineageHop, len(hops))}
+		for i, h := range hops {
+			v.Hops[i] = wire.LineageHop{
+				Proof: viewProof(h.ProvenLeaf, l), ReceivableID: h.ReceivableID, Tier: h.Tier,
+				Amount: h.AmountFen, ParentAmount: h.ParentAmountFen, SplitBefore: h.SplitBeforeFen,
+			}
 		}
-		return proofView{
-			Kind: matcher.LeafKindName(kind), Leaf: p.Leaf, Root: p.Root, Proof: proof, TxHash: p.TxHash,
-			BlockNumber: p.Block, RegistryAddress: l.Registry.Hex(), ChainID: l.ChainID,
-		}, nil
+		return v, nil
 	})
+}
+
+func viewProof(p matcher.ProvenLeaf, l *matcher.LedgerConfig) proofView {
+	proof := p.Proof
+	if proof == nil {
+		proof = []common.Hash{}
+	}
+	v := proofView{
+		Kind: matcher.LeafKindName(p.Kind), Leaf: p.Leaf, Root: p.Root, Proof: proof, TxHash: p.TxHash,
+		BlockNumber: p.Block, RegistryAddress: l.Registry.Hex(), ChainID: l.ChainID,
+	}
+	v.Confirmation, v.Transfer, v.Assignment = ledger.ProofData(p)
+	return v
 }

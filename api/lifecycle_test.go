@@ -18,6 +18,7 @@ import (
 
 	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/eip712"
+	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
 )
@@ -255,6 +256,7 @@ func TestLifecycle(t *testing.T) {
 	for _, c := range matched {
 		e.checkProof(lender.Token, c.r, "assignment", merkle.KindAssignment)
 	}
+	e.checkLineage(sme3.Token, r3.ID, 3)
 	e.getJSON(sme3.Token, "/v1/ledger", &ledger)
 	if ledger.PendingLeaves != 0 || ledger.HeadBlock == 0 || !strings.EqualFold(ledger.AnchorerAddress, testAnchorer) {
 		t.Fatalf("GET /v1/ledger at the end = %+v", ledger)
@@ -482,6 +484,12 @@ func (e *testEnv) checkProof(token string, r ReceivableView, kind string, leafKi
 	}
 	var p proofView
 	e.getJSON(token, path, &p)
+	// The leaf recomputes from the data served with it, as scfx verify does it.
+	var pj ledger.ProofJSON
+	e.getJSON(token, path, &pj)
+	if err := ledger.CheckLeaf(pj); err != nil {
+		e.t.Fatalf("%s: ledger.CheckLeaf = %v", path, err)
+	}
 	if p.Kind != matcher.LeafKindName(leafKind) || p.ChainID != testChainID || !strings.EqualFold(p.RegistryAddress, testRegistry) || p.BlockNumber == 0 {
 		e.t.Fatalf("%s = %+v", path, p)
 	}
@@ -506,6 +514,16 @@ func (e *testEnv) checkProof(token string, r ReceivableView, kind string, leafKi
 		if want := merkle.ConfirmationLeaf(r.ID, common.HexToHash(cur.Confirmation.Digest), sig); p.Leaf != want {
 			e.t.Fatalf("%s: leaf %s, want ConfirmationLeaf %s", path, p.Leaf.Hex(), want.Hex())
 		}
+	}
+}
+
+// checkLineage: the lineage of id has hops hops and passes every check that needs
+// no chain (ledger.CheckLineage).
+func (e *testEnv) checkLineage(token, id string, hops int) {
+	e.t.Helper()
+	l := e.lineage(token, "/v1/receivables/"+id+"/lineage")
+	if err := ledger.CheckLineage(l); err != nil || len(l.Hops) != hops {
+		e.t.Fatalf("lineage of %s: %d hops, CheckLineage = %v; want %d hops that hold", id, len(l.Hops), err, hops)
 	}
 }
 

@@ -180,6 +180,7 @@ func (s *Server) routes() *gin.Engine {
 	v.GET("/receivables/:id/credit-notes/typed-data", s.creditNoteTypedData)
 	v.POST("/receivables/:id/payments", s.recordPayment)
 	v.GET("/receivables/:id/proof", s.proof)
+	v.GET("/receivables/:id/lineage", s.lineage)
 	v.GET("/listings", s.listListings)
 	v.DELETE("/listings/:id", s.cancelListing)
 	v.GET("/listings/:id", s.getListing)

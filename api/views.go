@@ -42,6 +42,7 @@ type (
 	bookView        = wire.Book
 	auctionView     = wire.Auction
 	proofView       = wire.Proof
+	lineageView     = wire.Lineage
 	ledgerView      = wire.Ledger
 	tokenView       = wire.Token
 	// NodeView is GET /v1/node.

@@ -221,6 +221,11 @@ func TestEveryOperation(t *testing.T) {
 		}
 	}
 
+	if l := must[*wire.Lineage](t, "Lineage")(sme2.Lineage(ctx, child.ID)); len(l.Hops) != 2 || l.Hops[0].Confirmation == nil ||
+		l.Hops[1].Transfer == nil || l.Hops[1].Transfer.Child != child.ID || l.Hops[1].SplitBefore != 0 || l.Hops[1].ParentAmount != r.Amount {
+		t.Errorf("Lineage(%s) = %+v, want the confirmation of %s and the transfer to %s", child.ID, l, r.ID, child.ID)
+	}
+
 	// The tier-2 part rests: nobody quotes that low.
 	rest := must[*wire.ListingCreated](t, "List")(sme2.List(ctx, child.ID, wire.ListRequest{MaxRateBps: 100}))
 	if rest.Match != nil || rest.Listing.Status != "resting" {

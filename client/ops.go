@@ -192,6 +192,14 @@ func (c *Client) Proof(ctx context.Context, id, kind string) (*wire.Proof, error
 	return get[wire.Proof](c, ctx, path)
 }
 
+// Lineage is GET /v1/receivables/{id}/lineage: every hop from the core's signed
+// confirmation down to the receivable, each with its signed data and proof (check it
+// with `scfx verify --lineage` or ledger.VerifyLineage). Before every hop is anchored
+// it is a *Problem with status 409.
+func (c *Client) Lineage(ctx context.Context, id string) (*wire.Lineage, error) {
+	return get[wire.Lineage](c, ctx, "/v1/receivables/"+esc(id)+"/lineage")
+}
+
 // CancelListing is DELETE /v1/listings/{id} (the holder): what rests is withdrawn.
 func (c *Client) CancelListing(ctx context.Context, id string) (*wire.Listing, error) {
 	return send[wire.Listing](c, ctx, http.MethodDelete, "/v1/listings/"+esc(id), nil)

@@ -177,6 +177,11 @@ rc=0; "$SCFX" verify --rpc "$RPC" --in "$WORK/tampered-proof.json" 2>/dev/null |
 [ "$rc" = 1 ] || { echo "scfx verify of a tampered proof exited $rc, want 1" >&2; exit 1; }
 echo "verify: a tampered proof does not hold (exit 1)"
 
+# The tier-3 SME's whole lineage: every hop back to the core's signature, each signed,
+# anchored and conserving money; scfx verify --lineage checks them all.
+get "$SME3" "/v1/receivables/$RCV3/lineage" >"$WORK/rcv3-lineage.json"
+"$SCFX" verify --rpc "$RPC" --lineage "$WORK/rcv3-lineage.json"
+
 # Core: goods came back. A credit note of ¥10,000.00 (EIP-712 CreditNote, signed like
 # the confirmation) reduces what it owes; it comes off the tier-1 part nobody financed
 # (docs/api.md, "Credit notes").

@@ -234,7 +234,7 @@ func proofOf(t tb, n *node.Node, id string, kind byte) ProofJSON {
 	t.Helper()
 	var p ProofJSON
 	n.View(func(mm *matcher.Matcher) {
-		lp, err := mm.Proof(id, kind)
+		lp, err := mm.ProvenLeaf(id, kind)
 		if err != nil {
 			t.Fatalf("Proof(%s, %d): %v", id, kind, err)
 		}

@@ -9,56 +9,107 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/merkle"
 )
 
-// ProofJSON is the body of GET /v1/receivables/{id}/proof (docs/api.md "Proofs"): a leaf, the root of its batch, the sibling path, and where the root was
-// anchored.
+// ProofJSON is the body of GET /v1/receivables/{id}/proof (wire.Proof): a leaf with
+// the data it hashes (one of Confirmation, Transfer, Assignment), the root of its
+// batch, the sibling path, and where the root was anchored.
 type ProofJSON struct {
-	Leaf            common.Hash    `json:"leaf"`
-	Root            common.Hash    `json:"root"`
-	Proof           []common.Hash  `json:"proof"`
-	TxHash          common.Hash    `json:"tx_hash"`
-	BlockNumber     uint64         `json:"block_number"`
-	RegistryAddress common.Address `json:"registry_address"`
-	ChainID         uint64         `json:"chain_id"`
+	Kind            string                   `json:"kind"`
+	Leaf            common.Hash              `json:"leaf"`
+	Root            common.Hash              `json:"root"`
+	Proof           []common.Hash            `json:"proof"`
+	TxHash          common.Hash              `json:"tx_hash"`
+	BlockNumber     uint64                   `json:"block_number"`
+	RegistryAddress common.Address           `json:"registry_address"`
+	ChainID         uint64                   `json:"chain_id"`
+	Confirmation    *wire.SignedConfirmation `json:"confirmation"`
+	Transfer        *wire.SignedTransfer     `json:"transfer"`
+	Assignment      *wire.Assignment         `json:"assignment"`
 }
 
 // NewProofJSON is the API body for a matcher proof on the ledger l.
-func NewProofJSON(p matcher.LeafProof, l matcher.LedgerConfig) ProofJSON {
+func NewProofJSON(p matcher.ProvenLeaf, l matcher.LedgerConfig) ProofJSON {
 	proof := p.Proof
 	if proof == nil {
 		proof = []common.Hash{} // JSON [], not null
 	}
-	return ProofJSON{
-		Leaf: p.Leaf, Root: p.Root, Proof: proof, TxHash: p.TxHash, BlockNumber: p.Block,
+	out := ProofJSON{
+		Kind: matcher.LeafKindName(p.Kind), Leaf: p.Leaf, Root: p.Root, Proof: proof, TxHash: p.TxHash, BlockNumber: p.Block,
 		RegistryAddress: l.Registry, ChainID: l.ChainID,
 	}
+	out.Confirmation, out.Transfer, out.Assignment = ProofData(p)
+	return out
+}
+
+// ProofData is the data a proven leaf hashes, in the API's shape: one of the three
+// is set, by the leaf's kind.
+func ProofData(p matcher.ProvenLeaf) (*wire.SignedConfirmation, *wire.SignedTransfer, *wire.Assignment) {
+	switch {
+	case p.Confirmation != nil:
+		c := p.Confirmation
+		return &wire.SignedConfirmation{
+			Receivable: c.Receivable, Fingerprint: c.Fingerprint, Creditor: c.Creditor, Debtor: c.Debtor,
+			Amount: int64(c.Amount), Currency: c.Currency, DueDate: c.DueDate, Signature: p.Signature,
+		}, nil, nil
+	case p.Transfer != nil:
+		t := p.Transfer
+		return nil, &wire.SignedTransfer{
+			Receivable: t.Receivable, Child: t.ChildID, From: t.From, To: t.To, Amount: int64(t.Amount),
+			Salt: t.Salt, Signature: p.Signature,
+		}, nil
+	case p.Assignment != nil:
+		a := p.Assignment
+		return nil, nil, &wire.Assignment{
+			Receivable: p.ReceivableID, MatchID: a.MatchID, LenderID: a.LenderID, Amount: a.AmountFen, TimeMs: a.TimeMs,
+		}
+	}
+	return nil, nil, nil
 }
 
 // ErrInvalidProof: the proof does not hold on the chain (as opposed to the chain not
 // answering).
 var ErrInvalidProof = errors.New("ledger: invalid proof")
 
-// VerifyProof checks p against the chain at rpcURL, as `scfx verify` does: the
-// endpoint is the proof's chain, the root is anchored in the registry at the proof's
-// block by the proof's transaction, the registry's verify accepts the path, and so
-// does the local Merkle code. It returns nil, an error wrapping ErrInvalidProof, or
-// the error that kept it from asking the chain. It takes the leaf as given: whoever
-// holds the receivable's data should recompute the leaf (package merkle) first.
+// VerifyProof checks p against the chain at rpcURL, as `scfx verify` does: the leaf
+// recomputes from the data p carries and its signature recovers to its signer
+// (CheckLeaf), the endpoint is the proof's chain, the root is anchored in the
+// registry at the proof's block by the proof's transaction, the registry's verify
+// accepts the path, and so does the local Merkle code. It returns nil, an error
+// wrapping ErrInvalidProof, ErrNoLeafData, or the error that kept it from asking
+// the chain.
 func VerifyProof(ctx context.Context, rpcURL string, p ProofJSON) error {
-	if !merkle.Verify(p.Root, p.Leaf, p.Proof) {
-		return fmt.Errorf("%w: the path does not lead from leaf %s to root %s", ErrInvalidProof, p.Leaf.Hex(), p.Root.Hex())
+	if err := CheckLeaf(p); err != nil {
+		return err
 	}
-	if p.BlockNumber == 0 || p.RegistryAddress == (common.Address{}) || p.ChainID == 0 {
-		return fmt.Errorf("%w: block_number, registry_address and chain_id are required", ErrInvalidProof)
+	return VerifyAnchored(ctx, rpcURL, p)
+}
+
+// VerifyAnchored is VerifyProof with the leaf taken as given: only the path and the
+// chain are checked.
+func VerifyAnchored(ctx context.Context, rpcURL string, p ProofJSON) error {
+	if p.RegistryAddress == (common.Address{}) {
+		return fmt.Errorf("%w: registry_address is required", ErrInvalidProof)
 	}
 	c, err := dialReadOnly(ctx, rpcURL, p.RegistryAddress)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	return verifyAnchored(ctx, c, rpcURL, p)
+}
+
+// verifyAnchored checks p's path and anchoring on the chain c (dialled at rpcURL).
+func verifyAnchored(ctx context.Context, c *chain, rpcURL string, p ProofJSON) error {
+	if !merkle.Verify(p.Root, p.Leaf, p.Proof) {
+		return fmt.Errorf("%w: the path does not lead from leaf %s to root %s", ErrInvalidProof, p.Leaf.Hex(), p.Root.Hex())
+	}
+	if p.BlockNumber == 0 || p.RegistryAddress == (common.Address{}) || p.ChainID == 0 {
+		return fmt.Errorf("%w: block_number, registry_address and chain_id are required", ErrInvalidProof)
+	}
 	if c.ChainID() != p.ChainID {
 		return fmt.Errorf("%w: the proof is for chain %d, %s serves chain %d", ErrInvalidProof, p.ChainID, redactURL(rpcURL), c.ChainID())
 	}

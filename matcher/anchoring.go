@@ -385,9 +385,15 @@ type LeafProof struct {
 // assignments). ok is false when there is no such leaf; an unanchored leaf is
 // invalid_state.
 func (m *Matcher) Proof(id string, kind byte) (LeafProof, *Error) {
+	p, _, err := m.proof(id, kind)
+	return p, err
+}
+
+// proof is Proof and the leaf's number.
+func (m *Matcher) proof(id string, kind byte) (LeafProof, uint64, *Error) {
 	r := m.s.Receivables.get(id)
 	if r == nil {
-		return LeafProof{}, notFound("receivable", id)
+		return LeafProof{}, 0, notFound("receivable", id)
 	}
 	var n uint64
 	for _, ln := range r.Leaves {
@@ -396,17 +402,17 @@ func (m *Matcher) Proof(id string, kind byte) (LeafProof, *Error) {
 		}
 	}
 	if n == 0 {
-		return LeafProof{}, invalidState("receivable %s has no leaf of that kind", id)
+		return LeafProof{}, 0, invalidState("receivable %s has no leaf of that kind", id)
 	}
 	if n > m.s.Anchored {
-		return LeafProof{}, invalidState("the leaf is not anchored yet")
+		return LeafProof{}, 0, invalidState("the leaf is not anchored yet")
 	}
 	b := m.batchOf(n)
 	leaves := BatchTree(m.leafHashes(b.First, b.Count), b.Head)
 	return LeafProof{
 		Kind: kind, Leaf: leaves[n-b.First], Root: b.Root, Proof: merkle.Proof(leaves, int(n-b.First)),
 		TxHash: b.TxHash, Block: b.Block,
-	}, nil
+	}, n, nil
 }
 
 // Anchor describes one of a receivable's leaves and, once anchored, its batch.

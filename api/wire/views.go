@@ -2,7 +2,10 @@
 
 package wire
 
-import "github.com/ethereum/go-ethereum/common"
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+)
 
 // Cluster is a certified industrial cluster (GET /v1/clusters/{id}).
 type Cluster struct {
@@ -305,16 +308,83 @@ type Auction struct {
 }
 
 // Proof is a Merkle proof that a receivable's leaf is in a batch anchored on the
-// registry (GET /v1/receivables/{id}/proof).
+// registry (GET /v1/receivables/{id}/proof), with the data the leaf hashes: one of
+// Confirmation, Transfer and Assignment, by Kind, the others null. A verifier
+// recomputes the leaf from that data (package merkle) rather than trusting Leaf.
 type Proof struct {
-	Kind            string        `json:"kind"`
-	Leaf            common.Hash   `json:"leaf"`
-	Root            common.Hash   `json:"root"`
-	Proof           []common.Hash `json:"proof"`
-	TxHash          common.Hash   `json:"tx_hash"`
-	BlockNumber     uint64        `json:"block_number"`
-	RegistryAddress string        `json:"registry_address"`
-	ChainID         uint64        `json:"chain_id"`
+	Kind            string              `json:"kind"`
+	Leaf            common.Hash         `json:"leaf"`
+	Root            common.Hash         `json:"root"`
+	Proof           []common.Hash       `json:"proof"`
+	TxHash          common.Hash         `json:"tx_hash"`
+	BlockNumber     uint64              `json:"block_number"`
+	RegistryAddress string              `json:"registry_address"`
+	ChainID         uint64              `json:"chain_id"`
+	Confirmation    *SignedConfirmation `json:"confirmation"`
+	Transfer        *SignedTransfer     `json:"transfer"`
+	Assignment      *Assignment         `json:"assignment"`
+}
+
+// SignedConfirmation is the EIP-712 Confirmation the debtor core signed (docs/api.md
+// "EIP-712"; DueDate in Unix seconds) and its signature: what a confirmation leaf
+// hashes, with the domain of the proof's chain_id and registry_address.
+type SignedConfirmation struct {
+	Receivable  string         `json:"receivable"`
+	Fingerprint common.Hash    `json:"fingerprint"`
+	Creditor    common.Address `json:"creditor"`
+	Debtor      common.Address `json:"debtor"`
+	Amount      int64          `json:"amount"`
+	Currency    string         `json:"currency"`
+	DueDate     uint64         `json:"due_date"`
+	Signature   hexutil.Bytes  `json:"signature"`
+}
+
+// SignedTransfer is the EIP-712 Transfer a holder signed to split Amount off
+// Receivable (the parent) into the fragment Child, and its signature: what a
+// transfer leaf hashes.
+type SignedTransfer struct {
+	Receivable string         `json:"receivable"`
+	Child      string         `json:"child"`
+	From       common.Address `json:"from"`
+	To         common.Address `json:"to"`
+	Amount     int64          `json:"amount"`
+	Salt       common.Hash    `json:"salt"`
+	Signature  hexutil.Bytes  `json:"signature"`
+}
+
+// Assignment is what an assignment leaf hashes: the funded match that assigned
+// Amount of Receivable to the lender, at TimeMs (the funding's journal time, Unix
+// milliseconds).
+type Assignment struct {
+	Receivable string `json:"receivable"`
+	MatchID    string `json:"match_id"`
+	LenderID   string `json:"lender_id"`
+	Amount     int64  `json:"amount"`
+	TimeMs     int64  `json:"time_ms"`
+}
+
+// Lineage is the chain of hops from a fragment back to the core-signed confirmation
+// of its invoice (GET /v1/receivables/{id}/lineage): Hops[0] the confirmation of
+// the tier-1 receivable, then each transfer down to ReceivableID. RegistryRef is
+// the ref the invoice's fingerprint is registered under on the shared registry
+// (refOf).
+type Lineage struct {
+	ReceivableID string       `json:"receivable_id"`
+	RegistryRef  common.Hash  `json:"registry_ref"`
+	Hops         []LineageHop `json:"hops"`
+}
+
+// LineageHop is one hop: the proof of its leaf with the signed data, and the
+// amounts that show conservation: SplitBefore (what earlier transfers split off
+// the parent) + Amount <= ParentAmount. ParentAmount and SplitBefore are 0 on the
+// confirmation.
+type LineageHop struct {
+	Proof
+	ReceivableID string `json:"receivable_id"`
+	Tier         int    `json:"tier"`
+	Amount       int64  `json:"amount"`
+	ParentAmount int64  `json:"parent_amount"`
+	SplitBefore  int64  `json:"split_before"`
 }
 
 // Ledger is the chain the node anchors on (GET /v1/ledger).
