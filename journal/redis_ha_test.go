@@ -7,10 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/journal/redistest"
@@ -252,4 +255,88 @@ func TestRedisHAFailoverKeepsAcked(t *testing.T) {
 	outages := redistest.Outages(times, kills, stopped)
 	t.Logf("redis HA: %d failovers, %d appends acknowledged, 0 lost, %d uncertain, %d failed, %d read errors; write outage per failover %v (max %v)",
 		failovers, len(acks), uncertain.Load(), failed.Load(), readErrs.Load(), outages, outages[len(outages)-1])
+}
+
+// TestRedisHAReadDropsLostEntries: an entry that a reader read from the primary but no
+// replica acknowledged, and that the primary then lost (as a replica promoted without
+// it would lack it), is never returned: the reader finds it gone and returns the entry
+// that took its seq instead.
+func TestRedisHAReadDropsLostEntries(t *testing.T) {
+	primary := redistest.Start(t)
+	host, port, _ := strings.Cut(primary.Addr(), ":")
+	rep := redistest.Start(t, "--replicaof", host, port)
+	ctx := redisCtx(t)
+	open := func() *journal.Redis {
+		r, err := journal.OpenRedis(ctx, journal.RedisOptions{URL: primary.URL(), MinReplicas: 1, AppendTimeout: 500 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = r.Close() })
+		return r
+	}
+	w, other, reader := open(), open(), open()
+	var e1 journal.Entry
+	waitHA(t, "the replica to acknowledge a first append", func() bool {
+		var err error
+		e1, err = w.Append(ctx, []byte("one"))
+		return err == nil
+	})
+	if err := rep.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Append(ctx, []byte("lost")); !errors.Is(err, journal.ErrUncertain) {
+		t.Fatalf("Append with the replica paused = %v, want ErrUncertain", err)
+	}
+	got := make(chan []journal.Entry, 1)
+	go func() {
+		es, err := reader.Read(ctx, e1.Seq+1, 10)
+		if err != nil {
+			t.Errorf("Read(%d) = %v", e1.Seq+1, err)
+		}
+		got <- es
+	}()
+	time.Sleep(300 * time.Millisecond) // the reader has read "lost" and waits for the replica
+	// The primary loses the entry, as a promoted replica that never had it would lack it.
+	c := redis.NewClient(&redis.Options{Addr: primary.Addr()})
+	defer c.Close()
+	msgs, err := c.XRevRangeN(ctx, "scfx:{main}:log", "+", "-", 1).Result()
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("XREVRANGE = %v, %v", msgs, err)
+	}
+	head := fmt.Sprintf("%d-%d", e1.TimeMs, e1.Seq)
+	if err := c.XDel(ctx, "scfx:{main}:log", msgs[0].ID).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(ctx, "scfx:{main}:head", head, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// The reader's confirmation in flight (its WAIT) times out with the replica still
+	// paused; the next one finds the entry gone.
+	time.Sleep(1500 * time.Millisecond)
+	if err := rep.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	e2, err := other.Append(ctx, []byte("kept"))
+	if err != nil || e2.Seq != e1.Seq+1 {
+		t.Fatalf("Append after the loss = %+v, %v; want seq %d", e2, err, e1.Seq+1)
+	}
+	select {
+	case es := <-got:
+		if len(es) == 0 || es[0].Seq != e2.Seq || string(es[0].Data) != "kept" {
+			t.Fatalf("Read(%d) = %v, want the entry that took the lost one's seq, %q", e1.Seq+1, es, "kept")
+		}
+	case <-time.After(redisTestTimeout):
+		t.Fatal("Read did not return")
+	}
+}
+
+func waitHA(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(redisTestTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // redisFailoversFlag is how many times TestRedisFailoverLosesNothing kills the Redis
-// primary: 3 keeps the test to a few minutes; the run is -redis-failovers 10.
+// primary: 3 keeps the test to a few minutes; the run is -redis-failovers=10.
 var redisFailoversFlag = flag.Int("redis-failovers", 3, "Redis primaries TestRedisFailoverLosesNothing kills (docs/benchmarks.md: 10)")
 
 // haBenchDuration is how long each throughput measurement of the test runs.
