@@ -6,7 +6,8 @@
 // of one directory; Redis is the store that replicas share, one Redis stream (redis.go:
 // opening and keys; redis_append.go: the writer, batches and the append script;
 // redis_read.go: reads by seq and trimming; redis_ahead.go: reads that ride on
-// appends — docs/operations.md has its keys and format).
+// appends; redis_ha.go: the wait for Redis replicas, and reads only of what they
+// have — docs/operations.md has its keys and format, and "Redis high availability").
 //
 // # Record format
 //
