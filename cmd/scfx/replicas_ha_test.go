@@ -76,11 +76,18 @@ func TestRedisFailoverLosesNothing(t *testing.T) {
 		// A random moment of the load.
 		time.Sleep(200*time.Millisecond + time.Duration(rng.Int64N(int64(2*time.Second))))
 		kills = append(kills, time.Now())
-		p, err := pf.ha.Failover(ctx)
+		old, err := pf.ha.KillPrimary(ctx)
 		if err != nil {
 			t.Fatalf("failover %d: %v", i+1, err)
 		}
-		t.Logf("failover %d: %s promoted after %v", i+1, p.Addr(), time.Since(kills[i]).Round(time.Millisecond))
+		p, err := pf.ha.WaitPromoted(ctx, old)
+		if err != nil {
+			t.Fatalf("failover %d: %v", i+1, err)
+		}
+		t.Logf("failover %d: killed the primary %s; %s promoted after %v", i+1, old.Addr(), p.Addr(), time.Since(kills[i]).Round(time.Millisecond))
+		if err := pf.ha.RestartAsReplica(old, p); err != nil {
+			t.Fatalf("failover %d: %v", i+1, err)
+		}
 	}
 	if err := pf.ha.WaitHealthy(ctx); err != nil {
 		t.Fatal(err)

@@ -284,11 +284,20 @@ func (h *HA) healthy(ctx context.Context) error {
 	return nil
 }
 
-// KillPrimary kills the current primary with SIGKILL and returns it.
+// KillPrimary kills the current primary with SIGKILL and returns it: the server the
+// Sentinels name, once it answers that it is the primary (a Sentinel's view may lag).
 func (h *HA) KillPrimary(ctx context.Context) (*Server, error) {
-	p, err := h.Primary(ctx)
-	if err != nil {
-		return nil, err
+	var p *Server
+	for {
+		var err error
+		if p, err = h.Primary(ctx); err == nil && isMaster(ctx, p) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("no primary to kill: %v: %w", err, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 	h.mu.Lock()
 	h.lastFailover = time.Now()
@@ -300,13 +309,8 @@ func (h *HA) KillPrimary(ctx context.Context) (*Server, error) {
 // as a master (its role changed), and returns it.
 func (h *HA) WaitPromoted(ctx context.Context, old *Server) (*Server, error) {
 	for {
-		if p, err := h.Primary(ctx); err == nil && p != old {
-			c := redis.NewClient(&redis.Options{Addr: p.Addr(), DialTimeout: time.Second, MaxRetries: -1})
-			info, err := c.Info(ctx, "replication").Result()
-			c.Close()
-			if err == nil && strings.Contains(info, "role:master") {
-				return p, nil
-			}
+		if p, err := h.Primary(ctx); err == nil && p != old && isMaster(ctx, p) {
+			return p, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -314,6 +318,14 @@ func (h *HA) WaitPromoted(ctx context.Context, old *Server) (*Server, error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// isMaster: s answers that it is a primary.
+func isMaster(ctx context.Context, s *Server) bool {
+	c := redis.NewClient(&redis.Options{Addr: s.Addr(), DialTimeout: time.Second, MaxRetries: -1})
+	defer c.Close()
+	info, err := c.Info(ctx, "replication").Result()
+	return err == nil && strings.Contains(info, "role:master")
 }
 
 // RestartAsReplica starts s again (after KillPrimary) as a replica of primary: what an
