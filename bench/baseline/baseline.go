@@ -134,5 +134,6 @@ func view(id string, in matcher.SubmitReceivable) api.ReceivableView {
 		Status: "pending_confirmation", ScoreBand: "D",
 		ScoreComponents: []wire.ScoreComponent{{Name: "eligibility", Reason: "not financeable while pending_confirmation"}},
 		ScorePolicy:     "chain-position/v1", Anchors: []wire.Anchor{}, CreatedAt: "2026-01-01T00:00:00.000Z",
+		CreditNotes: []wire.CreditNote{}, Payments: []wire.Payment{},
 	}
 }
