@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,6 +76,12 @@ func (s *Server) authenticate(c *gin.Context) {
 	if actor == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="scfx", error="invalid_token"`)
 		fail(c, refused)
+		return
+	}
+	if role == string(matcher.RoleAuditor) && c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		// docs/audit.md: an auditor reads everything and writes nothing (the matcher
+		// refuses its commands too).
+		fail(c, errf(matcher.CodeForbidden, "an auditor may only read"))
 		return
 	}
 	if wait, ok := s.limits.allow(actor); !ok {

@@ -132,7 +132,7 @@ func (s *Server) directory(c *gin.Context) {
 }
 
 func (s *Server) nodeInfo(c *gin.Context) {
-	if !requireRole(c, roleOperator) {
+	if !requireRole(c, logRoles...) {
 		return
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {

@@ -320,6 +320,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("GET /v1/node = %+v", nv)
 	}
 	e.wantProblem(e.get(lender.Token, "/v1/node"), http.StatusForbidden, matcher.CodeForbidden)
+	e.logLifecycle(t, e.auditor())
 	if r := e.get("", "/metrics"); r.Status != http.StatusOK || !strings.Contains(string(r.Body), "scfx_http_requests_total") {
 		t.Fatalf("GET /metrics = %d", r.Status)
 	}

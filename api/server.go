@@ -203,6 +203,10 @@ func (s *Server) routes() *gin.Engine {
 
 	v.GET("/ledger", s.ledger)
 	v.GET("/node", s.nodeInfo)
+	v.GET("/log/head", s.logHead)
+	v.GET("/log/entries", s.logEntries)
+	v.GET("/log/inclusion", s.logInclusion)
+	v.GET("/log/consistency", s.logConsistency)
 	return e
 }
 

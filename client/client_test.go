@@ -42,7 +42,7 @@ func onboard(t *testing.T, op *client.Client, in wire.CreateParticipantRequest) 
 	}
 	in.USCC = code
 	p := &party{}
-	if in.Role != "lender" {
+	if in.Role != "lender" && in.Role != "auditor" {
 		if p.key, err = crypto.GenerateKey(); err != nil {
 			t.Fatal(err)
 		}
@@ -264,6 +264,23 @@ func TestEveryOperation(t *testing.T) {
 	var p *client.Problem
 	if !errors.As(err, &p) || p.Code != "validation_failed" {
 		t.Errorf("Events(after x) = %v, want validation_failed", err)
+	}
+
+	// An auditor reads the transparency log: the batches anchored above commit heads.
+	aud := onboard(t, op, wire.CreateParticipantRequest{Name: "审计事务所", Role: "auditor"}).Client
+	h := must[*wire.LogHead](t, "LogHead")(aud.LogHead(ctx, 0))
+	if h.Size == 0 || len(h.Anchored) == 0 {
+		t.Fatalf("LogHead = %+v, want entries and anchored heads", h)
+	}
+	if es := must[*wire.LogEntries](t, "LogEntries")(aud.LogEntries(ctx, 1, 3)); len(es.Entries) != 3 || es.Entries[2].Seq != 3 {
+		t.Errorf("LogEntries(1, 3) = %+v", es)
+	}
+	if p := must[*wire.LogInclusion](t, "LogInclusion")(aud.LogInclusion(ctx, 2, h.Size)); p.Root != h.Root {
+		t.Errorf("LogInclusion = %+v, want root %s", p, h.Root)
+	}
+	a0 := h.Anchored[0]
+	if p := must[*wire.LogConsistency](t, "LogConsistency")(aud.LogConsistency(ctx, a0.Size, h.Size)); p.OldRoot != a0.Root || p.NewRoot != h.Root {
+		t.Errorf("LogConsistency = %+v, want %s to %s", p, a0.Root, h.Root)
 	}
 }
 

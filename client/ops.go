@@ -311,3 +311,35 @@ func (c *Client) Events(ctx context.Context, o EventOptions) (*wire.Page[wire.Ev
 	}
 	return get[wire.Page[wire.Event]](c, ctx, "/v1/events"+ListOptions{Limit: o.Limit}.query(q))
 }
+
+// LogHead is GET /v1/log/head (operator, auditor): the transparency log's size and
+// root, and the heads anchored in batches from fromSize on (0: from the first).
+func (c *Client) LogHead(ctx context.Context, fromSize uint64) (*wire.LogHead, error) {
+	path := "/v1/log/head"
+	if fromSize > 0 {
+		path += "?from_size=" + strconv.FormatUint(fromSize, 10)
+	}
+	return get[wire.LogHead](c, ctx, path)
+}
+
+// LogEntries is GET /v1/log/entries (operator, auditor): entries from..to, at most
+// a page's worth (Next says where the next page starts).
+func (c *Client) LogEntries(ctx context.Context, from, to uint64) (*wire.LogEntries, error) {
+	return get[wire.LogEntries](c, ctx, "/v1/log/entries?from="+strconv.FormatUint(from, 10)+"&to="+strconv.FormatUint(to, 10))
+}
+
+// LogInclusion is GET /v1/log/inclusion (operator, auditor): entry seq's leaf in the
+// tree of size entries (0: the whole log).
+func (c *Client) LogInclusion(ctx context.Context, seq, size uint64) (*wire.LogInclusion, error) {
+	path := "/v1/log/inclusion?seq=" + strconv.FormatUint(seq, 10)
+	if size > 0 {
+		path += "&size=" + strconv.FormatUint(size, 10)
+	}
+	return get[wire.LogInclusion](c, ctx, path)
+}
+
+// LogConsistency is GET /v1/log/consistency (operator, auditor): the tree of old
+// entries is a prefix of the tree of size entries.
+func (c *Client) LogConsistency(ctx context.Context, old, size uint64) (*wire.LogConsistency, error) {
+	return get[wire.LogConsistency](c, ctx, "/v1/log/consistency?old="+strconv.FormatUint(old, 10)+"&new="+strconv.FormatUint(size, 10))
+}

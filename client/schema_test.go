@@ -55,6 +55,8 @@ func TestWireTypesMatchOpenAPI(t *testing.T) {
 		"Repayment": wire.Repayment{}, "ParticipantChange": wire.ParticipantChange{},
 		"ParticipantChangePage": wire.Page[wire.ParticipantChange]{},
 		"OfferPage":             wire.Page[wire.Offer]{}, "MatchPage": wire.Page[wire.Match]{}, "TokenPage": wire.Page[wire.Token]{},
+		"LogHead": wire.LogHead{}, "AnchoredHead": wire.AnchoredHead{}, "LogEntry": wire.LogEntry{}, "LogEntries": wire.LogEntries{},
+		"LogInclusion": wire.LogInclusion{}, "LogConsistency": wire.LogConsistency{},
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]

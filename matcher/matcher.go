@@ -325,7 +325,22 @@ func (m *Matcher) dispatch(c *Command) (Result, *Error) {
 	if c.Payload == nil {
 		return Result{}, errorf(CodeValidation, "command by %q has no payload", c.Actor)
 	}
+	if m.isAuditor(c.Actor) {
+		return Result{}, forbidden("an auditor may only read")
+	}
 	return c.Payload.apply(m, c.Actor)
+}
+
+// isAuditor: actor is a participant of role auditor.
+func (m *Matcher) isAuditor(actor string) bool {
+	p := m.s.Participants.get(actor)
+	return p != nil && p.Role == RoleAuditor
+}
+
+// seesAll: the operator and auditors see every object (docs/api.md "Conventions"
+// (visibility)).
+func (m *Matcher) seesAll(actor string) bool {
+	return actor == ActorOperator || m.isAuditor(actor)
 }
 
 // remember keeps a result under its idempotency key, bounded per caller so that one

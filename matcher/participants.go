@@ -142,7 +142,7 @@ func (m *Matcher) checkParticipant(c *CreateParticipant) (*Participant, *Error) 
 			return nil, fieldErr("address", "is already registered to another participant")
 		}
 		p.Address = a
-	case RoleLender:
+	case RoleLender, RoleAuditor:
 		if c.Address != "" {
 			a, err := parseAddress("address", c.Address)
 			if err != nil {
@@ -151,7 +151,7 @@ func (m *Matcher) checkParticipant(c *CreateParticipant) (*Participant, *Error) 
 			p.Address = a
 		}
 	default:
-		return nil, fieldErr("role", "must be sme, core or lender")
+		return nil, fieldErr("role", "must be sme, core, lender or auditor")
 	}
 	if err := m.checkSMEFields(p, c); err != nil {
 		return nil, err

@@ -109,7 +109,7 @@ func (m *Matcher) Clusters(cursor uint64, limit int) Page[Cluster] {
 // Participant is a participant as actor sees it: the operator sees all, others themselves.
 func (m *Matcher) Participant(actor, id string) (*Participant, *Error) {
 	p := m.s.Participants.get(id)
-	if p == nil || (actor != ActorOperator && actor != id) {
+	if p == nil || (!m.seesAll(actor) && actor != id) {
 		return nil, notFound("participant", id)
 	}
 	return p.copy(), nil
@@ -124,7 +124,7 @@ func (m *Matcher) Participants(actor string, cursor uint64, limit int) Page[Part
 		}
 		return *p.copy(), true
 	}
-	if actor == ActorOperator {
+	if m.seesAll(actor) {
 		return paginate(nil, true, m.s.Counters.Participant, cursor, limit, get)
 	}
 	n := idNumber(prefixParticipant, actor)
@@ -167,7 +167,7 @@ func (m *Matcher) Receivables(actor string, status Status, cursor uint64, limit 
 		}
 		return r.copy(), true
 	}
-	if actor == ActorOperator {
+	if m.seesAll(actor) {
 		return paginate(nil, true, m.s.Counters.Receivable, cursor, limit, get)
 	}
 	return paginate(m.ix.parties[actor], false, 0, cursor, limit, get)
@@ -176,7 +176,7 @@ func (m *Matcher) Receivables(actor string, status Status, cursor uint64, limit 
 // Listing is a listing its holder (or the operator) may see.
 func (m *Matcher) Listing(actor, id string) (*Listing, *Error) {
 	l := m.s.Listings.get(id)
-	if l == nil || (actor != ActorOperator && actor != l.HolderID) {
+	if l == nil || (!m.seesAll(actor) && actor != l.HolderID) {
 		return nil, notFound("listing", id)
 	}
 	return l.copy(), nil
@@ -198,7 +198,7 @@ func (m *Matcher) Listings(actor string, cursor uint64, limit int) Page[*Listing
 // Offer is an offer its lender (or the operator) may see.
 func (m *Matcher) Offer(actor, id string) (*Offer, *Error) {
 	o := m.s.Offers.get(id)
-	if o == nil || (actor != ActorOperator && actor != o.LenderID) {
+	if o == nil || (!m.seesAll(actor) && actor != o.LenderID) {
 		return nil, notFound("offer", id)
 	}
 	return o.copy(), nil
@@ -213,7 +213,7 @@ func (m *Matcher) Offers(actor string, cursor uint64, limit int) Page[*Offer] {
 		}
 		return o.copy(), true
 	}
-	if actor == ActorOperator {
+	if m.seesAll(actor) {
 		return paginate(nil, true, m.s.Counters.Offer, cursor, limit, get)
 	}
 	return paginate(m.ix.offers[actor], false, 0, cursor, limit, get)
@@ -222,7 +222,7 @@ func (m *Matcher) Offers(actor string, cursor uint64, limit int) Page[*Offer] {
 // Match is a match its lender, holder or debtor (or the operator) may see.
 func (m *Matcher) Match(actor, id string) (*Match, *Error) {
 	mt := m.s.Matches.get(id)
-	if mt == nil || (actor != ActorOperator && actor != mt.LenderID && actor != mt.HolderID && actor != mt.DebtorID) {
+	if mt == nil || (!m.seesAll(actor) && actor != mt.LenderID && actor != mt.HolderID && actor != mt.DebtorID) {
 		return nil, notFound("match", id)
 	}
 	return mt.copy(), nil
@@ -237,7 +237,7 @@ func (m *Matcher) Matches(actor string, cursor uint64, limit int) Page[*Match] {
 		}
 		return mt.copy(), true
 	}
-	if actor == ActorOperator {
+	if m.seesAll(actor) {
 		return paginate(nil, true, m.s.Counters.Match, cursor, limit, get)
 	}
 	return paginate(m.ix.matches[actor], false, 0, cursor, limit, get)

@@ -72,6 +72,9 @@ const (
 	RoleSME    Role = "sme"
 	RoleCore   Role = "core"
 	RoleLender Role = "lender"
+	// RoleAuditor reads everything and writes nothing (docs/audit.md): created by the
+	// operator for someone it admits to check the market (scfx audit).
+	RoleAuditor Role = "auditor"
 )
 
 // Actors that are not participants.
