@@ -482,3 +482,16 @@ func (m *Matcher) AnchoredHeads(fromSize uint64, max int) []Batch {
 	}
 	return out
 }
+
+// Batches is every anchored batch, in the order anchored (a copy).
+func (m *Matcher) Batches() []Batch {
+	out := make([]Batch, len(m.s.Batches))
+	for i, b := range m.s.Batches {
+		if b.Head != nil {
+			h := *b.Head
+			b.Head = &h
+		}
+		out[i] = b
+	}
+	return out
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/translog"
 )
 
@@ -173,4 +174,30 @@ func (n *Node) closeLog() {
 	}
 	n.lg.Close()
 	n.lg = nil
+}
+
+// Replay applies entry e to m as every node does, answering nobody: the path an
+// auditor's replay takes (scfx audit), the same as this node's applier.
+func Replay(m *matcher.Matcher, e journal.Entry) matcher.Result {
+	_, _, res := applyEntry(m, e, "")
+	return res
+}
+
+// EntryCommand is the command inside a journal entry's envelope.
+func EntryCommand(data []byte) (matcher.Command, error) {
+	_, _, body, err := decodeEnvelope(data)
+	if err != nil {
+		return matcher.Command{}, err
+	}
+	return matcher.DecodeCommand(body)
+}
+
+// EncodeEntry is the bytes a node appends for cmd (its envelope with an origin of
+// origin and a ticket): for tools that write a journal without a node (benchmarks).
+func EncodeEntry(origin string, ticket uint64, cmd matcher.Command) ([]byte, error) {
+	body, err := matcher.EncodeCommand(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return encodeEnvelope(origin, ticket, body), nil
 }

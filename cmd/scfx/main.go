@@ -32,7 +32,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), keygenCmd(), signCmd(), verifyCmd(), benchCmd(), demoCmd(), simCmd(), versionCmd())
+	root.AddCommand(serveCmd(), keygenCmd(), signCmd(), verifyCmd(), auditCmd(), benchCmd(), demoCmd(), simCmd(), versionCmd())
 	return root
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
+	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/node"
 )
 
@@ -62,7 +63,9 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("journal.OpenFile: %v", err)
 	}
 	f := feed.New(feed.Config{})
-	n, err := node.Open(ctx, node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots"), Feed: f})
+	// The matcher's rules as `scfx serve` runs them, so that an auditor's replay
+	// (matcher.DefaultConfig, docs/audit.md) derives the same state.
+	n, err := node.Open(ctx, node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots"), Feed: f, Matcher: matcher.DefaultConfig()})
 	if err != nil {
 		_ = j.Close()
 		t.Fatalf("node.Open: %v", err)
