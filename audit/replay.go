@@ -8,6 +8,7 @@
 package audit
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -63,6 +64,7 @@ type pendingHead struct {
 // there: nothing after them can be placed.
 func ReplayEntries(entries []journal.Entry) *Replay {
 	r := &Replay{M: matcher.New(matcher.DefaultConfig()), Log: translog.New()}
+	r.Log.Grow(uint64(len(entries)))
 	want := r.committedHeads(entries)
 	lastGood := uint64(0) // the size of the last head that checked
 	var lastTime int64
@@ -103,10 +105,22 @@ func ReplayEntries(entries []journal.Entry) *Replay {
 	return r
 }
 
+// cutKind is how a cut_batch command's kind starts its binary encoding (matcher's
+// codec: the magic byte, then the kind as a length-prefixed string), and
+// cutKindWithin how far into an entry (past its envelope) it can lie.
+var cutKind = []byte("\xb1\x09" + string(matcher.KindCutBatch))
+
+const cutKindWithin = 96
+
 // committedHeads finds the heads the log's cuts commit, by the size they are at.
 func (r *Replay) committedHeads(entries []journal.Entry) map[uint64][]pendingHead {
 	want := map[uint64][]pendingHead{}
 	for _, e := range entries {
+		// Only cuts carry heads: skip decoding the rest (the replay decodes every
+		// entry once more), by the kind's encoding near the start of the entry.
+		if !bytes.Contains(e.Data[:min(len(e.Data), cutKindWithin)], cutKind) {
+			continue
+		}
 		cmd, err := node.EntryCommand(e.Data)
 		if err != nil {
 			continue // a refused entry: the replay takes it as such

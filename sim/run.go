@@ -186,6 +186,9 @@ func (r *run) apply(actor string, c matcher.Command) (matcher.Result, error) {
 	c.Actor = actor
 	r.seq++
 	res := r.m.Apply(matcher.Entry{Seq: r.seq, TimeMs: r.nowMs, Cmd: c})
+	if r.cfg.Record != nil {
+		r.cfg.Record(matcher.Entry{Seq: r.seq, TimeMs: r.nowMs, Cmd: c})
+	}
 	if res.Err != nil {
 		return res, fmt.Errorf("%s: %w", c, res.Err)
 	}

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/scfx/scfx/matcher"
 )
 
 // Clearing is how listed claims become trades.
@@ -59,6 +61,9 @@ type Config struct {
 	Days    int
 	// Clearing lists the modes to run on the one generated market; empty: Modes.
 	Clearing []Clearing
+	// Record, if set, is handed every command the run applies, as a journal would
+	// hold it (for benchmarks that replay a market: package audit).
+	Record func(e matcher.Entry)
 }
 
 // DefaultConfig is `scfx sim` with no flags.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -22,14 +23,15 @@ func auditCmd() *cobra.Command {
 	var url, token, rpc string
 	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "audit",
-		Args:  cobra.NoArgs,
-		Short: "Replay a market's journal and check it against the heads anchored on chain (exit 0: clean, 1: discrepancy, 2: could not check)",
+		Use:     "audit",
+		Args:    cobra.NoArgs,
+		Short:   "Replay a market's journal and check it against the heads anchored on chain (exit 0: clean, 1: discrepancy, 2: could not check)",
 		Example: `  scfx audit --url http://127.0.0.1:8080 --token "$AUDITOR_TOKEN" --rpc http://127.0.0.1:8545`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if token == "" {
 				return exitCode(2, errors.New("--token (or SCFX_TOKEN) is required: an auditor's or the operator's"))
 			}
+			debug.SetGCPercent(audit.GCPercent)
 			ctx, cancel := contextWithTimeout(cmd, timeout)
 			defer cancel()
 			var chain *ledger.AuditChain

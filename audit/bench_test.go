@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package audit_test
+
+import (
+	"fmt"
+	"runtime/debug"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/scfx/scfx/audit"
+	"github.com/scfx/scfx/journal"
+	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/node"
+	"github.com/scfx/scfx/sim"
+	"github.com/scfx/scfx/uscc"
+)
+
+// simJournal is the journal of a `scfx sim` market (one clearing mode), as a node
+// would have written it.
+func simJournal(b *testing.B, cfg sim.Config) []journal.Entry {
+	b.Helper()
+	var es []journal.Entry
+	cfg.Clearing = []sim.Clearing{sim.Continuous}
+	cfg.Record = func(e matcher.Entry) {
+		data, err := node.EncodeEntry("sim", e.Seq, e.Cmd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		es = append(es, journal.Entry{Seq: e.Seq, TimeMs: e.TimeMs, Data: data})
+	}
+	if _, err := sim.Run(cfg); err != nil {
+		b.Fatal(err)
+	}
+	return es
+}
+
+// BenchmarkReplay: scfx audit's replay — every entry decoded, applied to a matcher
+// from empty and hashed into the log — over a simulated market (docs/benchmarks.md,
+// "Audit"). Goal: at least 200,000 entries/s.
+//
+//	go test ./audit -run '^$' -bench Replay -benchtime 5x
+func BenchmarkReplay(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(audit.GCPercent))
+	es := simJournal(b, sim.Config{Seed: 1, Cores: 10, SMEs: 2000, Lenders: 8, Days: 90})
+	var elapsed, cpu time.Duration
+	for b.Loop() {
+		start, cpu0 := time.Now(), processCPU()
+		r := audit.ReplayEntries(es)
+		elapsed, cpu = elapsed+time.Since(start), cpu+processCPU()-cpu0
+		if len(r.Problems) > 0 || r.M.AppliedSeq() != uint64(len(es)) {
+			b.Fatalf("replay of the simulated journal: %v, applied %d of %d", r.Problems, r.M.AppliedSeq(), len(es))
+		}
+	}
+	reportRate(b, len(es), elapsed, cpu)
+}
+
+// uploadJournal is n invoices uploaded by one SME on one core: entries that carry
+// no signature, what `scfx bench --mix post_receivable=1` writes.
+func uploadJournal(b *testing.B, n int) []journal.Entry {
+	b.Helper()
+	const t0 = int64(1_790_000_000_000)
+	var es []journal.Entry
+	add := func(actor string, p matcher.Payload) {
+		seq := uint64(len(es) + 1)
+		data, err := node.EncodeEntry("bench", seq, matcher.Command{Actor: actor, Payload: p})
+		if err != nil {
+			b.Fatal(err)
+		}
+		es = append(es, journal.Entry{Seq: seq, TimeMs: t0 + int64(seq), Data: data})
+	}
+	core, _ := uscc.Make('9', '1', "330206", "MA0000001")
+	sme, _ := uscc.Make('9', '1', "330206", "MA0000002")
+	add(matcher.ActorOperator, &matcher.CreateParticipant{Name: "核心企业", USCC: core, Role: "core", Rating: "AAA",
+		Address: "0x00000000000000000000000000000000000000c0", TokenHash: fmt.Sprintf("%064x", 1)})
+	add(matcher.ActorOperator, &matcher.CreateParticipant{Name: "供应商", USCC: sme, Role: "sme",
+		Address: "0x00000000000000000000000000000000000000c1", TokenHash: fmt.Sprintf("%064x", 2)})
+	for i := range n {
+		add("par_2", &matcher.SubmitReceivable{DebtorID: "par_1", InvoiceNumber: fmt.Sprintf("INV-%08d", i), Amount: 1_000_000,
+			Currency: "CNY", IssueDate: "2026-09-01", DueDate: "2026-12-30"})
+	}
+	return es
+}
+
+// BenchmarkReplayUploads: the replay of a journal of uploads only (no signature to
+// recover), 100,000 of them.
+//
+//	go test ./audit -run '^$' -bench ReplayUploads -benchtime 5x
+func BenchmarkReplayUploads(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(audit.GCPercent))
+	es := uploadJournal(b, 100_000)
+	var elapsed, cpu time.Duration
+	for b.Loop() {
+		start, cpu0 := time.Now(), processCPU()
+		r := audit.ReplayEntries(es)
+		elapsed, cpu = elapsed+time.Since(start), cpu+processCPU()-cpu0
+		if n := r.M.Stats().Receivables; len(r.Problems) > 0 || n != 100_000 {
+			b.Fatalf("replay of the uploads: %v, %d receivables", r.Problems, n)
+		}
+	}
+	reportRate(b, len(es), elapsed, cpu)
+}
+
+// reportRate reports entries per second of wall time and per second of the
+// process's CPU time: on a shared machine the wall time measures the neighbours.
+func reportRate(b *testing.B, n int, elapsed, cpu time.Duration) {
+	b.ReportMetric(float64(n), "entries")
+	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "entries/s")
+	b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "entries/cpu-s")
+}
+
+// processCPU is the user and system time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
