@@ -237,6 +237,6 @@ func viewProof(p matcher.ProvenLeaf, l *matcher.LedgerConfig) proofView {
 		Kind: matcher.LeafKindName(p.Kind), Leaf: p.Leaf, Root: p.Root, Proof: proof, TxHash: p.TxHash,
 		BlockNumber: p.Block, RegistryAddress: l.Registry.Hex(), ChainID: l.ChainID,
 	}
-	v.Confirmation, v.Transfer, v.Assignment = ledger.ProofData(p)
+	v.LeafData = ledger.ProofData(p)
 	return v
 }

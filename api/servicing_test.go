@@ -10,6 +10,7 @@ import (
 
 	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/matcher"
+	"github.com/scfx/scfx/merkle"
 )
 
 // TestServicingHTTP walks docs/api.md's "Servicing" over HTTP: a rejection, a credit
@@ -102,8 +103,8 @@ func (e *testEnv) servicingLifecycle() {
 		t.Fatalf("match after dilution: %+v", mv)
 	}
 	e.settleLedger()
-	var pv proofView
-	e.getJSON(core.Token, "/v1/receivables/"+inv.ID+"/proof?kind=credit_note", &pv)
+	// The credit note's proof carries the signed note: its leaf recomputes from it.
+	e.checkProof(core.Token, inv, "credit_note", merkle.KindCreditNote)
 
 	// §Repayment: the core records paying the lender; the lender confirms before the
 	// due date, so the discount not yet earned comes back as a rebate.

@@ -48,6 +48,7 @@ func TestWireTypesMatchOpenAPI(t *testing.T) {
 		"ListingCreated": wire.ListingCreated{}, "Offer": wire.Offer{}, "Book": wire.Book{}, "BookListing": wire.BookListing{},
 		"BookQuote": wire.BookQuote{}, "Auction": wire.Auction{}, "Proof": wire.Proof{},
 		"SignedConfirmation": wire.SignedConfirmation{}, "SignedTransfer": wire.SignedTransfer{}, "Assignment": wire.Assignment{},
+		"SignedCreditNote": wire.SignedCreditNote{}, "LineageHop": wire.LineageHop{},
 		"Lineage": wire.Lineage{}, "Ledger": wire.Ledger{},
 		"Node": wire.Node{}, "Token": wire.Token{}, "ClusterPage": wire.Page[wire.Cluster]{},
 		"ParticipantPage": wire.Page[wire.Participant]{}, "ReceivablePage": wire.Page[wire.Receivable]{},
@@ -81,6 +82,10 @@ func jsonMembers(t reflect.Type) []string {
 	for f := range t.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if f.Anonymous && name == "" { // encoding/json lifts an embedded struct's members
+			out = append(out, jsonMembers(f.Type)...)
 			continue
 		}
 		if name == "" {

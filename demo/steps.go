@@ -177,7 +177,7 @@ func (d *demo) checkProof(ctx context.Context, r *rcv, p *party, kind string) er
 	if d.rpc != "" {
 		lp := ledger.ProofJSON{Kind: proof.Kind, Leaf: proof.Leaf, Root: proof.Root, Proof: proof.Proof, TxHash: proof.TxHash,
 			BlockNumber: proof.BlockNumber, RegistryAddress: common.HexToAddress(proof.RegistryAddress), ChainID: proof.ChainID,
-			Confirmation: proof.Confirmation, Transfer: proof.Transfer, Assignment: proof.Assignment}
+			LeafData: proof.LeafData}
 		if err := ledger.VerifyProof(ctx, d.rpc, lp); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}

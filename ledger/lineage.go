@@ -9,6 +9,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/eip712"
 	"github.com/scfx/scfx/merkle"
 )
@@ -44,58 +45,92 @@ var ErrNoLeafData = errors.New("ledger: the proof carries no data to recompute i
 // CheckLeaf recomputes p's leaf from the data it carries (package merkle's
 // encodings, package eip712's digests under the domain of p's chain and registry)
 // and checks that a signature recovers to its signer: the debtor for a
-// confirmation, the sender (from) for a transfer. It returns nil, an error wrapping
+// confirmation or a credit note, the sender (from) for a transfer. It returns nil, an error wrapping
 // ErrInvalidProof, or ErrNoLeafData. It asks no chain.
 func CheckLeaf(p ProofJSON) error {
 	dom := eip712.Domain{ChainID: p.ChainID, VerifyingContract: p.RegistryAddress}
 	var leaf common.Hash
-	switch {
-	case p.Confirmation != nil && p.Transfer == nil && p.Assignment == nil:
-		c := p.Confirmation
-		if err := checkKind(p.Kind, merkle.KindConfirmation); err != nil {
-			return err
-		}
-		if c.Amount <= 0 {
-			return fmt.Errorf("%w: the confirmation's amount %d is not positive", ErrInvalidProof, c.Amount)
-		}
-		digest := eip712.ConfirmationDigest(dom, eip712.Confirmation{
-			Receivable: c.Receivable, Fingerprint: c.Fingerprint, Creditor: c.Creditor, Debtor: c.Debtor,
-			Amount: uint64(c.Amount), Currency: c.Currency, DueDate: c.DueDate,
-		})
-		if err := checkSigner("confirmation", "debtor", digest, c.Signature, c.Debtor); err != nil {
-			return err
-		}
-		leaf = merkle.ConfirmationLeaf(c.Receivable, digest, c.Signature)
-	case p.Transfer != nil && p.Confirmation == nil && p.Assignment == nil:
-		t := p.Transfer
-		if err := checkKind(p.Kind, merkle.KindTransfer); err != nil {
-			return err
-		}
-		if t.Amount <= 0 {
-			return fmt.Errorf("%w: the transfer's amount %d is not positive", ErrInvalidProof, t.Amount)
-		}
-		digest := eip712.TransferDigest(dom, eip712.Transfer{
-			Receivable: t.Receivable, From: t.From, To: t.To, Amount: uint64(t.Amount), Salt: t.Salt,
-		})
-		if err := checkSigner("transfer", "holder (from)", digest, t.Signature, t.From); err != nil {
-			return err
-		}
-		leaf = merkle.TransferLeaf(t.Child, t.Receivable, digest, t.Signature)
-	case p.Assignment != nil && p.Confirmation == nil && p.Transfer == nil:
-		a := p.Assignment
-		if err := checkKind(p.Kind, merkle.KindAssignment); err != nil {
-			return err
-		}
-		leaf = merkle.AssignmentLeaf(a.Receivable, a.MatchID, a.LenderID, a.Amount, a.TimeMs)
-	case p.Confirmation == nil && p.Transfer == nil && p.Assignment == nil:
+	var err error
+	switch n := countData(p.LeafData); {
+	case n == 0:
 		return ErrNoLeafData
-	default:
+	case n > 1:
 		return fmt.Errorf("%w: the proof carries the data of more than one leaf", ErrInvalidProof)
+	case p.Confirmation != nil:
+		leaf, err = confirmationLeaf(p.Kind, dom, p.Confirmation)
+	case p.Transfer != nil:
+		leaf, err = transferLeaf(p.Kind, dom, p.Transfer)
+	case p.Assignment != nil:
+		a := p.Assignment
+		err = checkKind(p.Kind, merkle.KindAssignment)
+		leaf = merkle.AssignmentLeaf(a.Receivable, a.MatchID, a.LenderID, a.Amount, a.TimeMs)
+	default:
+		leaf, err = creditNoteLeaf(p.Kind, dom, p.CreditNote)
+	}
+	if err != nil {
+		return err
 	}
 	if leaf != p.Leaf {
 		return fmt.Errorf("%w: the data hashes to leaf %s, the proof says %s", ErrInvalidProof, leaf.Hex(), p.Leaf.Hex())
 	}
 	return nil
+}
+
+func countData(d wire.LeafData) int {
+	n := 0
+	for _, set := range []bool{d.Confirmation != nil, d.Transfer != nil, d.Assignment != nil, d.CreditNote != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+func confirmationLeaf(kind string, dom eip712.Domain, c *wire.SignedConfirmation) (common.Hash, error) {
+	if err := checkKind(kind, merkle.KindConfirmation); err != nil {
+		return common.Hash{}, err
+	}
+	if c.Amount <= 0 {
+		return common.Hash{}, fmt.Errorf("%w: the confirmation's amount %d is not positive", ErrInvalidProof, c.Amount)
+	}
+	digest := eip712.ConfirmationDigest(dom, eip712.Confirmation{
+		Receivable: c.Receivable, Fingerprint: c.Fingerprint, Creditor: c.Creditor, Debtor: c.Debtor,
+		Amount: uint64(c.Amount), Currency: c.Currency, DueDate: c.DueDate,
+	})
+	if err := checkSigner("confirmation", "debtor", digest, c.Signature, c.Debtor); err != nil {
+		return common.Hash{}, err
+	}
+	return merkle.ConfirmationLeaf(c.Receivable, digest, c.Signature), nil
+}
+
+func transferLeaf(kind string, dom eip712.Domain, t *wire.SignedTransfer) (common.Hash, error) {
+	if err := checkKind(kind, merkle.KindTransfer); err != nil {
+		return common.Hash{}, err
+	}
+	if t.Amount <= 0 {
+		return common.Hash{}, fmt.Errorf("%w: the transfer's amount %d is not positive", ErrInvalidProof, t.Amount)
+	}
+	digest := eip712.TransferDigest(dom, eip712.Transfer{
+		Receivable: t.Receivable, From: t.From, To: t.To, Amount: uint64(t.Amount), Salt: t.Salt,
+	})
+	if err := checkSigner("transfer", "holder (from)", digest, t.Signature, t.From); err != nil {
+		return common.Hash{}, err
+	}
+	return merkle.TransferLeaf(t.Child, t.Receivable, digest, t.Signature), nil
+}
+
+func creditNoteLeaf(kind string, dom eip712.Domain, n *wire.SignedCreditNote) (common.Hash, error) {
+	if err := checkKind(kind, merkle.KindCreditNote); err != nil {
+		return common.Hash{}, err
+	}
+	if n.Amount <= 0 {
+		return common.Hash{}, fmt.Errorf("%w: the credit note's amount %d is not positive", ErrInvalidProof, n.Amount)
+	}
+	digest := eip712.CreditNoteDigest(dom, eip712.CreditNote{Receivable: n.Receivable, Amount: uint64(n.Amount), Reason: n.Reason, Salt: n.Salt})
+	if err := checkSigner("credit note", "debtor", digest, n.Signature, n.Debtor); err != nil {
+		return common.Hash{}, err
+	}
+	return merkle.CreditNoteLeaf(n.Receivable, digest, n.Signature), nil
 }
 
 // checkKind: a proof that names its kind (the API always does) names the kind of its data.
@@ -108,6 +143,7 @@ func checkKind(kind string, want byte) error {
 
 var kindNames = map[byte]string{
 	merkle.KindConfirmation: "confirmation", merkle.KindTransfer: "transfer", merkle.KindAssignment: "assignment",
+	merkle.KindCreditNote: "credit_note",
 }
 
 func checkSigner(what, who string, digest common.Hash, sig []byte, want common.Address) error {

@@ -18,17 +18,15 @@ import (
 // the data it hashes (one of Confirmation, Transfer, Assignment), the root of its
 // batch, the sibling path, and where the root was anchored.
 type ProofJSON struct {
-	Kind            string                   `json:"kind"`
-	Leaf            common.Hash              `json:"leaf"`
-	Root            common.Hash              `json:"root"`
-	Proof           []common.Hash            `json:"proof"`
-	TxHash          common.Hash              `json:"tx_hash"`
-	BlockNumber     uint64                   `json:"block_number"`
-	RegistryAddress common.Address           `json:"registry_address"`
-	ChainID         uint64                   `json:"chain_id"`
-	Confirmation    *wire.SignedConfirmation `json:"confirmation"`
-	Transfer        *wire.SignedTransfer     `json:"transfer"`
-	Assignment      *wire.Assignment         `json:"assignment"`
+	Kind            string         `json:"kind"`
+	Leaf            common.Hash    `json:"leaf"`
+	Root            common.Hash    `json:"root"`
+	Proof           []common.Hash  `json:"proof"`
+	TxHash          common.Hash    `json:"tx_hash"`
+	BlockNumber     uint64         `json:"block_number"`
+	RegistryAddress common.Address `json:"registry_address"`
+	ChainID         uint64         `json:"chain_id"`
+	wire.LeafData
 }
 
 // NewProofJSON is the API body for a matcher proof on the ledger l.
@@ -41,33 +39,38 @@ func NewProofJSON(p matcher.ProvenLeaf, l matcher.LedgerConfig) ProofJSON {
 		Kind: matcher.LeafKindName(p.Kind), Leaf: p.Leaf, Root: p.Root, Proof: proof, TxHash: p.TxHash, BlockNumber: p.Block,
 		RegistryAddress: l.Registry, ChainID: l.ChainID,
 	}
-	out.Confirmation, out.Transfer, out.Assignment = ProofData(p)
+	out.LeafData = ProofData(p)
 	return out
 }
 
-// ProofData is the data a proven leaf hashes, in the API's shape: one of the three
-// is set, by the leaf's kind.
-func ProofData(p matcher.ProvenLeaf) (*wire.SignedConfirmation, *wire.SignedTransfer, *wire.Assignment) {
+// ProofData is the data a proven leaf hashes, in the API's shape.
+func ProofData(p matcher.ProvenLeaf) wire.LeafData {
+	var d wire.LeafData
 	switch {
 	case p.Confirmation != nil:
 		c := p.Confirmation
-		return &wire.SignedConfirmation{
+		d.Confirmation = &wire.SignedConfirmation{
 			Receivable: c.Receivable, Fingerprint: c.Fingerprint, Creditor: c.Creditor, Debtor: c.Debtor,
 			Amount: int64(c.Amount), Currency: c.Currency, DueDate: c.DueDate, Signature: p.Signature,
-		}, nil, nil
+		}
 	case p.Transfer != nil:
 		t := p.Transfer
-		return nil, &wire.SignedTransfer{
+		d.Transfer = &wire.SignedTransfer{
 			Receivable: t.Receivable, Child: t.ChildID, From: t.From, To: t.To, Amount: int64(t.Amount),
 			Salt: t.Salt, Signature: p.Signature,
-		}, nil
+		}
 	case p.Assignment != nil:
 		a := p.Assignment
-		return nil, nil, &wire.Assignment{
+		d.Assignment = &wire.Assignment{
 			Receivable: p.ReceivableID, MatchID: a.MatchID, LenderID: a.LenderID, Amount: a.AmountFen, TimeMs: a.TimeMs,
 		}
+	case p.CreditNote != nil:
+		n := p.CreditNote
+		d.CreditNote = &wire.SignedCreditNote{
+			Receivable: n.Receivable, Amount: int64(n.Amount), Reason: n.Reason, Salt: n.Salt, Debtor: n.Signer, Signature: p.Signature,
+		}
 	}
-	return nil, nil, nil
+	return d
 }
 
 // ErrInvalidProof: the proof does not hold on the chain (as opposed to the chain not

@@ -19,7 +19,14 @@ type ProvenLeaf struct {
 	Confirmation *eip712.Confirmation
 	Transfer     *SignedTransfer
 	Assignment   *AssignmentData
-	Signature    []byte // the confirmation's or transfer's 65 bytes as hashed into the leaf
+	CreditNote   *SignedCreditNote
+	Signature    []byte // the confirmation's, transfer's or credit note's 65 bytes as hashed into the leaf
+}
+
+// SignedCreditNote is the EIP-712 CreditNote a debtor core signed, and its address.
+type SignedCreditNote struct {
+	eip712.CreditNote
+	Signer common.Address
 }
 
 // SignedTransfer is the EIP-712 Transfer a holder signed and the fragment it made.
@@ -59,8 +66,29 @@ func (m *Matcher) ProvenLeaf(id string, kind byte) (ProvenLeaf, *Error) {
 	case merkle.KindAssignment:
 		mt := m.s.Matches.get(m.s.Leaves[n-1].MatchID)
 		out.Assignment = &AssignmentData{MatchID: mt.ID, LenderID: mt.LenderID, AmountFen: mt.AmountFen, TimeMs: mt.FundedMs}
+	case merkle.KindCreditNote:
+		cn := r.CreditNotes[m.kindIndex(r, merkle.KindCreditNote, n)]
+		out.CreditNote = &SignedCreditNote{
+			CreditNote: CreditNoteOf(r, cn.AmountFen, cn.Reason, *cn.Signed.Salt), Signer: cn.Signed.Signer,
+		}
+		out.Signature = signatureOf(&cn.Signed)
 	}
 	return out, nil
+}
+
+// kindIndex is how many of r's leaves of kind come before leaf n: r's credit notes
+// are in the order of their leaves.
+func (m *Matcher) kindIndex(r *Receivable, kind byte, n uint64) int {
+	k := 0
+	for _, ln := range r.Leaves {
+		if ln == n {
+			break
+		}
+		if m.s.Leaves[ln-1].Kind == kind {
+			k++
+		}
+	}
+	return k
 }
 
 // LineageHop is one step of a fragment's lineage: the confirmation of the tier-1

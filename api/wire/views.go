@@ -308,21 +308,40 @@ type Auction struct {
 }
 
 // Proof is a Merkle proof that a receivable's leaf is in a batch anchored on the
-// registry (GET /v1/receivables/{id}/proof), with the data the leaf hashes: one of
-// Confirmation, Transfer and Assignment, by Kind, the others null. A verifier
+// registry (GET /v1/receivables/{id}/proof), with the data the leaf hashes
+// (LeafData). A verifier
 // recomputes the leaf from that data (package merkle) rather than trusting Leaf.
 type Proof struct {
-	Kind            string              `json:"kind"`
-	Leaf            common.Hash         `json:"leaf"`
-	Root            common.Hash         `json:"root"`
-	Proof           []common.Hash       `json:"proof"`
-	TxHash          common.Hash         `json:"tx_hash"`
-	BlockNumber     uint64              `json:"block_number"`
-	RegistryAddress string              `json:"registry_address"`
-	ChainID         uint64              `json:"chain_id"`
-	Confirmation    *SignedConfirmation `json:"confirmation"`
-	Transfer        *SignedTransfer     `json:"transfer"`
-	Assignment      *Assignment         `json:"assignment"`
+	Kind            string        `json:"kind"`
+	Leaf            common.Hash   `json:"leaf"`
+	Root            common.Hash   `json:"root"`
+	Proof           []common.Hash `json:"proof"`
+	TxHash          common.Hash   `json:"tx_hash"`
+	BlockNumber     uint64        `json:"block_number"`
+	RegistryAddress string        `json:"registry_address"`
+	ChainID         uint64        `json:"chain_id"`
+	LeafData
+}
+
+// LeafData is the data a leaf hashes: one of its members, by the leaf's kind; the
+// others are null.
+type LeafData struct {
+	Confirmation *SignedConfirmation `json:"confirmation"`
+	Transfer     *SignedTransfer     `json:"transfer"`
+	Assignment   *Assignment         `json:"assignment"`
+	CreditNote   *SignedCreditNote   `json:"credit_note"`
+}
+
+// SignedCreditNote is the EIP-712 CreditNote the debtor core signed (domain: the
+// proof's chain_id and registry_address), its signature and the core's address it
+// recovers to: what a credit_note leaf hashes.
+type SignedCreditNote struct {
+	Receivable string         `json:"receivable"`
+	Amount     int64          `json:"amount"`
+	Reason     string         `json:"reason"`
+	Salt       common.Hash    `json:"salt"`
+	Debtor     common.Address `json:"debtor"`
+	Signature  hexutil.Bytes  `json:"signature"`
 }
 
 // SignedConfirmation is the EIP-712 Confirmation the debtor core signed (docs/api.md
