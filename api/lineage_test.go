@@ -66,13 +66,14 @@ func TestLineageTier3RealChain(t *testing.T) {
 		t.Fatalf("registry_ref %s, refOf says %s", l.RegistryRef.Hex(), got.Hex())
 	}
 
-	// A lender sees the lineage once it has a match on the fragment.
+	// A lender sees the lineage once it has a match on the fragment; the core, the
+	// operator and an auditor see it too.
 	e.wantProblem(e.get(lender.Token, path), http.StatusNotFound, matcher.CodeNotFound)
 	e.offer(lender, core, 1_000_000_000, 450)
 	if l3 := e.list(sme3, r3.ID, 900); l3.Match == nil {
 		t.Fatalf("tier-3 listing did not match: %+v", l3)
 	}
-	for _, who := range []*testParty{core, lender, e.Admin} {
+	for _, who := range []*testParty{core, lender, e.Admin, e.auditor()} {
 		if r := e.get(who.Token, path); r.Status != http.StatusOK || strings.Contains(string(r.Body), sibling.ID+`"`) {
 			t.Fatalf("GET %s as %s = %d %s; want 200 without the sibling %s", path, who.ID, r.Status, r.Body, sibling.ID)
 		}
