@@ -26,10 +26,59 @@ type dueItem struct {
 	n   uint64
 }
 
-// book is one core's market: live offers and resting listings, each oldest first.
+// book is one core's market: live offers and resting listings, each oldest first,
+// and the live offers of each financeable band by price (priced).
 type book struct {
 	offers  []*Offer
 	resting []*Listing
+	priced  [3][]pricedOffer // bands A, B, C
+}
+
+// pricedOffer is a live offer under the best rate it quotes a band (Offer.bandQuote):
+// no listing of the band gets a lower one from it, since a curve rises as the score
+// falls. A band's offers are sorted by that rate, then by age (Seq), so bestOffer
+// stops at the first offer whose best rate is above the best quote found.
+type pricedOffer struct {
+	rate int64
+	seq  uint64
+	o    *Offer
+}
+
+var pricedBands = [3]string{"A", "B", "C"}
+
+// bandIndex is the index of band in book.priced, or -1 for band D, which no offer serves.
+func bandIndex(band string) int {
+	switch band {
+	case "A":
+		return 0
+	case "B":
+		return 1
+	case "C":
+		return 2
+	}
+	return -1
+}
+
+func comparePriced(e pricedOffer, rate int64, seq uint64) int {
+	switch {
+	case e.rate != rate:
+		return cmpInt64(e.rate, rate)
+	case e.seq < seq:
+		return -1
+	case e.seq > seq:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt64(a, b int64) int {
+	if a < b {
+		return -1
+	}
+	if a > b {
+		return 1
+	}
+	return 0
 }
 
 func newIndexes() indexes {
@@ -91,11 +140,32 @@ func (ix *indexes) book(core string) *book {
 	return b
 }
 
-func (b *book) addOffer(o *Offer) { b.offers = append(b.offers, o) }
+func (b *book) addOffer(o *Offer) {
+	b.offers = append(b.offers, o)
+	for k, band := range pricedBands {
+		rate, ok := o.bandQuote(band)
+		if !ok {
+			continue
+		}
+		list := b.priced[k]
+		i, _ := slices.BinarySearchFunc(list, o, func(e pricedOffer, o *Offer) int { return comparePriced(e, rate, o.Seq) })
+		b.priced[k] = slices.Insert(list, i, pricedOffer{rate: rate, seq: o.Seq, o: o})
+	}
+}
 
 func (b *book) removeOffer(o *Offer) {
 	if i := slices.Index(b.offers, o); i >= 0 {
 		b.offers = slices.Delete(b.offers, i, i+1)
+	}
+	for k, band := range pricedBands {
+		rate, ok := o.bandQuote(band)
+		if !ok {
+			continue
+		}
+		list := b.priced[k]
+		if i, found := slices.BinarySearchFunc(list, o, func(e pricedOffer, o *Offer) int { return comparePriced(e, rate, o.Seq) }); found {
+			b.priced[k] = slices.Delete(list, i, i+1)
+		}
 	}
 }
 

@@ -166,6 +166,9 @@ func (m *Matcher) checkBooks() error {
 			}
 		}
 		inBooks += len(b.resting)
+		if err := b.checkPriced(core); err != nil {
+			return err
+		}
 	}
 	if inBooks != resting {
 		return fmt.Errorf("books hold %d resting listings, the state %d", inBooks, resting)
@@ -202,6 +205,33 @@ func (m *Matcher) checkTouched(r *Receivable) error {
 		o := m.s.Offers.get(m.s.Matches.get(id).OfferID)
 		if o.UsedFen < 0 || o.ReservedFen < 0 || o.UsedFen+o.ReservedFen > o.LineFen {
 			return fmt.Errorf("offer %s: used %d + reserved %d > line %d", o.ID, o.UsedFen, o.ReservedFen, o.LineFen)
+		}
+	}
+	return nil
+}
+
+// checkPriced: each band's price index holds exactly the book's live offers that quote
+// the band, under the best rate they quote it, by rate then age.
+func (b *book) checkPriced(core string) error {
+	for k, band := range pricedBands {
+		want := 0
+		for _, o := range b.offers {
+			if _, ok := o.bandQuote(band); ok {
+				want++
+			}
+		}
+		list := b.priced[k]
+		if len(list) != want {
+			return fmt.Errorf("book %s: band %s indexes %d offers, %d quote it", core, band, len(list), want)
+		}
+		for i, e := range list {
+			rate, ok := e.o.bandQuote(band)
+			switch {
+			case !ok || rate != e.rate || e.seq != e.o.Seq || e.o.Status != OfferLive || e.o.CoreID != core:
+				return fmt.Errorf("book %s: band %s indexes offer %s at %d bps, it quotes %d (%v)", core, band, e.o.ID, e.rate, rate, ok)
+			case i > 0 && comparePriced(list[i-1], e.rate, e.seq) >= 0:
+				return fmt.Errorf("book %s: band %s index out of order at offer %s", core, band, e.o.ID)
+			}
 		}
 	}
 	return nil

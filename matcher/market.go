@@ -3,6 +3,7 @@
 package matcher
 
 import (
+	"fmt"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -14,7 +15,7 @@ import (
 const (
 	maxRateBps        = 10_000 // 100% a year: anything above is a typo, not a price
 	maxClusterFilters = 100
-	maxLiveOffersBook = 10_000 // per core: a new listing scans the book's live offers
+	maxLiveOffersBook = 10_000 // per core: a new offer scans the book's resting listings
 	daysPerYearBps    = 10_000 * 365
 )
 
@@ -140,6 +141,11 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 	// offer can take the minimum fill of what rests.
 	for l.RestingFen() > 0 && m.BookMode(r.DebtorID) == BookContinuous {
 		o, amount, rate := m.bestOffer(l, t)
+		if verifyBestOffer {
+			if so, sa, sr := m.bestOfferScan(l, t); so != o || sa != amount || sr != rate {
+				panic(fmt.Sprintf("matcher: listing %s: indexed book chose %v, the scan %v", l.ID, o, so))
+			}
+		}
 		if o == nil {
 			break
 		}
@@ -158,8 +164,38 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 
 // bestOffer is the lowest eligible quote at or below the listing's maximum that can
 // take the listing's minimum fill, with the amount it takes; ties go to the older
-// offer, which comes first in the book.
+// offer. It walks the band's offers by the best rate each can quote (book.priced) and
+// stops once that rate is above both the listing's maximum and the best quote found:
+// no offer further on can do better. bestOfferScan is the same rule over every offer.
 func (m *Matcher) bestOffer(l *Listing, t terms) (best *Offer, amount, rate int64) {
+	k := bandIndex(t.band)
+	if k < 0 {
+		return nil, 0, 0 // band D: no offer quotes it
+	}
+	for _, e := range m.ix.book(l.DebtorID).priced[k] {
+		if e.rate > l.MaxRateBps || best != nil && e.rate > rate {
+			break
+		}
+		o := e.o
+		a, q, ok := fill(o, l, t)
+		if !ok || q > l.MaxRateBps || best != nil && (q > rate || q == rate && o.Seq > best.Seq) {
+			continue
+		}
+		if m.s.Participants.get(o.LenderID).Suspended {
+			continue // a suspended lender's line stays as it is until it is reactivated
+		}
+		best, amount, rate = o, a, q
+	}
+	return best, amount, rate
+}
+
+// verifyBestOffer makes list check every bestOffer against bestOfferScan (tests: the
+// simulation and the rule tests run with it on).
+var verifyBestOffer bool
+
+// bestOfferScan is bestOffer by a scan of every live offer of the book, oldest first:
+// the rule as docs/matching.md states it, which the differential test holds bestOffer to.
+func (m *Matcher) bestOfferScan(l *Listing, t terms) (best *Offer, amount, rate int64) {
 	for _, o := range m.ix.book(l.DebtorID).offers {
 		a, q, ok := fill(o, l, t)
 		if !ok || q > l.MaxRateBps || best != nil && q >= rate {
