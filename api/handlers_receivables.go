@@ -135,15 +135,25 @@ func (s *Server) transfer(c *gin.Context) {
 	s.submit(c, req, cmd, http.StatusCreated, s.renderReceivable)
 }
 
-func (s *Server) transferTypedData(c *gin.Context) {
+// amountAndSalt reads the amount and salt query parameters of the typed-data reads
+// (a transfer's, a credit note's); it answers the problem itself when one is bad.
+func amountAndSalt(c *gin.Context) (amount int64, salt common.Hash, ok bool) {
 	amount, err := strconv.ParseInt(c.Query("amount"), 10, 64)
 	if err != nil || amount <= 0 {
 		fail(c, fieldError("amount", "must be a positive integer number of fen"))
-		return
+		return 0, salt, false
 	}
 	sb, err := hexutil.Decode(c.Query("salt"))
 	if err != nil || len(sb) != 32 {
 		fail(c, fieldError("salt", "must be 0x and 32 bytes of hex"))
+		return 0, salt, false
+	}
+	return amount, common.BytesToHash(sb), true
+}
+
+func (s *Server) transferTypedData(c *gin.Context) {
+	amount, salt, ok := amountAndSalt(c)
+	if !ok {
 		return
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
@@ -160,7 +170,7 @@ func (s *Server) transferTypedData(c *gin.Context) {
 		if e != nil {
 			return nil, e
 		}
-		return eip712.ToJSON(eip712.TransferTypedData(d, m.TransferOf(r, to, amount, common.BytesToHash(sb)))), nil
+		return eip712.ToJSON(eip712.TransferTypedData(d, m.TransferOf(r, to, amount, salt))), nil
 	})
 }
 

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/gin-gonic/gin"
 
 	"github.com/scfx/scfx/api/wire"
@@ -50,19 +48,13 @@ func (s *Server) creditNote(c *gin.Context) {
 const maxReasonQuery = 800
 
 func (s *Server) creditNoteTypedData(c *gin.Context) {
-	amount, err := strconv.ParseInt(c.Query("amount"), 10, 64)
-	if err != nil || amount <= 0 {
-		fail(c, fieldError("amount", "must be a positive integer number of fen"))
+	amount, salt, ok := amountAndSalt(c)
+	if !ok {
 		return
 	}
 	reason := c.Query("reason")
 	if reason == "" || len(reason) > maxReasonQuery {
 		fail(c, fieldError("reason", "is required, at most 200 characters"))
-		return
-	}
-	sb, err := hexutil.Decode(c.Query("salt"))
-	if err != nil || len(sb) != 32 {
-		fail(c, fieldError("salt", "must be 0x and 32 bytes of hex"))
 		return
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
@@ -74,7 +66,7 @@ func (s *Server) creditNoteTypedData(c *gin.Context) {
 		if e != nil {
 			return nil, e
 		}
-		return eip712.ToJSON(eip712.CreditNoteTypedData(d, matcher.CreditNoteOf(r, amount, reason, common.BytesToHash(sb)))), nil
+		return eip712.ToJSON(eip712.CreditNoteTypedData(d, matcher.CreditNoteOf(r, amount, reason, salt))), nil
 	})
 }
 
