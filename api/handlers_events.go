@@ -45,6 +45,7 @@ func viewEvent(e *matcher.Event) wire.Event {
 	return wire.Event{
 		ID: feed.IDOf(e).String(), Seq: e.Seq, Type: e.Type, Object: e.Object, ObjectID: e.ObjectID,
 		Status: e.Status, AmountFen: e.AmountFen, ReceivableID: e.ReceivableID, CreatedAt: instant(e.TimeMs),
+		Change: e.Change, ChangeFen: e.ChangeFen, MatchID: e.MatchID, Reference: e.Reference, From: e.From, To: e.To,
 	}
 }
 

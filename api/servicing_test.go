@@ -34,9 +34,17 @@ func TestServicingHTTP(t *testing.T) {
 	e.wantProblem(e.get(core.Token, "/v1/receivables/"+r.ID+"/credit-notes/typed-data?amount=1&reason=x&salt=0x01"), http.StatusBadRequest, matcher.CodeValidation)
 }
 
+// servicingRun is what servicingLifecycle made, for the tests that read its events.
+type servicingRun struct {
+	core, a, b, lender *testParty
+	inv, frag          ReceivableView
+	match              matchView
+	rebate             int64
+}
+
 // servicingLifecycle runs every servicing operation at least once (the lifecycle
 // test requires each documented operation answered).
-func (e *testEnv) servicingLifecycle() {
+func (e *testEnv) servicingLifecycle() servicingRun {
 	t := e.t
 	t.Helper()
 	op := e.Admin.Token
@@ -142,6 +150,7 @@ func (e *testEnv) servicingLifecycle() {
 		t.Fatalf("history = %+v", hp)
 	}
 	e.wantProblem(e.get(a.Token, "/v1/participants/"+core.ID+"/changes"), http.StatusNotFound, matcher.CodeNotFound)
+	return servicingRun{core: core, a: a, b: b, lender: lender, inv: inv, frag: frag, match: mv, rebate: rebate}
 }
 
 func mustDate(t testing.TB, s string) matcher.Date {

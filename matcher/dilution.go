@@ -71,12 +71,42 @@ func (m *Matcher) creditNote(actor string, c *IssueCreditNote) (Result, *Error) 
 		Signed: Signed{Signer: core.Address, Signature: hexutil.Encode(sig), Digest: digest, Salt: &salt, AtMs: m.nowMs},
 	})
 	m.s.Salts[saltKey(core.ID, salt)] = true
+	m.emitCreditNote(r, c.Amount, allocs)
 	m.pushLeaf(r, merkle.KindCreditNote, merkle.CreditNoteLeaf(r.ID, digest, sig), "")
 	m.eachInTree(r, func(x *Receivable) { m.mustHold("credit note on "+r.ID, x) })
 	if err := m.checkTree(r); err != nil {
 		panic("matcher: invariant broken after credit note on " + r.ID + ": " + err.Error())
 	}
 	return Result{Receivable: r, NewLeaves: 1}, nil
+}
+
+// emitCreditNote tells the parties of what a credit note reached (docs/api.md
+// "Events"): the invoice, with the note's amount; each fragment it reached, with what
+// landed on it and its fills; each fill, with its dilution — what the seller now owes
+// the lender. After dilute, so each event has its object's status as the note left it.
+func (m *Matcher) emitCreditNote(root *Receivable, amount int64, allocs []Allocation) {
+	if !m.ev.on {
+		return
+	}
+	m.emitReceivableChange(root, change{Change: ChangeCreditNote, Fen: amount})
+	var frags []string
+	landed := map[string]int64{}
+	for _, a := range allocs {
+		if a.ReceivableID != root.ID {
+			if _, seen := landed[a.ReceivableID]; !seen {
+				frags = append(frags, a.ReceivableID)
+			}
+			landed[a.ReceivableID] += a.AmountFen
+		}
+	}
+	for _, id := range frags {
+		m.emitReceivableChange(m.s.Receivables.get(id), change{Change: ChangeCreditNote, Fen: landed[id]})
+	}
+	for _, a := range allocs {
+		if a.MatchID != "" {
+			m.emitMatchChange(m.s.Matches.get(a.MatchID), change{Change: ChangeCreditNote, Fen: a.AmountFen})
+		}
+	}
 }
 
 func checkCreditNoteInput(c *IssueCreditNote) (common.Hash, []byte, *Error) {

@@ -23,8 +23,11 @@
 //
 // A command that creates an object or changes its status calls the object's emit
 // (events.go: emitReceivable, emitMatch, ...) right after the change, so that the
-// parties' event feeds show it; the simulation checks that every object's last event
-// has its status.
+// parties' event feeds show it; a change that leaves the status as it is (a payment,
+// a credit note, a receipt, a participant's field) emits a change event instead
+// (emitReceivableChange, emitMatchChange, emitParticipantChange) with its amount. The
+// simulation checks that every object's last event has its status, and that each
+// accepted servicing command made its change events.
 //
 // Its test, cmd_<kind>_test.go, checks what apply does and gives the kind's golden
 // record — a command and its encoding in hex, fixed from then on since journals hold

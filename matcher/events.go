@@ -5,7 +5,9 @@ package matcher
 import "slices"
 
 // Events are the changes participants may see (docs/api.md "Events"): an object
-// created, or its status changed. The matcher makes them as it applies an entry, so
+// created, its status changed, or a change that leaves its status as it is (a
+// payment recorded, a credit note, a repayment confirmed, a participant's rating,
+// certification or cluster: Event.Change says which, with its amount). The matcher makes them as it applies an entry, so
 // every replica that applies the same journal makes the same events with the same
 // ids; the node hands them to the feed (package feed). They are not state: a matcher
 // with events off (the snapshotter's copy, the simulation) makes none, and the state
@@ -21,8 +23,18 @@ const (
 )
 
 // EventCreated is the type suffix of an object's first event; the others name the
-// status the object moved to ("match.funded").
+// status the object moved to ("match.funded") or, for a change that is not one of
+// status, the change ("receivable.payment"): Event.Change.
 const EventCreated = "created"
+
+// Changes that are not a status change: an event's Change, and its type's suffix.
+// A participant's change is named by the field that changed (ParticipantChange.Field:
+// rating, certification, certification_valid_until, cluster_id).
+const (
+	ChangeCreditNote = "credit_note" // a credit note on the invoice, or what landed on a fragment or a fill
+	ChangePayment    = "payment"     // the core recorded a payment (to a holder, or a lender with MatchID)
+	ChangeRepayment  = "repayment"   // the lender confirmed a receipt
+)
 
 // Event is one change: Seq and Idx (its place among the entry's events) make its id,
 // "<seq>-<idx>". Audience are the participants who may see the object, as of the end
@@ -38,6 +50,19 @@ type Event struct {
 	AmountFen    int64    `json:"amount"`
 	ReceivableID string   `json:"receivable_id,omitempty"`
 	Audience     []string `json:"audience"`
+
+	// A change that is not one of status (empty for created and status events):
+	// Change names it, ChangeFen is its amount — a payment's or a receipt's, a credit
+	// note's on the invoice and what landed on each fragment and fill; on a match gone
+	// to recourse or written off, what the seller owes or the lender gave up —,
+	// MatchID the fill a payment went to, Reference the payment's or receipt's
+	// reference, From and To a participant field's values before and after.
+	Change    string `json:"change,omitempty"`
+	ChangeFen int64  `json:"change_amount,omitempty"`
+	MatchID   string `json:"match_id,omitempty"`
+	Reference string `json:"reference,omitempty"`
+	From      string `json:"from,omitempty"`
+	To        string `json:"to,omitempty"`
 }
 
 // maxEventsPerEntry bounds what one entry may add to the feed: a settlement of a
@@ -75,6 +100,15 @@ func (m *Matcher) emit(object, id, status string, created bool, amount int64, re
 	if created {
 		suffix = EventCreated
 	}
+	m.emitAs(object, suffix, id, status, amount, receivableID)
+}
+
+// emitAs records one event of type object.suffix and returns it (the entry's own,
+// until the next emit); nil when events are off.
+func (m *Matcher) emitAs(object, suffix, id, status string, amount int64, receivableID string) *Event {
+	if !m.ev.on {
+		return nil
+	}
 	typ, ok := m.ev.types[[2]string{object, suffix}]
 	if !ok {
 		if m.ev.types == nil {
@@ -86,6 +120,76 @@ func (m *Matcher) emit(object, id, status string, created bool, amount int64, re
 	m.ev.pending = append(m.ev.pending, Event{
 		Type: typ, Object: object, ObjectID: id, Status: status, AmountFen: amount, ReceivableID: receivableID,
 	})
+	return &m.ev.pending[len(m.ev.pending)-1]
+}
+
+// change is what a change event says beyond its object (Event's fields of the same names).
+type change struct {
+	Change    string
+	Fen       int64
+	MatchID   string
+	Reference string
+}
+
+func (e *Event) set(c change) {
+	e.Change, e.ChangeFen, e.MatchID, e.Reference = c.Change, c.Fen, c.MatchID, c.Reference
+}
+
+// emitReceivableChange records a change of r that leaves its status as it is.
+func (m *Matcher) emitReceivableChange(r *Receivable, c change) {
+	if e := m.emitAs(ObjectReceivable, c.Change, r.ID, string(r.Status), r.AmountFen, ""); e != nil {
+		e.set(c)
+	}
+}
+
+// emitMatchChange records a change of mt that leaves its status as it is.
+func (m *Matcher) emitMatchChange(mt *Match, c change) {
+	if e := m.emitAs(ObjectMatch, c.Change, mt.ID, mt.Status, mt.AmountFen, mt.ReceivableID); e != nil {
+		e.set(c)
+	}
+}
+
+// setLastChangeFen gives the entry's last event (a status event just emitted) the
+// amount of its change.
+func (m *Matcher) setLastChangeFen(fen int64) {
+	if n := len(m.ev.pending); m.ev.on && n > 0 {
+		m.ev.pending[n-1].ChangeFen = fen
+	}
+}
+
+// emitParticipantChange records one field of p changed. Its audience is p and, for
+// a core's rating, the lenders exposed to the core: those with a live offer on it
+// or a fill it still owes (docs/api.md "Events"). Every such event of one entry has
+// the same audience, so the entry's events of p share it.
+func (m *Matcher) emitParticipantChange(p *Participant, pc ParticipantChange) {
+	if !m.ev.on {
+		return
+	}
+	status := StatusActive
+	if p.Suspended {
+		status = StatusSuspended
+	}
+	e := m.emitAs(ObjectParticipant, pc.Field, p.ID, status, 0, "")
+	e.Change, e.From, e.To = pc.Field, pc.From, pc.To
+	e.Audience = m.participantChangeAudience(p)
+}
+
+func (m *Matcher) participantChangeAudience(p *Participant) []string {
+	out := []string{p.ID}
+	if p.Role == RoleCore {
+		for _, o := range m.s.Offers.rows {
+			if o != nil && o.CoreID == p.ID && o.Status == OfferLive {
+				out = append(out, o.LenderID)
+			}
+		}
+		for _, mt := range m.s.Matches.rows {
+			if mt != nil && mt.DebtorID == p.ID && liveFill(mt) {
+				out = append(out, mt.LenderID)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func (m *Matcher) emitReceivable(r *Receivable, created bool) {

@@ -80,6 +80,13 @@ func checkSimEvents(t *testing.T, seed uint64, answered *Matcher, log []recorded
 	for _, o := range m.s.Offers.rows {
 		statuses[ObjectOffer+"/"+o.ID] = o.Status
 	}
+	for _, p := range m.s.Participants.rows {
+		st := StatusActive
+		if p.Suspended {
+			st = StatusSuspended
+		}
+		statuses[ObjectParticipant+"/"+p.ID] = st
+	}
 	for key, st := range statuses {
 		e, ok := last[key]
 		if !ok {

@@ -38,6 +38,9 @@ func (m *Matcher) updateParticipant(actor string, c *UpdateParticipant) (Result,
 	}
 	p.Rating, p.Certification, p.CertificationValidUntil, p.ClusterID = next.Rating, next.Certification, next.CertificationValidUntil, next.ClusterID
 	p.History = append(p.History, changes...)
+	for _, pc := range changes {
+		m.emitParticipantChange(p, pc)
+	}
 	return Result{Participant: p.copy(), Matches: m.rescoreResting(p.ID)}, nil
 }
 

@@ -50,6 +50,12 @@ func (m *Matcher) recordPayment(actor string, c *RecordPayment) (Result, *Error)
 		m.withdrawListing(r)
 	}
 	r.Payments = append(r.Payments, Payment{MatchID: c.MatchID, AmountFen: c.Amount, Reference: c.Reference, AtMs: m.nowMs})
+	paid := change{Change: ChangePayment, Fen: c.Amount, MatchID: c.MatchID, Reference: c.Reference}
+	m.emitReceivableChange(r, paid)
+	if res.Match != nil {
+		paid.MatchID = "" // the event's object
+		m.emitMatchChange(res.Match, paid)
+	}
 	m.settleIfPaid(root)
 	m.mustHold("record payment on "+r.ID, r)
 	return res, nil
@@ -116,6 +122,7 @@ func (m *Matcher) confirmRepayment(actor string, c *ConfirmRepayment) (Result, *
 	mt.Repayments = append(mt.Repayments, rp)
 	mt.LateInterestPaidFen += rp.InterestFen
 	mt.RepaidFen += rp.PrincipalFen
+	m.emitMatchChange(mt, change{Change: ChangeRepayment, Fen: c.Amount, Reference: c.Reference})
 	rebate := EarlyRebate(principal, mt.RateBps, int(r.DueDate-today))
 	if rp.PrincipalFen >= principal-rebate {
 		// Paid in full, or early in full less the discount not yet earned.
@@ -169,6 +176,7 @@ func (m *Matcher) endOverdue(actor, id, reason, status string) (Result, *Error) 
 	mt.CloseReason = reason
 	m.released = m.released[:0]
 	m.closeFill(mt, status)
+	m.setLastChangeFen(owed)
 	r := m.s.Receivables.get(mt.ReceivableID)
 	m.mustHold("end of overdue "+mt.ID, r)
 	return Result{Match: mt, Receivable: r, Matches: m.serveReleased()}, nil

@@ -102,6 +102,7 @@ func runSimulation(t *testing.T, seed uint64, steps int) (lively bool) {
 			}
 		} else {
 			s.oks[c.Kind()]++
+			checkChangeEvents(t, seed, i, c, r, evs)
 		}
 		if err := s.m.CheckInvariants(); err != nil {
 			t.Fatalf("seed %d step %d after %s: %v", seed, i, c.Kind(), err)
