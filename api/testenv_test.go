@@ -9,10 +9,11 @@ package api
 //
 // Quick reference (keep these names and signatures stable: other test files use them):
 //
-//	e := newTestEnv(t)                              // options: withAPIConfig, withoutOpenAPIValidation, withRequestValidation, withRealLedger
+//	e := newTestEnv(t)                              // options: withAPIConfig, withoutOpenAPIValidation, withRequestValidation, withRealLedger, withClock
 //	t.Run(name, func(t *testing.T) { e := e.with(t); … }) // helpers then fail the subtest, not the parent
 //	e.URL, e.Server, e.Node, e.Admin                // base URL, *Server, *node.Node, the operator (*testParty)
 //	e.Chain                                         // *ledger.Embedded withRealLedger(), else nil
+//	e.Clock.advanceDays(n); e.tick()                // withClock(): move the journal's clock, then an entry at the new time
 //
 //	r := e.do(method, path, token, body, "Header", "value", ...) // raw call; body: nil, []byte, string or any (JSON)
 //	r := e.get(token, path); e.post(token, path, body); e.del(token, path)
@@ -54,7 +55,10 @@ package api
 // yourself (do fails only when the connection itself fails).
 //
 // Time: dates are today's UTC date on this machine, as the journal stamps entries;
-// a test that runs across midnight UTC can see "today" move by a day.
+// a test that runs across midnight UTC can see "today" move by a day. An env
+// withClock() stamps entries from e.Clock instead (clock_test.go), which a test
+// moves forward: the matcher's today is the last entry's time, so e.tick() after
+// moving it (maturities, overdue) — e.date() stays on the machine's date.
 
 import (
 	"bytes"
@@ -114,6 +118,8 @@ type testEnv struct {
 	Admin  *testParty
 	// Chain is the embedded chain of an env withRealLedger(), nil otherwise.
 	Chain *ledger.Embedded
+	// Clock stamps the journal's entries in an env withClock(), nil otherwise.
+	Clock *testClock
 
 	client   *http.Client
 	oapi     *openapiValidator // nil: responses are not validated
@@ -136,6 +142,7 @@ type envConfig struct {
 	checkReq   bool
 	realLedger bool
 	feedKeep   int // events each feed keeps; 0: the defaults
+	clock      *testClock
 }
 
 // envOption changes how newTestEnv builds the environment.
@@ -176,17 +183,23 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 	if ec.realLedger {
 		chain = openTestChain(t, dir)
 	}
-	j, err := journal.OpenFile(filepath.Join(dir, "journal"), journal.FileOptions{NoSync: true})
+	jopts := journal.FileOptions{NoSync: true}
+	if ec.clock != nil {
+		jopts.Now = ec.clock.now
+	}
+	j, err := journal.OpenFile(filepath.Join(dir, "journal"), jopts)
 	if err != nil {
 		t.Fatalf("journal.OpenFile: %v", err)
 	}
 	f := feed.New(feed.Config{KeepPerParticipant: ec.feedKeep, KeepOperator: ec.feedKeep})
-	n, err := node.Open(context.Background(), node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots"), Feed: f})
+	// The matcher's rules as scfx serve runs them (replica.go): a zero Config has no
+	// grace period before overdue.
+	n, err := node.Open(context.Background(), node.Config{Journal: j, SnapshotDir: filepath.Join(dir, "snapshots"), Feed: f, Matcher: matcher.DefaultConfig()})
 	if err != nil {
 		_ = j.Close()
 		t.Fatalf("node.Open: %v", err)
 	}
-	e := &testEnv{t: t, Dir: dir, Node: n, Feed: f, Chain: chain, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
+	e := &testEnv{t: t, Dir: dir, Node: n, Feed: f, Chain: chain, Clock: ec.clock, checkReq: ec.checkReq, envShared: &envShared{seen: map[string]int{}}}
 	cfg := ec.api
 	cfg.Node, cfg.Feed, cfg.AdminToken, cfg.NodeID = n, f, testAdminToken, "test-node"
 	switch {
