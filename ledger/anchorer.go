@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/bits"
 	"sync/atomic"
 	"time"
 
@@ -47,10 +48,18 @@ const (
 // AnchorerConfig configures an Anchorer; the zero value gives the defaults.
 type AnchorerConfig struct {
 	// MaxBatch is the most leaves one anchor transaction covers (at most
-	// matcher.MaxAnchorBatch). A batch is sent when this many leaves wait, or when the
-	// oldest has waited MaxDelay.
+	// matcher.MaxAnchorBatch). A batch is sent when this many leaves wait, when the
+	// oldest has waited MaxDelay, or — the adaptive rule, unless FixedDelay — at once
+	// when the arrivals of the last MaxDelay say the batch would not be full by then.
 	MaxBatch int
 	MaxDelay time.Duration
+	// FixedDelay turns the adaptive rule off: a batch that is not full always waits
+	// MaxDelay (the rule before 2026-12-06). With the rule (the default), an idle or
+	// moderately loaded queue goes out at once in small batches, and one whose last
+	// MaxDelay of arrivals would fill a batch within MaxDelay waits for a full one, so
+	// that under load the gas per financed invoice is that of full batches
+	// (docs/operations.md §2, docs/benchmarks.md "Ledger").
+	FixedDelay bool
 	// RegisterBatch is the most fingerprints one register transaction carries (at most
 	// matcher.MaxRegisterBatch = 500, which fits Osaka's 2^24 gas cap per transaction;
 	// lower it on a chain with dearer storage).
@@ -115,6 +124,9 @@ type Anchorer struct {
 	// Wall-clock arrival marks of the queues, in memory only: the matcher has no clock
 	// of its own to spare for this, and after a restart a leaf waits at most MaxDelay more.
 	leafClock, regClock waitClock
+	// Arrivals of the last MaxDelay in each queue, for the adaptive rule.
+	leafRate, regRate arrivals
+	now               func() time.Time // time.Now; tests may set another clock
 
 	stats stats
 	// hook, if set (tests only), runs at each crash point of a send; an error from it
@@ -138,7 +150,7 @@ func (e *hookError) Unwrap() error { return e.err }
 // NewAnchorer returns an anchorer of node n's queues onto backend b. Start it with Run.
 func NewAnchorer(n Node, b Backend, cfg AnchorerConfig) *Anchorer {
 	cfg = cfg.withDefaults()
-	return &Anchorer{n: n, b: b, cfg: cfg, log: cfg.Logger, reg: contracts.NewScfxRegistry()}
+	return &Anchorer{n: n, b: b, cfg: cfg, log: cfg.Logger, reg: contracts.NewScfxRegistry(), now: time.Now}
 }
 
 // Run anchors until ctx ends (it returns ctx's error), the fencing token goes stale
@@ -235,9 +247,12 @@ func (a *Anchorer) step(ctx context.Context) (time.Duration, error) {
 			errMisbound, q.ledger.ChainID, q.ledger.Registry.Hex(), a.b.ChainID(), a.b.Registry().Hex())
 	}
 	fence := a.cfg.Fence()
-	now := time.Now()
+	now := a.now()
+	leavesTotal := q.leafFirst - 1 + uint64(q.leavesPending)
 	a.regClock.observe(q.regsTotal, now)
-	a.leafClock.observe(q.leafFirst-1+uint64(q.leavesPending), now)
+	a.leafClock.observe(leavesTotal, now)
+	a.regRate.observe(q.regFirst-1, q.regsTotal, now, a.cfg.MaxDelay)
+	a.leafRate.observe(q.leafFirst-1, leavesTotal, now, a.cfg.MaxDelay)
 
 	// Registrations and anchors are independent queues: one failing (a revert, a
 	// missing role) must not hold the other back, so both are tried before the errors
@@ -246,7 +261,8 @@ func (a *Anchorer) step(ctx context.Context) (time.Duration, error) {
 	did := false
 	var errs []error
 	if len(q.regs) > 0 {
-		if w := a.due(a.regClock.since(q.regFirst, now), len(q.regs) >= a.cfg.RegisterBatch, now); w > 0 {
+		pending := int(q.regsTotal - (q.regFirst - 1))
+		if w := a.due(a.regClock.since(q.regFirst, now), pending, a.cfg.RegisterBatch, a.regRate.recent(now, a.cfg.MaxDelay), now); w > 0 {
 			wait = min(wait, w)
 		} else if err := a.register(ctx, q.regFirst, q.regs, fence); err != nil {
 			if stopsRun(err) {
@@ -259,7 +275,7 @@ func (a *Anchorer) step(ctx context.Context) (time.Duration, error) {
 	}
 	first, count := q.cutFirst, len(q.cut)
 	if !q.hasCut && q.leavesPending > 0 {
-		if w := a.due(a.leafClock.since(q.leafFirst, now), q.leavesPending >= a.cfg.MaxBatch, now); w > 0 {
+		if w := a.due(a.leafClock.since(q.leafFirst, now), q.leavesPending, a.cfg.MaxBatch, a.leafRate.recent(now, a.cfg.MaxDelay), now); w > 0 {
 			wait = min(wait, w)
 		} else {
 			first, count = q.leafFirst, min(q.leavesPending, a.cfg.MaxBatch)
@@ -294,13 +310,36 @@ func stopsRun(err error) bool {
 	return errors.Is(err, ErrFenced) || errors.Is(err, errMisbound) || errors.As(err, &he)
 }
 
-// due is how long until a queue whose oldest item arrived at oldest must be sent; 0
-// when it is due now (full, or waited MaxDelay).
-func (a *Anchorer) due(oldest time.Time, full bool, now time.Time) time.Duration {
-	if full {
+// due is how long until a queue of pending items, the oldest arrived at oldest, must
+// be sent in batches of batch; 0 when it is due now: full, waited MaxDelay, or — the
+// adaptive rule — not going to be full by then at the pace of the last MaxDelay
+// (recent arrivals). A queue that will fill waits: Run wakes on every new item and
+// asks again, so it goes the moment it is full, or at the oldest's MaxDelay.
+func (a *Anchorer) due(oldest time.Time, pending, batch int, recent uint64, now time.Time) time.Duration {
+	if pending >= batch {
 		return 0
 	}
-	return max(0, oldest.Add(a.cfg.MaxDelay).Sub(now))
+	left := oldest.Add(a.cfg.MaxDelay).Sub(now)
+	if left <= 0 {
+		return 0
+	}
+	if a.cfg.FixedDelay || willFill(pending, batch, recent, left, a.cfg.MaxDelay) {
+		return left
+	}
+	return 0
+}
+
+// willFill reports whether a queue of pending items fills a batch within left when
+// items keep arriving as they did in the last window (recent of them).
+func willFill(pending, batch int, recent uint64, left, window time.Duration) bool {
+	if window <= 0 {
+		return false
+	}
+	// pending + recent×left/window ≥ batch, as recent×left ≥ (batch−pending)×window
+	// in 128-bit integers.
+	hi1, lo1 := bits.Mul64(recent, uint64(max(left, 0)))
+	hi2, lo2 := bits.Mul64(uint64(max(batch-pending, 0)), uint64(window))
+	return hi1 > hi2 || hi1 == hi2 && lo1 >= lo2
 }
 
 // submit applies an outcome through the node and turns a refusal into an error; a
@@ -369,6 +408,49 @@ func (a *Anchorer) Stats() Stats {
 		FoundOnChain: s.foundOnChain.Load(), ChainErrors: s.chainErrors.Load(),
 		AnchorGas: s.anchorGas.Load(), RegisterGas: s.registerGas.Load(),
 	}
+}
+
+// arrivals counts how many items reached a queue in the last window, from marks of
+// the queue's running total: the adaptive rule's measure of load.
+type arrivals struct {
+	marks []mark // ascending total and time; marks[0] is at or before the window's start
+}
+
+// observe records that items 1..total had arrived by now; sent items (1..base) were
+// there before. The first observation counts the whole queue as arrived now, so a
+// backlog found at start is load.
+func (r *arrivals) observe(base, total uint64, now time.Time, window time.Duration) {
+	if len(r.marks) == 0 {
+		r.marks = append(r.marks, mark{base, now.Add(-window - 1)})
+	}
+	if r.marks[len(r.marks)-1].total < total {
+		r.marks = append(r.marks, mark{total, now})
+	}
+	r.prune(now, window)
+	if len(r.marks) > maxMarks {
+		// Dropping an inner mark can only keep an older base: recent counts more, so
+		// the rule errs towards full batches (less gas), never towards more sends.
+		r.marks = append(r.marks[:1], r.marks[2:]...)
+	}
+}
+
+// prune drops marks before the window's start but the last of them.
+func (r *arrivals) prune(now time.Time, window time.Duration) {
+	start := now.Add(-window)
+	i := 0
+	for i+1 < len(r.marks) && !r.marks[i+1].at.After(start) {
+		i++
+	}
+	r.marks = r.marks[i:]
+}
+
+// recent is how many items arrived in the window ending now.
+func (r *arrivals) recent(now time.Time, window time.Duration) uint64 {
+	r.prune(now, window)
+	if len(r.marks) < 2 {
+		return 0
+	}
+	return r.marks[len(r.marks)-1].total - r.marks[0].total
 }
 
 // waitClock remembers when the anchorer first saw a queue reach each length, so that

@@ -256,7 +256,8 @@ func TestAnchorerStopsOnStaleFence(t *testing.T) {
 	}
 }
 
-// MaxBatch caps a batch; a full batch goes out without waiting for MaxDelay.
+// MaxBatch caps a batch; a full batch goes out without waiting for MaxDelay; with
+// FixedDelay, a batch that is not full waits MaxDelay however idle the queue.
 func TestAnchorerBatchesByCountAndDelay(t *testing.T) {
 	dir := t.TempDir()
 	e := openEmbedded(t, dir, 0)
@@ -272,7 +273,7 @@ func TestAnchorerBatchesByCountAndDelay(t *testing.T) {
 		ids = append(ids, id)
 	}
 	cfg := fastAnchoring()
-	cfg.MaxBatch, cfg.MaxDelay = 2, time.Hour
+	cfg.MaxBatch, cfg.MaxDelay, cfg.FixedDelay = 2, time.Hour, true
 	a := NewAnchorer(n, e, cfg)
 	runAnchorer(t, a)
 	// 5 leaves, batches of 2: two full batches go at once, the fifth leaf waits an hour.

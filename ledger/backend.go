@@ -89,6 +89,10 @@ type chain struct {
 	sender   common.Address
 	depth    uint64
 	pollMax  time.Duration
+	// heads, if set (the embedded chain), signals each new head block until stop is
+	// called: a receipt wait then wakes when its block is made instead of at the next
+	// poll, which on a chain that seals on demand is most of confirm→financeable.
+	heads func() (wake <-chan struct{}, stop func())
 
 	sendMu sync.Mutex // one transaction signed and sent at a time: nonces never collide
 }
@@ -308,6 +312,12 @@ func (c *chain) send(ctx context.Context, op string, data []byte) (common.Hash, 
 
 func (c *chain) Receipt(ctx context.Context, tx common.Hash) (*types.Receipt, error) {
 	wait := pollMin
+	var newHead <-chan struct{}
+	if c.heads != nil {
+		var stop func()
+		newHead, stop = c.heads()
+		defer stop()
+	}
 	for {
 		r, err := c.client.TransactionReceipt(ctx, tx)
 		switch {
@@ -319,11 +329,15 @@ func (c *chain) Receipt(ctx context.Context, tx common.Hash) (*types.Receipt, er
 		case !receiptNotYet(err):
 			return nil, fmt.Errorf("ledger: receipt of %s: %w", tx.Hex(), err)
 		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil, fmt.Errorf("ledger: waiting for %s: %w", tx.Hex(), ctx.Err())
-		case <-time.After(wait):
+		case <-newHead: // nil without heads: never ready
+		case <-t.C:
 		}
+		t.Stop()
 		wait = min(2*wait, c.pollMax)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/scfx/scfx/matcher"
@@ -239,16 +240,21 @@ func confirmMany(b *testing.B, mk *market, n int) {
 
 // BenchmarkConfirmToFinanceable measures the time from a confirmation being accepted
 // to its receivable becoming financeable (registered and anchored), on the embedded
-// chain with the default batching (1,000 leaves / 1 s), under a steady stream of
-// confirmations, for a block on demand (period 0) and one block a second (period 1).
-// Each op is one invoice; use a fixed count:
+// chain under a steady stream of 50 confirmations a second: at the default settings
+// (1,000 leaves / 1 s, the adaptive rule) and with the rule off (FixedDelay), for a
+// block on demand (period 0) and one block a second (period 1). Each op is one
+// invoice; use a fixed count:
 //
 //	go test ./ledger/ -run '^$' -bench ConfirmToFinanceable -benchtime=300x
 func BenchmarkConfirmToFinanceable(b *testing.B) {
 	for _, period := range []uint64{0, 1} {
-		for _, delay := range []time.Duration{DefaultMaxDelay, 100 * time.Millisecond} {
-			b.Run(fmt.Sprintf("period=%ds/delay=%v", period, delay), func(b *testing.B) {
-				confirmToFinanceable(b, period, delay)
+		for _, fixed := range []bool{false, true} {
+			rule := "adaptive"
+			if fixed {
+				rule = "fixed"
+			}
+			b.Run(fmt.Sprintf("period=%ds/delay=%v/%s", period, DefaultMaxDelay, rule), func(b *testing.B) {
+				confirmToFinanceable(b, period, AnchorerConfig{FixedDelay: fixed})
 			})
 		}
 	}
@@ -257,7 +263,7 @@ func BenchmarkConfirmToFinanceable(b *testing.B) {
 // confirmInterval paces the stream: 50 confirmations a second.
 const confirmInterval = 20 * time.Millisecond
 
-func confirmToFinanceable(b *testing.B, period uint64, delay time.Duration) {
+func confirmToFinanceable(b *testing.B, period uint64, cfg AnchorerConfig) {
 	dir := b.TempDir()
 	e := openEmbedded(b, dir, period)
 	defer e.Close()
@@ -265,7 +271,8 @@ func confirmToFinanceable(b *testing.B, period uint64, delay time.Duration) {
 	defer nd.Close()
 	configure(b, nd, e, dir)
 	mk := newMarket(b, nd, "", "")
-	runAnchorer(b, NewAnchorer(nd, e, AnchorerConfig{MaxDelay: delay}))
+	a := NewAnchorer(nd, e, cfg)
+	runAnchorer(b, a)
 
 	var mu sync.Mutex
 	confirmed := map[string]time.Time{}
@@ -313,5 +320,166 @@ func confirmToFinanceable(b *testing.B, period uint64, delay time.Duration) {
 	p := func(q float64) time.Duration { return latencies[min(len(latencies)-1, int(q*float64(len(latencies))))] }
 	b.ReportMetric(float64(p(0.50).Milliseconds()), "p50-ms")
 	b.ReportMetric(float64(p(0.99).Milliseconds()), "p99-ms")
-	b.Logf("%d invoices: confirm→financeable p50 %v, p99 %v, max %v", len(latencies), p(0.5), p(0.99), latencies[len(latencies)-1])
+	s := a.Stats()
+	b.ReportMetric(float64(s.AnchorTxs), "anchor-txs")
+	b.ReportMetric(float64(s.RegisterTxs), "register-txs")
+	b.Logf("%d invoices: confirm→financeable p50 %v, p99 %v, max %v; %d anchor and %d register transactions",
+		len(latencies), p(0.5), p(0.99), latencies[len(latencies)-1], s.AnchorTxs, s.RegisterTxs)
+}
+
+// BenchmarkGasUnderLoad streams confirmations as fast as the node takes them (16
+// workers) with the anchorer at its defaults (adaptive), and reports the gas per
+// financed invoice the chain charged — each register transaction's gas shared by its
+// fingerprints, each anchor's by its leaves, an invoice being one fingerprint and two
+// leaves — over the steady state (transactions sent from one MaxDelay after the
+// stream began until it ended) and over the whole run (with the ramp-up and the
+// tail). Use a fixed count of invoices:
+//
+//	go test ./ledger/ -run '^$' -bench GasUnderLoad -benchtime=10000x
+func BenchmarkGasUnderLoad(b *testing.B) {
+	dir := b.TempDir()
+	e := openEmbedded(b, dir, 0)
+	defer e.Close()
+	nd := openNode(b, filepath.Join(dir, "node"))
+	defer nd.Close()
+	configure(b, nd, e, dir)
+	mk := newMarket(b, nd, "", "")
+	_, _, logErr := nd.LogHead()
+	rb := &recordingBackend{Embedded: e, headLeaf: logErr == nil}
+	a := NewAnchorer(nd, rb, AnchorerConfig{})
+	stop := runAnchorer(b, a)
+
+	b.ResetTimer()
+	start := time.Now()
+	confirmManyWorkers(b, mk, b.N, 16)
+	end := time.Now()
+	b.StopTimer()
+	waitFor(b, 5*time.Minute, "the queues to drain", func() bool {
+		var leaves, regs int
+		nd.View(func(m *matcher.Matcher) { leaves, regs = m.PendingCounts() })
+		return leaves == 0 && regs == 0
+	})
+	stop()
+
+	steady := rb.gas(start.Add(DefaultMaxDelay), end)
+	all := rb.gas(time.Time{}, time.Now())
+	rate := float64(b.N) / end.Sub(start).Seconds()
+	b.ReportMetric(rate, "confirms/s")
+	b.ReportMetric(steady.perInvoice(), "gas/financed-invoice-steady")
+	b.ReportMetric(steady.perInvoice()/newFingerprintFloorGas, "x-floor-steady")
+	b.ReportMetric(all.perInvoice(), "gas/financed-invoice-all")
+	b.Logf("%d confirmations in %v (%.0f/s); steady state: %s; whole run: %s",
+		b.N, end.Sub(start).Round(time.Millisecond), rate, steady, all)
+	if got := steady.perInvoice(); steady.anchors > 0 && steady.registers > 0 && got > financedInvoiceGasMax {
+		b.Errorf("gas per financed invoice under load = %.0f, want at most %.0f", got, financedInvoiceGasMax)
+	}
+}
+
+// confirmManyWorkers submits and confirms n invoices from workers goroutines.
+func confirmManyWorkers(b *testing.B, mk *market, n, workers int) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				mk.confirm(mk.invoice(""))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// recordingBackend notes, for every register and anchor transaction the anchorer
+// sends, when it was sent, what it carried and the gas its receipt shows.
+type recordingBackend struct {
+	*Embedded
+	headLeaf bool // every anchored tree ends with the log head's leaf
+	mu       sync.Mutex
+	txs      map[common.Hash]*sentTx
+}
+
+type sentTx struct {
+	at       time.Time
+	register bool
+	items    int // fingerprints, or leaves of the tree (the head's leaf included)
+	gas      uint64
+}
+
+func (r *recordingBackend) note(tx common.Hash, register bool, items int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.txs == nil {
+		r.txs = map[common.Hash]*sentTx{}
+	}
+	r.txs[tx] = &sentTx{at: time.Now(), register: register, items: items}
+}
+
+func (r *recordingBackend) SendRegister(ctx context.Context, fps, refs []common.Hash) (common.Hash, error) {
+	tx, err := r.Embedded.SendRegister(ctx, fps, refs)
+	if err == nil {
+		r.note(tx, true, len(fps))
+	}
+	return tx, err
+}
+
+func (r *recordingBackend) SendAnchor(ctx context.Context, root common.Hash, count int) (common.Hash, error) {
+	tx, err := r.Embedded.SendAnchor(ctx, root, count)
+	if err == nil {
+		r.note(tx, false, count)
+	}
+	return tx, err
+}
+
+func (r *recordingBackend) Receipt(ctx context.Context, tx common.Hash) (*types.Receipt, error) {
+	rc, err := r.Embedded.Receipt(ctx, tx)
+	if err == nil {
+		r.mu.Lock()
+		if s := r.txs[tx]; s != nil {
+			s.gas = rc.GasUsed
+		}
+		r.mu.Unlock()
+	}
+	return rc, err
+}
+
+// loadGas sums the transactions sent in a span of time.
+type loadGas struct {
+	registers, fingerprints, registerGas int64
+	anchors, leaves, anchorGas           int64
+}
+
+func (r *recordingBackend) gas(from, to time.Time) loadGas {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var g loadGas
+	for _, s := range r.txs {
+		if s.at.Before(from) || s.at.After(to) || s.gas == 0 {
+			continue
+		}
+		if s.register {
+			g.registers, g.fingerprints, g.registerGas = g.registers+1, g.fingerprints+int64(s.items), g.registerGas+int64(s.gas)
+		} else {
+			leaves := int64(s.items)
+			if r.headLeaf {
+				leaves-- // the tree's last leaf is the log head's, not an invoice's
+			}
+			g.anchors, g.leaves, g.anchorGas = g.anchors+1, g.leaves+leaves, g.anchorGas+int64(s.gas)
+		}
+	}
+	return g
+}
+
+func (g loadGas) perInvoice() float64 {
+	if g.fingerprints == 0 || g.leaves == 0 {
+		return 0
+	}
+	return float64(g.registerGas)/float64(g.fingerprints) + leavesPerFinancedInv*float64(g.anchorGas)/float64(g.leaves)
+}
+
+func (g loadGas) String() string {
+	return fmt.Sprintf("%d register txs (%d fingerprints, %.0f a tx), %d anchor txs (%d leaves, %.0f a tx): %.0f gas per financed invoice = %.3f × %d",
+		g.registers, g.fingerprints, float64(g.fingerprints)/float64(max(1, g.registers)),
+		g.anchors, g.leaves, float64(g.leaves)/float64(max(1, g.anchors)),
+		g.perInvoice(), g.perInvoice()/newFingerprintFloorGas, newFingerprintFloorGas)
 }

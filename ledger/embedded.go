@@ -101,6 +101,7 @@ func OpenEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 	e := &Embedded{stack: stack, eth: backend}
 	e.chain, err = newChain(ctx, stack.Attach(), key, 0, embeddedPollMax)
 	if err == nil {
+		e.chain.heads = e.newHeads
 		err = e.bindOrDeploy(ctx, filepath.Join(dir, registryAddrFile))
 	}
 	if err != nil {
@@ -240,6 +241,29 @@ func (e *Embedded) bindOrDeploy(ctx context.Context, path string) error {
 func (e *Embedded) lostDeployment(ctx context.Context, addr common.Address) bool {
 	nonce, err := e.client.PendingNonceAt(ctx, e.sender)
 	return err == nil && crypto.CreateAddress(e.sender, nonce) == addr
+}
+
+// newHeads signals each new head block of the chain until stop is called. The
+// chain's event feed blocks its sender on a full channel, so a goroutine drains it
+// into a wake-up that never blocks.
+func (e *Embedded) newHeads() (<-chan struct{}, func()) {
+	events := make(chan core.ChainHeadEvent, 16)
+	sub := e.eth.BlockChain().SubscribeChainHeadEvent(events)
+	wake := make(chan struct{}, 1)
+	go func() {
+		for {
+			select {
+			case <-events:
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			case <-sub.Err(): // closed by Unsubscribe
+				return
+			}
+		}
+	}()
+	return wake, sub.Unsubscribe
 }
 
 // Persist syncs the chain database: go-ethereum's pebble writes return before its

@@ -56,6 +56,7 @@ type Config struct {
 	ClearEvery          time.Duration // 0: no scheduled call auctions
 	AnchorMaxBatch      int
 	AnchorMaxDelay      time.Duration
+	AnchorFixedDelay    bool          // ledger.AnchorerConfig.FixedDelay
 	LeaseTTL            time.Duration // lease.DefaultTTL when 0
 	TrimEvery           time.Duration // DefaultTrimEvery when 0
 }
@@ -258,7 +259,7 @@ func (s *Replica) Ready(ctx context.Context) error {
 // and the journal trim) — always here in embedded mode, only while holding the lease
 // in distributed mode, with the lease's fencing token in every ledger outcome.
 func (s *Replica) Run(ctx context.Context) {
-	acfg := ledger.AnchorerConfig{MaxBatch: s.cfg.AnchorMaxBatch, MaxDelay: s.cfg.AnchorMaxDelay, Logger: s.log}
+	acfg := ledger.AnchorerConfig{MaxBatch: s.cfg.AnchorMaxBatch, MaxDelay: s.cfg.AnchorMaxDelay, FixedDelay: s.cfg.AnchorFixedDelay, Logger: s.log}
 	if s.lease == nil {
 		acfg.RegisterBatch = ledger.RegisterBatch(ctx, s.chain, s.log)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(ctx); err != nil && ctx.Err() == nil {

@@ -42,6 +42,7 @@ type serveConfig struct {
 	AdminTokenFile        string
 	AnchorMaxBatch        int
 	AnchorMaxDelay        time.Duration
+	AnchorFixedDelay      bool
 	ChainHTTPAddr         string
 	NodeID                string
 	MetricsToken          string
@@ -122,6 +123,7 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", envOr("SCFX_ADMIN_TOKEN_FILE", ""), "operator token file; default <data-dir>/admin.token (SCFX_ADMIN_TOKEN_FILE); SCFX_ADMIN_TOKEN overrides")
 	f.IntVar(&cfg.AnchorMaxBatch, "anchor-max-batch", intEnv("SCFX_ANCHOR_MAX_BATCH", 1000), "leaves per anchor transaction (SCFX_ANCHOR_MAX_BATCH)")
 	f.DurationVar(&cfg.AnchorMaxDelay, "anchor-max-delay", durationEnv("SCFX_ANCHOR_MAX_DELAY", time.Second), "longest a leaf waits for its batch (SCFX_ANCHOR_MAX_DELAY)")
+	f.BoolVar(&cfg.AnchorFixedDelay, "anchor-fixed-delay", os.Getenv("SCFX_ANCHOR_FIXED_DELAY") == "true", "every batch that is not full waits --anchor-max-delay; default: it goes at once unless the last --anchor-max-delay's arrivals would fill it by then (SCFX_ANCHOR_FIXED_DELAY)")
 	f.StringVar(&cfg.ChainHTTPAddr, "chain-http", envOr("SCFX_CHAIN_HTTP", ""), "serve the embedded chain's JSON-RPC here, e.g. 127.0.0.1:8545, for scfx verify and auditors; unset: in-process only (SCFX_CHAIN_HTTP)")
 	f.StringVar(&cfg.NodeID, "node-id", envOr("SCFX_NODE_ID", ""), "replica name; default host name and data dir (SCFX_NODE_ID)")
 	f.StringVar(&cfg.MetricsToken, "metrics-token", envOr("SCFX_METRICS_TOKEN", ""), "bearer token for /metrics; unset: open (SCFX_METRICS_TOKEN)")
@@ -295,7 +297,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		DataDir: cfg.DataDir, NodeID: cfg.NodeID, RedisURL: cfg.RedisURL, RedisUnsafeDurability: cfg.RedisUnsafeDurability,
 		RedisMinReplicas: minReplicas, EthRPC: cfg.EthRPC, EthKeyFile: cfg.EthKeyFile, RegistryAddress: cfg.RegistryAddress, ChainHTTPAddr: cfg.ChainHTTPAddr,
 		SnapshotEvery: cfg.SnapshotEvery, SnapshotMinInterval: cfg.SnapshotMinInterval, TickEvery: cfg.TickEvery,
-		ClearEvery: cfg.ClearEvery, AnchorMaxBatch: cfg.AnchorMaxBatch, AnchorMaxDelay: cfg.AnchorMaxDelay,
+		ClearEvery: cfg.ClearEvery, AnchorMaxBatch: cfg.AnchorMaxBatch, AnchorMaxDelay: cfg.AnchorMaxDelay, AnchorFixedDelay: cfg.AnchorFixedDelay,
 	}, log)
 	if err != nil {
 		return err
