@@ -64,6 +64,13 @@ func TestDirectoryNamesEveryParticipant(t *testing.T) {
 	if len(rest.Items) != 1 || rest.Items[0].ID == first.Items[0].ID || rest.Items[0].ID == first.Items[1].ID {
 		t.Errorf("second page = %+v", rest.Items)
 	}
+	// Auditors are participants too: ?role=auditor names them, and them only.
+	aud := e.auditor()
+	var auditors page[directoryView]
+	e.getJSON(sme.Token, "/v1/directory?role=auditor", &auditors)
+	if len(auditors.Items) != 1 || auditors.Items[0].ID != aud.ID || auditors.Items[0].Role != string(matcher.RoleAuditor) {
+		t.Errorf("GET /v1/directory?role=auditor = %+v, want only %s", auditors.Items, aud.ID)
+	}
 	p := e.wantProblem(e.get(sme.Token, "/v1/directory?role=operator"), http.StatusBadRequest, matcher.CodeValidation)
 	if !hasField(p, "role") {
 		t.Errorf("bad role: problem %+v names no field role", p)

@@ -118,9 +118,9 @@ func (s *Server) directory(c *gin.Context) {
 	}
 	role := matcher.Role(c.Query("role"))
 	switch role {
-	case "", matcher.RoleSME, matcher.RoleCore, matcher.RoleLender:
+	case "", matcher.RoleSME, matcher.RoleCore, matcher.RoleLender, matcher.RoleAuditor:
 	default:
-		fail(c, fieldError("role", "must be sme, core or lender"))
+		fail(c, fieldError("role", "must be sme, core, lender or auditor"))
 		return
 	}
 	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"time"
 
@@ -68,33 +69,43 @@ func Run(ctx context.Context, srv Server, dial DialChain, out io.Writer) (*Repor
 	if err != nil {
 		return nil, fmt.Errorf("%w: the log's head: %v", ErrUnchecked, err)
 	}
-	entries, err := fetchEntries(ctx, srv, head.Size)
+	// The heads the server lists as anchored are where the replay hashes the state
+	// (it cannot go back to a size once past it); every head the replayed log
+	// anchored must be among them (checkServerHeads).
+	anchored, err := allAnchoredHeads(ctx, srv, head)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(out, "fetched %d entries; log root %s\n", len(entries), head.Root)
-	start := time.Now()
-	r := ReplayEntries(entries)
-	rep := &Report{Entries: uint64(len(entries)), Heads: r.Heads, Replay: time.Since(start), Problems: r.Problems}
-	if n := uint64(len(entries)); n < head.Size {
-		rep.problem(n+1, fmt.Sprintf("the log's head says %d entries; it serves %d", head.Size, n))
+	sizes := make([]uint64, len(anchored))
+	for i, a := range anchored {
+		sizes[i] = a.Size
 	}
-	fmt.Fprintf(out, "replayed %d entries in %s (%.0f entries/s); %d committed heads checked\n",
-		len(entries), rep.Replay.Round(time.Millisecond), float64(len(entries))/max(rep.Replay.Seconds(), 1e-9), r.Heads)
+	fmt.Fprintf(out, "log of %d entries, root %s, %d heads listed as anchored\n", head.Size, head.Root, len(anchored))
+	start := time.Now()
+	r, err := ReplayLog(serverSource(ctx, srv, head.Size), Options{CheckAt: sizes, Workers: Workers(), Grow: head.Size})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Entries: r.Entries, Heads: r.Heads, Replay: time.Since(start), Problems: r.Problems}
+	if len(r.Problems) == 0 && r.Entries < head.Size {
+		rep.problem(r.Entries+1, fmt.Sprintf("the log's head says %d entries; it serves %d", head.Size, r.Entries))
+	}
+	passes := ""
+	if r.Passes > 1 {
+		passes = fmt.Sprintf(" (%d passes: a signature the matcher refuses)", r.Passes)
+	}
+	fmt.Fprintf(out, "replayed %d entries in %s (%.0f entries/s)%s; %d committed heads checked\n",
+		r.Entries, rep.Replay.Round(time.Millisecond), float64(r.Entries)/max(rep.Replay.Seconds(), 1e-9), passes, r.Heads)
 	if len(rep.Problems) > 0 {
 		// The replay stopped or a head failed: what follows rests on them. Name the
 		// entry if the server can still prove what was anchored.
 		if r.Bad != nil {
-			rep.pinpoint(ctx, srv, r, entries)
+			rep.pinpoint(ctx, srv, r)
 		}
 		return rep, nil
 	}
 	if root := common.Hash(r.Log.Head().Root).Hex(); root != head.Root {
 		rep.problem(0, fmt.Sprintf("the server's head says root %s for %d entries; its entries give %s", head.Root, head.Size, root))
-	}
-	anchored, err := allAnchoredHeads(ctx, srv, head)
-	if err != nil {
-		return nil, err
 	}
 	rep.checkServerHeads(r, anchored)
 	if err := rep.checkChain(ctx, r, dial, out); err != nil {
@@ -113,23 +124,53 @@ func (rep *Report) problem(seq uint64, what string) {
 	rep.Problems = append(rep.Problems, Discrepancy{Seq: seq, What: what})
 }
 
-// fetchEntries reads entries 1..size a page at a time.
-func fetchEntries(ctx context.Context, srv Server, size uint64) ([]journal.Entry, error) {
-	entries := make([]journal.Entry, 0, size)
-	for from := uint64(1); from <= size; {
-		page, err := srv.LogEntries(ctx, from, size)
-		if err != nil {
-			return nil, fmt.Errorf("%w: entries from %d: %v", ErrUnchecked, from, err)
-		}
-		if len(page.Entries) == 0 {
-			return entries, nil // a log shorter than its head: Run says so
-		}
-		for _, e := range page.Entries {
-			entries = append(entries, journal.Entry{Seq: e.Seq, TimeMs: e.TimeMs, Data: e.Data})
-		}
-		from += uint64(len(page.Entries))
+// Workers is how many goroutines recover signatures beside the replay: one a CPU
+// (the replay's goroutine waits on them when they fall behind).
+func Workers() int { return runtime.GOMAXPROCS(0) }
+
+// serverSource reads entries 1..size a page at a time, the next page on its way
+// while the replay applies one: it holds at most a few pages.
+func serverSource(ctx context.Context, srv Server, size uint64) Source {
+	type page struct {
+		from    uint64
+		entries []wire.LogEntry
+		err     error
 	}
-	return entries, nil
+	return func(yield func(journal.Entry) bool) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		pages := make(chan page, 2)
+		go func() {
+			defer close(pages)
+			for from := uint64(1); from <= size; {
+				p, err := srv.LogEntries(ctx, from, size)
+				pg := page{from: from, err: err}
+				if err == nil {
+					pg.entries = p.Entries
+				}
+				select {
+				case pages <- pg:
+				case <-ctx.Done():
+					return
+				}
+				if err != nil || len(pg.entries) == 0 {
+					return // a log shorter than its head: Run says so
+				}
+				from += uint64(len(pg.entries))
+			}
+		}()
+		for pg := range pages {
+			if pg.err != nil {
+				return fmt.Errorf("%w: entries from %d: %v", ErrUnchecked, pg.from, pg.err)
+			}
+			for _, e := range pg.entries {
+				if !yield(journal.Entry{Seq: e.Seq, TimeMs: e.TimeMs, Data: e.Data}) {
+					return nil
+				}
+			}
+		}
+		return ctx.Err()
+	}
 }
 
 // allAnchoredHeads pages through the server's anchored heads.
@@ -147,11 +188,21 @@ func allAnchoredHeads(ctx context.Context, srv Server, first *wire.LogHead) ([]w
 }
 
 // checkServerHeads: every head the server says was anchored is a batch of the replay
-// with the same head; each of those was checked against the replay already.
+// with the same head, each of those was checked against the replay already, and
+// every head the replay anchored is one the server lists (so its state was hashed).
 func (rep *Report) checkServerHeads(r *Replay, anchored []wire.AnchoredHead) {
 	byRoot := map[common.Hash]matcher.Batch{}
 	for _, b := range r.M.AnchoredHeads(0, 1<<31) {
 		byRoot[b.Root] = b
+	}
+	unhashed := map[uint64]bool{}
+	for _, size := range r.Unhashed {
+		unhashed[size] = true
+	}
+	for _, b := range byRoot {
+		if unhashed[b.Head.Size] {
+			rep.problem(b.Head.Size, fmt.Sprintf("the log anchored a head of %d entries in batch %s that the server does not list as anchored", b.Head.Size, b.Root.Hex()))
+		}
 	}
 	for _, a := range anchored {
 		b, ok := byRoot[common.HexToHash(a.BatchRoot)]
@@ -308,7 +359,7 @@ const pinpointMax = 10_000
 // committed head was built over, when the server can prove the anchored leaf (its own
 // log is intact, the copy the audit read is not): an inclusion proof of the server's
 // leaf under the committed root, which the entry the audit read does not match.
-func (rep *Report) pinpoint(ctx context.Context, srv Server, r *Replay, entries []journal.Entry) {
+func (rep *Report) pinpoint(ctx context.Context, srv Server, r *Replay) {
 	b := r.Bad
 	for seq := b.From; seq <= b.Size && seq-b.From < pinpointMax; seq++ {
 		p, err := srv.LogInclusion(ctx, seq, b.Size)
@@ -323,8 +374,11 @@ func (rep *Report) pinpoint(ctx context.Context, srv Server, r *Replay, entries 
 		if translog.CheckInclusion(proof, b.Size, translog.Hash(b.Root), seq, anchored) != nil {
 			return // the server cannot prove the anchored log either
 		}
-		e := entries[seq-1]
-		if got := translog.LeafHash(e.Seq, e.TimeMs, e.Data); got != anchored {
+		got, err := r.Log.Leaf(seq) // the leaf of the entry the audit read
+		if err != nil {
+			return
+		}
+		if got != anchored {
 			rep.problem(seq, fmt.Sprintf("this entry is not the one anchored: its leaf is %s, the anchored log has %s (an entry changed, dropped or moved here)",
 				common.Hash(got).Hex(), p.Leaf))
 			return

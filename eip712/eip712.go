@@ -286,31 +286,47 @@ var (
 // for every signature (r, s) the twin (r, n−s) also verifies, and accepting both
 // would give one confirmation two signatures, so two different leaves.
 func Recover(digest common.Hash, sig []byte) (common.Address, error) {
-	if len(sig) != SignatureLength {
-		return common.Address{}, fmt.Errorf("%w, got %d", ErrSignatureLength, len(sig))
-	}
-	var raw [SignatureLength]byte
-	copy(raw[:], sig)
-	switch v := raw[64]; v {
-	case 0, 1:
-	case 27, 28:
-		raw[64] = v - 27
-	default:
-		return common.Address{}, fmt.Errorf("%w, got %d", ErrSignatureV, v)
-	}
-	r := new(big.Int).SetBytes(raw[:32])
-	s := new(big.Int).SetBytes(raw[32:64])
-	if !crypto.ValidateSignatureValues(raw[64], r, s, false) {
-		return common.Address{}, ErrSignatureValues
-	}
-	if !crypto.ValidateSignatureValues(raw[64], r, s, true) {
-		return common.Address{}, ErrSignatureHighS
+	raw, err := rawSignature(sig)
+	if err != nil {
+		return common.Address{}, err
 	}
 	pub, err := crypto.SigToPub(digest[:], raw[:])
 	if err != nil {
 		return common.Address{}, fmt.Errorf("%w: %w", ErrRecover, err)
 	}
 	return crypto.PubkeyToAddress(*pub), nil
+}
+
+// CheckSignatureForm is what Recover checks before it recovers: the length, v, and
+// r and s in range with s in the lower half. A signature it refuses, Recover refuses
+// with the same error; one it accepts may still recover no key or another's.
+func CheckSignatureForm(sig []byte) error {
+	_, err := rawSignature(sig)
+	return err
+}
+
+// rawSignature is sig with v in {0, 1}, if its form is one Recover accepts.
+func rawSignature(sig []byte) (raw [SignatureLength]byte, err error) {
+	if len(sig) != SignatureLength {
+		return raw, fmt.Errorf("%w, got %d", ErrSignatureLength, len(sig))
+	}
+	copy(raw[:], sig)
+	switch v := raw[64]; v {
+	case 0, 1:
+	case 27, 28:
+		raw[64] = v - 27
+	default:
+		return raw, fmt.Errorf("%w, got %d", ErrSignatureV, v)
+	}
+	r := new(big.Int).SetBytes(raw[:32])
+	s := new(big.Int).SetBytes(raw[32:64])
+	if !crypto.ValidateSignatureValues(raw[64], r, s, false) {
+		return raw, ErrSignatureValues
+	}
+	if !crypto.ValidateSignatureValues(raw[64], r, s, true) {
+		return raw, ErrSignatureHighS
+	}
+	return raw, nil
 }
 
 // Sign signs digest with key and returns [R ‖ S ‖ V] with V in {27, 28}, the form

@@ -347,6 +347,12 @@ func TestRecoverRejects(t *testing.T) {
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: Recover = %s, %v, want error %v", c.name, got, err, c.want)
 		}
+		if err := CheckSignatureForm(c.sig); !errors.Is(err, c.want) {
+			t.Errorf("%s: CheckSignatureForm = %v, want error %v", c.name, err, c.want)
+		}
+	}
+	if err := CheckSignatureForm(sig); err != nil {
+		t.Errorf("CheckSignatureForm of a good signature = %v", err)
 	}
 	// The high-s twin is a valid signature by the same key: only our rule rejects it.
 	twin := bytes.Clone(highS)

@@ -62,7 +62,7 @@ func (m *Matcher) creditNote(actor string, c *IssueCreditNote) (Result, *Error) 
 		return Result{}, err
 	}
 	digest := eip712.CreditNoteDigest(dom, CreditNoteOf(r, c.Amount, c.Reason, salt))
-	if signer, rerr := eip712.Recover(digest, sig); rerr != nil || signer != core.Address {
+	if !m.signedBy(digest, sig, core.Address) {
 		return Result{}, errorf(CodeInvalidSignature, "the signature does not recover to the debtor core's address")
 	}
 	allocs := m.dilute(r, c.Amount)

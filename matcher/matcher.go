@@ -156,7 +156,8 @@ type Matcher struct {
 	// released is scratch for settle and tick: the offers whose line they gave back,
 	// in the order they did (not state: empty between commands).
 	released []*Offer
-	ev       events // events.go: not state
+	ev       events         // events.go: not state
+	sigCheck SignatureCheck // signer.go: not state
 }
 
 // New returns an empty matcher.

@@ -198,7 +198,7 @@ func (m *Matcher) confirm(actor string, c *Confirm) (Result, *Error) {
 		return Result{}, err
 	}
 	digest := eip712.ConfirmationDigest(dom, m.ConfirmationOf(r))
-	if signer, rerr := eip712.Recover(digest, sig); rerr != nil || signer != core.Address {
+	if !m.signedBy(digest, sig, core.Address) {
 		return Result{}, errorf(CodeInvalidSignature, "the signature does not recover to the debtor core's address")
 	}
 	r.Status = StatusConfirmed
@@ -243,7 +243,7 @@ func (m *Matcher) transfer(actor string, c *Transfer) (Result, *Error) {
 		return Result{}, err
 	}
 	digest := eip712.TransferDigest(dom, m.TransferOf(parent, to, c.Amount, salt))
-	if signer, rerr := eip712.Recover(digest, sig); rerr != nil || signer != holder.Address {
+	if !m.signedBy(digest, sig, holder.Address) {
 		return Result{}, errorf(CodeInvalidSignature, "the signature does not recover to the holder's address")
 	}
 	child := m.split(parent, to, c.Amount)
