@@ -57,12 +57,11 @@ func (s *Server) decode(c *gin.Context, v any) (request, bool) {
 		fail(c, e) // a body never read whole has no hash to remember
 		return request{}, false
 	}
-	req := request{body: b, idemKey: key, hash: requestHash(c, b)}
-	e = decodeStrict(b, v)
-	if e == nil {
-		e = checkIDs(v)
+	req := request{body: b, idemKey: key}
+	if key != "" {
+		req.hash = requestHash(c, b) // only a keyed request is remembered by its hash
 	}
-	if e != nil {
+	if e = decodeRequest(b, v); e != nil {
 		if key != "" {
 			s.rejectKeyed(c, req, e)
 		} else {
@@ -135,7 +134,7 @@ func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status
 	}
 	var body any
 	s.n.View(func(m *matcher.Matcher) { body = render(m, res) })
-	c.JSON(status, body)
+	writeJSON(c, status, body)
 }
 
 // listParams reads ?limit= and ?cursor=.
@@ -166,5 +165,5 @@ func (s *Server) view(c *gin.Context, f func(m *matcher.Matcher) (any, *matcher.
 		fail(c, e)
 		return
 	}
-	c.JSON(http.StatusOK, body)
+	writeJSON(c, http.StatusOK, body)
 }

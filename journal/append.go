@@ -38,6 +38,51 @@ func (f *File) Append(ctx context.Context, data []byte) (Entry, error) {
 	return f.await(ctx, r)
 }
 
+// Enqueue queues data for the next group commit, like Append, but returns once it is
+// queued instead of waiting for the write: done is called, on the writer goroutine,
+// with nil once the batch holding the record is written and fsynced (its entry is
+// durable, and Read returns it), or with the error that failed the batch (final, as
+// for Append), or with ErrClosed when the journal closes before writing it. It is for
+// a caller that learns of the entry from Read anyway — the node's applier reads only
+// durable entries — so that a group commit does not wake every appender only for it
+// to wait again (docs/benchmarks.md, "HTTP API"). done must be quick and must not
+// block. An error returned means nothing was queued and done is never called.
+func (f *File) Enqueue(ctx context.Context, data []byte, done func(error)) (Pending, error) {
+	if len(data) > f.opts.MaxRecordBytes {
+		return Pending{}, fmt.Errorf("journal: record of %d bytes above MaxRecordBytes %d",
+			len(data), f.opts.MaxRecordBytes)
+	}
+	if err := ctx.Err(); err != nil {
+		return Pending{}, err
+	}
+	select {
+	case <-f.closing:
+		return Pending{}, ErrClosed
+	default:
+	}
+	// Not pooled: Pending.Cancel may run after the writer is done with it.
+	r := &appendReq{data: data, done: done}
+	if err := f.enqueue(ctx, r); err != nil {
+		return Pending{}, err
+	}
+	return Pending{r}, nil
+}
+
+// Enqueuer is a journal that can queue an append without a waiting caller (File).
+type Enqueuer interface {
+	Enqueue(ctx context.Context, data []byte, done func(error)) (Pending, error)
+}
+
+var _ Enqueuer = (*File)(nil)
+
+// Pending is a record Enqueue queued.
+type Pending struct{ r *appendReq }
+
+// Cancel gives the record up if the writer has not taken it yet, and reports whether
+// it did: then the record is never written and done is never called. Once taken, the
+// record is written (or fails) and done is called.
+func (p Pending) Cancel() bool { return p.r != nil && p.r.cancel() }
+
 // enqueue puts r in the queue, waiting while it is full, and tells a writer waiting for
 // the queue to fill (see collect) when it has.
 func (f *File) enqueue(ctx context.Context, r *appendReq) error {
@@ -91,6 +136,7 @@ type appendReq struct {
 	data  []byte
 	state atomic.Int32
 	res   chan appendResult // buffered(1): the writer never blocks on it
+	done  func(error)       // set by Enqueue: called instead of answering on res
 }
 
 // reqPool recycles requests, channel included: at 64 appenders their allocation was a

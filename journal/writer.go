@@ -264,9 +264,13 @@ func (f *File) publish(entries []Entry, n int64) {
 }
 
 // answer wakes every append of the batch with its entry (Data is the caller's own slice)
-// or with err.
+// or with err; an Enqueue's done is called instead.
 func answer(batch []*appendReq, entries []Entry, err error) {
 	for i, r := range batch {
+		if r.done != nil {
+			r.done(err)
+			continue
+		}
 		if err != nil {
 			r.res <- appendResult{err: err}
 			continue
@@ -282,7 +286,12 @@ func (f *File) failQueued() {
 	for {
 		select {
 		case r := <-f.queue:
-			if r.take() {
+			if !r.take() {
+				continue
+			}
+			if r.done != nil {
+				r.done(ErrClosed)
+			} else {
 				r.res <- appendResult{err: ErrClosed}
 			}
 		default:

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/scfx/scfx/api/wire"
+	"github.com/scfx/scfx/matcher"
+)
+
+// slowDecode is the general way: decodeStrict, then checkIDs.
+func slowDecode(b []byte) (matcher.SubmitReceivable, *matcher.Error) {
+	var v matcher.SubmitReceivable
+	e := decodeStrict(b, &v)
+	if e == nil {
+		e = checkIDs(&v)
+	}
+	return v, e
+}
+
+// fastDecodeBodies are bodies of every shape the fast path takes or hands over.
+var fastDecodeBodies = []string{
+	`{"debtor_id":"par_2","invoice_number":"INV-1","amount":100000,"currency":"CNY","issue_date":"2026-01-01","due_date":"2026-04-01"}`,
+	" \t\r\n{ \"debtor_id\" : \"par_2\" ,\n\"amount\":\t-5 } \n",
+	`{}`, `{ }`, ` {} `, `{"amount":0}`, `{"amount":-0}`, `{"amount":00}`, `{"amount":01}`, `{"amount":-}`,
+	`{"amount":9223372036854775807}`, `{"amount":9223372036854775808}`, `{"amount":-9223372036854775808}`,
+	`{"amount":-9223372036854775809}`, `{"amount":99999999999999999999}`, `{"amount":1.5}`, `{"amount":1e3}`,
+	`{"amount":1E3}`, `{"amount":1.0}`, `{"amount":"1"}`, `{"amount":null}`, `{"amount":true}`, `{"amount":[1]}`,
+	`{"debtor_id":5}`, `{"debtor_id":null}`, `{"debtor_id":"par_0"}`, `{"debtor_id":"PAR_2"}`, `{"debtor_id":""}`,
+	`{"debtor_id":"par_2","debtor_id":"par_3"}`, `{"Amount":5}`, `{"amount":5,"x":1}`, `{"debtor_id":"p\u0061r_2"}`,
+	`{"invoice_number":"\u00e9"}`, `{"invoice_number":"é"}`, `{"invoice_number":"a\"b"}`, `{"invoice_number":"a\\b"}`,
+	`{"invoice_number":"a` + "\t" + `b"}`, `{"invoice_number":"<&>"}`, `{"invoice_number":"\ud800"}`,
+	`{"amount":5}x`, `{"amount":5}{}`, `{"amount":5},`, `{"amount":5,}`, `{,"amount":5}`, `{"amount" 5}`,
+	`{"amount":5`, `{"amount"`, `{"amo`, `{`, ``, ` `, `null`, `[]`, `"s"`, `5`, `{"amount":5 "currency":"CNY"}`,
+	"\xef\xbb\xbf{}", `{"currency":"CNY` + "\x7f" + `"}`, `{"currency":"CN` + "\xff" + `"}`,
+	`{"debtor_id":"par_2", "invoice_number":"INV", "amount": 12, "currency":"CNY", "issue_date":"x", "due_date":"y", "amount": 13}`,
+}
+
+// TestFastDecodeAgrees: decodeRequest (the one-pass decoder where it applies) gives
+// what decodeStrict and checkIDs give — the value, or the same problem — on bodies
+// of every shape, and on random mutations of them.
+func TestFastDecodeAgrees(t *testing.T) {
+	check := func(body string) {
+		t.Helper()
+		want, wantErr := slowDecode([]byte(body))
+		var got matcher.SubmitReceivable
+		gotErr := decodeRequest([]byte(body), &got)
+		if !reflect.DeepEqual(gotErr, wantErr) {
+			t.Fatalf("body %q: error %+v, the general decoder says %+v", body, gotErr, wantErr)
+		}
+		if wantErr == nil && got != want {
+			t.Fatalf("body %q: decoded %+v, the general decoder %+v", body, got, want)
+		}
+	}
+	for _, b := range fastDecodeBodies {
+		check(b)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "{}[],:\"\\ 0123456789-.eEabcdefnrtu_\t\n\x7f\xc3\xa9"
+	for i := 0; i < 20000; i++ {
+		b := []byte(fastDecodeBodies[rng.IntN(len(fastDecodeBodies))])
+		for n := 1 + rng.IntN(3); n > 0 && len(b) > 0; n-- {
+			p := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b[p] = alphabet[rng.IntN(len(alphabet))]
+			case 1:
+				b = append(b[:p], b[p+1:]...)
+			default:
+				b = append(b[:p], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[p:]...)...)
+			}
+		}
+		check(string(b))
+	}
+}
+
+// TestFastDecodeTakesThePlainBody: the bench's body takes the fast path (if it did
+// not, TestFastDecodeAgrees would pass with the fast path never used).
+func TestFastDecodeTakesThePlainBody(t *testing.T) {
+	var v matcher.SubmitReceivable
+	if !decodeSubmitReceivableFast([]byte(fastDecodeBodies[0]), &v) {
+		t.Fatal("the plain body was handed to the general decoder")
+	}
+	if v.Amount != 100000 || v.DebtorID != "par_2" || v.DueDate != "2026-04-01" {
+		t.Fatalf("decoded %+v", v)
+	}
+	for _, b := range []string{`{"amount":1.5}`, `{"debtor_id":"p\u0061r_2"}`, `{"amount":5,"amount":5}`, `{"x":1}`, `{} x`} {
+		if decodeSubmitReceivableFast([]byte(b), &v) {
+			t.Errorf("%s: taken by the fast path", b)
+		}
+	}
+}
+
+// TestFastDecodeKnowsEveryField: the fast decoder names every JSON field of
+// SubmitReceivable, and debtor_id is the only id among them (the fast path checks
+// it itself instead of checkIDs). A field added to the struct fails this test
+// until the fast path learns it.
+func TestFastDecodeKnowsEveryField(t *testing.T) {
+	var v matcher.SubmitReceivable
+	fields := jsonFields(reflect.TypeOf(v))
+	var parts []string
+	for name, ft := range fields {
+		switch ft.Kind() {
+		case reflect.String:
+			parts = append(parts, `"`+name+`":"x"`)
+		case reflect.Int64:
+			parts = append(parts, `"`+name+`":1`)
+		default:
+			t.Fatalf("field %s of kind %s: the fast decoder takes strings and int64 only", name, ft.Kind())
+		}
+		if (strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_ids")) && name != "debtor_id" {
+			t.Errorf("field %s is an id the fast path does not check", name)
+		}
+	}
+	body := "{" + strings.Join(parts, ",") + "}"
+	if !decodeSubmitReceivableFast([]byte(body), &v) {
+		t.Fatalf("%s: not taken by the fast path", body)
+	}
+}
+
+// randomReceivable is a receivable view with every field set or not, and strings
+// that json.Marshal escapes.
+func randomReceivable(rng *rand.Rand) wire.Receivable {
+	strs := []string{"", "par_1", "INV-00000001", "a\"b", `a\b`, "<script>&", "集群", "\u2028\u2029", "\x00\x1f\x7f",
+		"bad\xffutf8", "tab\there\n", "2026-01-01T00:00:00.000Z", "\u00e9\ufffd"}
+	s := func() string { return strs[rng.IntN(len(strs))] }
+	opt := func() *string {
+		if rng.IntN(2) == 0 {
+			return nil
+		}
+		v := s()
+		return &v
+	}
+	hash := func() common.Hash {
+		var h common.Hash
+		for i := range h {
+			h[i] = byte(rng.UintN(256))
+		}
+		return h
+	}
+	optHash := func() *common.Hash {
+		if rng.IntN(2) == 0 {
+			return nil
+		}
+		h := hash()
+		return &h
+	}
+	n := func() int { return rng.IntN(4) - 1 } // -1: nil slice
+	v := wire.Receivable{
+		ID: s(), ParentID: opt(), Tier: rng.IntN(5), CreditorID: s(), HolderID: s(), AssigneeID: opt(), DebtorID: s(),
+		InvoiceNumber: s(), Fingerprint: s(), Amount: rng.Int64() - rng.Int64(), Remaining: -rng.Int64N(1000),
+		Currency: s(), IssueDate: s(), DueDate: s(), Status: s(), Score: rng.IntN(200) - 100, ScoreBand: s(),
+		ScorePolicy: s(), CreatedAt: s(), RejectReason: opt(), Credited: rng.Int64N(1 << 40), PaidToHolder: rng.Int64(),
+	}
+	if k := n(); k >= 0 {
+		v.ScoreComponents = make([]wire.ScoreComponent, k)
+		for i := range v.ScoreComponents {
+			v.ScoreComponents[i] = wire.ScoreComponent{Name: s(), Value: rng.IntN(100) - 50, Reason: s()}
+		}
+	}
+	if rng.IntN(2) == 0 {
+		v.Confirmation = &wire.Confirmation{Signature: s(), Signer: s(), Digest: s(), ConfirmedAt: s()}
+	}
+	if k := n(); k >= 0 {
+		v.Anchors = make([]wire.Anchor, k)
+		for i := range v.Anchors {
+			v.Anchors[i] = wire.Anchor{Kind: s(), Leaf: hash(), Root: optHash(), TxHash: optHash(), Anchored: rng.IntN(2) == 0}
+			if rng.IntN(2) == 0 {
+				v.Anchors[i].Block = rng.Uint64()
+			}
+		}
+	}
+	if k := n(); k >= 0 {
+		v.CreditNotes = make([]wire.CreditNote, k)
+		for i := range v.CreditNotes {
+			cn := wire.CreditNote{Amount: rng.Int64(), Reason: s(), Salt: s(), Signature: s(), Digest: s(), CreatedAt: s()}
+			if m := n(); m >= 0 {
+				cn.Allocations = make([]wire.Allocation, m)
+				for j := range cn.Allocations {
+					cn.Allocations[j] = wire.Allocation{ReceivableID: s(), MatchID: opt(), Amount: rng.Int64()}
+				}
+			}
+			v.CreditNotes[i] = cn
+		}
+	}
+	if k := n(); k >= 0 {
+		v.Payments = make([]wire.Payment, k)
+		for i := range v.Payments {
+			v.Payments[i] = wire.Payment{MatchID: opt(), Amount: rng.Int64(), Reference: s(), CreatedAt: s()}
+		}
+	}
+	return v
+}
+
+// TestAppendReceivableIsMarshal: the hand-written encoding of a receivable is
+// byte for byte json.Marshal's, whatever is set and whatever the strings hold.
+func TestAppendReceivableIsMarshal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 5000; i++ {
+		v := randomReceivable(rng)
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendReceivable(nil, &v); !bytes.Equal(got, want) {
+			t.Fatalf("appendReceivable:\n%s\njson.Marshal:\n%s", got, want)
+		}
+	}
+}
+
+// TestAppendReceivableKnowsEveryField: appendReceivable writes every field the
+// struct has (a field added to wire.Receivable, or to what it holds, fails here
+// until the encoder writes it; TestAppendReceivableIsMarshal compares values).
+func TestAppendReceivableKnowsEveryField(t *testing.T) {
+	for _, typ := range []reflect.Type{reflect.TypeOf(wire.Receivable{}), reflect.TypeOf(wire.ScoreComponent{}),
+		reflect.TypeOf(wire.Confirmation{}), reflect.TypeOf(wire.Anchor{}), reflect.TypeOf(wire.CreditNote{}),
+		reflect.TypeOf(wire.Allocation{}), reflect.TypeOf(wire.Payment{})} {
+		want := map[string]int{
+			"Receivable": 27, "ScoreComponent": 3, "Confirmation": 4, "Anchor": 6, "CreditNote": 7, "Allocation": 3, "Payment": 4,
+		}[typ.Name()]
+		if typ.NumField() != want {
+			t.Errorf("wire.%s has %d fields, appendReceivable writes %d", typ.Name(), typ.NumField(), want)
+		}
+	}
+}

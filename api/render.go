@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package api
+
+import (
+	"encoding/json"
+	"strconv"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/gin-gonic/gin"
+
+	"github.com/scfx/scfx/api/wire"
+)
+
+// writeJSON answers status with body as JSON, as c.JSON does. A receivable — the
+// answer to POST /v1/receivables and GET /v1/receivables/{id}, the hot routes — is
+// encoded by appendReceivable without reflection, into a pooled buffer; its bytes
+// are json.Marshal's (TestAppendReceivableIsMarshal).
+func writeJSON(c *gin.Context, status int, body any) {
+	v, ok := body.(ReceivableView)
+	if !ok {
+		c.JSON(status, body)
+		return
+	}
+	bp := renderBufs.Get().(*[]byte)
+	b := appendReceivable((*bp)[:0], &v)
+	c.Data(status, "application/json; charset=utf-8", b)
+	if cap(b) <= maxPooledRender {
+		*bp = b
+		renderBufs.Put(bp)
+	}
+}
+
+// maxPooledRender: bigger buffers (a receivable with many payments) are left to the GC.
+const maxPooledRender = 16 << 10
+
+var renderBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// appendReceivable appends v as json.Marshal encodes a wire.Receivable.
+func appendReceivable(b []byte, v *wire.Receivable) []byte {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, v.ID)
+	b = append(b, `,"parent_id":`...)
+	b = appendOptString(b, v.ParentID)
+	b = append(b, `,"tier":`...)
+	b = strconv.AppendInt(b, int64(v.Tier), 10)
+	b = append(b, `,"creditor_id":`...)
+	b = appendJSONString(b, v.CreditorID)
+	b = append(b, `,"holder_id":`...)
+	b = appendJSONString(b, v.HolderID)
+	b = append(b, `,"assignee_id":`...)
+	b = appendOptString(b, v.AssigneeID)
+	b = append(b, `,"debtor_id":`...)
+	b = appendJSONString(b, v.DebtorID)
+	b = append(b, `,"invoice_number":`...)
+	b = appendJSONString(b, v.InvoiceNumber)
+	b = append(b, `,"fingerprint":`...)
+	b = appendJSONString(b, v.Fingerprint)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, v.Amount, 10)
+	b = append(b, `,"remaining":`...)
+	b = strconv.AppendInt(b, v.Remaining, 10)
+	b = append(b, `,"currency":`...)
+	b = appendJSONString(b, v.Currency)
+	b = append(b, `,"issue_date":`...)
+	b = appendJSONString(b, v.IssueDate)
+	b = append(b, `,"due_date":`...)
+	b = appendJSONString(b, v.DueDate)
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, v.Status)
+	b = append(b, `,"score":`...)
+	b = strconv.AppendInt(b, int64(v.Score), 10)
+	b = append(b, `,"score_band":`...)
+	b = appendJSONString(b, v.ScoreBand)
+	b = append(b, `,"score_components":`...)
+	if v.ScoreComponents == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, sc := range v.ScoreComponents {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendJSONString(b, sc.Name)
+			b = append(b, `,"value":`...)
+			b = strconv.AppendInt(b, int64(sc.Value), 10)
+			b = append(b, `,"reason":`...)
+			b = appendJSONString(b, sc.Reason)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"score_policy":`...)
+	b = appendJSONString(b, v.ScorePolicy)
+	b = append(b, `,"confirmation":`...)
+	if c := v.Confirmation; c == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"signature":`...)
+		b = appendJSONString(b, c.Signature)
+		b = append(b, `,"signer":`...)
+		b = appendJSONString(b, c.Signer)
+		b = append(b, `,"digest":`...)
+		b = appendJSONString(b, c.Digest)
+		b = append(b, `,"confirmed_at":`...)
+		b = appendJSONString(b, c.ConfirmedAt)
+		b = append(b, '}')
+	}
+	b = append(b, `,"anchors":`...)
+	if v.Anchors == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Anchors {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendAnchor(b, &v.Anchors[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"created_at":`...)
+	b = appendJSONString(b, v.CreatedAt)
+	b = append(b, `,"reject_reason":`...)
+	b = appendOptString(b, v.RejectReason)
+	b = append(b, `,"credited":`...)
+	b = strconv.AppendInt(b, v.Credited, 10)
+	b = append(b, `,"paid_to_holder":`...)
+	b = strconv.AppendInt(b, v.PaidToHolder, 10)
+	b = append(b, `,"credit_notes":`...)
+	if v.CreditNotes == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.CreditNotes {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCreditNote(b, &v.CreditNotes[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"payments":`...)
+	if v.Payments == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range v.Payments {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"match_id":`...)
+			b = appendOptString(b, p.MatchID)
+			b = append(b, `,"amount":`...)
+			b = strconv.AppendInt(b, p.Amount, 10)
+			b = append(b, `,"reference":`...)
+			b = appendJSONString(b, p.Reference)
+			b = append(b, `,"created_at":`...)
+			b = appendJSONString(b, p.CreatedAt)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+func appendAnchor(b []byte, a *wire.Anchor) []byte {
+	b = append(b, `{"kind":`...)
+	b = appendJSONString(b, a.Kind)
+	b = append(b, `,"leaf":`...)
+	b = appendHash(b, &a.Leaf)
+	b = append(b, `,"root":`...)
+	b = appendOptHash(b, a.Root)
+	b = append(b, `,"tx_hash":`...)
+	b = appendOptHash(b, a.TxHash)
+	if a.Block != 0 {
+		b = append(b, `,"block_number":`...)
+		b = strconv.AppendUint(b, a.Block, 10)
+	}
+	b = append(b, `,"anchored":`...)
+	b = strconv.AppendBool(b, a.Anchored)
+	return append(b, '}')
+}
+
+func appendCreditNote(b []byte, n *wire.CreditNote) []byte {
+	b = append(b, `{"amount":`...)
+	b = strconv.AppendInt(b, n.Amount, 10)
+	b = append(b, `,"reason":`...)
+	b = appendJSONString(b, n.Reason)
+	b = append(b, `,"salt":`...)
+	b = appendJSONString(b, n.Salt)
+	b = append(b, `,"signature":`...)
+	b = appendJSONString(b, n.Signature)
+	b = append(b, `,"digest":`...)
+	b = appendJSONString(b, n.Digest)
+	b = append(b, `,"allocations":`...)
+	if n.Allocations == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, a := range n.Allocations {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"receivable_id":`...)
+			b = appendJSONString(b, a.ReceivableID)
+			b = append(b, `,"match_id":`...)
+			b = appendOptString(b, a.MatchID)
+			b = append(b, `,"amount":`...)
+			b = strconv.AppendInt(b, a.Amount, 10)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"created_at":`...)
+	b = appendJSONString(b, n.CreatedAt)
+	return append(b, '}')
+}
+
+// appendHash is a common.Hash as its MarshalText writes it: "0x" and 64 lower-case
+// hex digits.
+func appendHash(b []byte, h *common.Hash) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, `"0x`...)
+	for _, c := range h {
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return append(b, '"')
+}
+
+func appendOptHash(b []byte, h *common.Hash) []byte {
+	if h == nil {
+		return append(b, "null"...)
+	}
+	return appendHash(b, h)
+}
+
+func appendOptString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, *s)
+}
+
+// appendJSONString appends s as encoding/json does. Printable ASCII other than the
+// characters json.Marshal escapes (`"`, `\`, and `<`, `>`, `&` for HTML) is copied;
+// any other string is left to json.Marshal, so that the escapes are its own.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
