@@ -211,6 +211,10 @@ func TestConsolePathsExist(t *testing.T) {
 		"/v1/receivables/:id/transfers/typed-data", "/v1/receivables/:id/listings", "/v1/receivables/:id/settle",
 		"/v1/receivables/:id/proof", "/v1/listings", "/v1/listings/:id", "/v1/offers", "/v1/offers/:id",
 		"/v1/matches", "/v1/matches/:id/fund", "/v1/books/:core_id", "/v1/books/:core_id/auctions",
+		// Servicing (issue 16).
+		"/v1/receivables/:id/reject", "/v1/receivables/:id/credit-notes", "/v1/receivables/:id/credit-notes/typed-data",
+		"/v1/receivables/:id/payments", "/v1/matches/:id/repayments", "/v1/matches/:id/recourse", "/v1/matches/:id/write-off",
+		"/v1/participants/:id/changes",
 	} {
 		if !used[want] {
 			t.Errorf("the console never calls %s", want)

@@ -262,20 +262,27 @@ func (c *consoleRun) matches() []wire.Match {
 }
 
 func TestConsoleInBrowser(t *testing.T) {
+	b, run, parties := consoleSetup(t)
+	start := time.Now()
+	runLifecycle(t, b, run, parties)
+	runLayouts(t, b, run, parties)
+	t.Logf("the browser lifecycle took %v", time.Since(start).Round(time.Second))
+}
+
+// consoleSetup is the set-up the browser tests share: `scfx serve` on a new data
+// directory, Chromium on its console, and the operator onboarding a cluster, a core,
+// three SMEs and a lender through the page (runOperator).
+func consoleSetup(t *testing.T) (*browser, *consoleRun, map[string]*keyed) {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("the browser test runs in the full test pass (make test), not with -short")
+		t.Skip("the browser tests run in the full test pass (make test), not with -short")
 	}
 	chromiumPath(t)
 	dataDir := t.TempDir()
 	p := startServe(t, freeAddr(t), dataDir)
 	run := &consoleRun{t: t, p: p, admin: readAdminToken(t, dataDir), dir: t.TempDir()}
 	b := newBrowser(t, p.base)
-	start := time.Now()
-
-	parties := runOperator(t, b, run)
-	runLifecycle(t, b, run, parties)
-	runLayouts(t, b, run, parties)
-	t.Logf("the browser lifecycle took %v", time.Since(start).Round(time.Second))
+	return b, run, runOperator(t, b, run)
 }
 
 // runOperator: the operator creates a cluster and onboards a core, three SMEs and a

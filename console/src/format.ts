@@ -63,7 +63,7 @@ export function status(s: string): HTMLElement {
   const cls: Record<string, string> = {
     pending_confirmation: "warn", confirmed: "info", financeable: "good", listed: "info", matched: "info",
     funded: "good", settled: "good", overdue: "bad", rejected_duplicate: "bad", transferred: "",
-    resting: "info", live: "good", cancelled: "",
+    resting: "info", live: "good", cancelled: "", rejected: "bad", credited: "", repaid: "good", recourse: "bad", written_off: "bad",
   };
   return h("span", { class: "badge " + (cls[s] ?? ""), "data-status": s }, t("st." + s));
 }

@@ -4,13 +4,13 @@
 
 import { all, del, get, id, post } from "./api";
 import { card, proofCard } from "./common";
-import { rowAction } from "./core";
+import { rowAction, rowForm } from "./core";
 import { h, table } from "./dom";
 import { FieldError, form } from "./forms";
 import { date, rate, status, yuan } from "./format";
 import { t } from "./i18n";
 import { bps, money } from "./sme";
-import { name, ofRole, state, type Match, type Offer } from "./state";
+import { name, ofRole, state, type Match, type Offer, type Receivable } from "./state";
 
 interface Book {
   core_id: string;
@@ -43,6 +43,8 @@ export async function lenderView(rerender: () => void): Promise<HTMLElement[]> {
       { name: "max_bps", label: t("f.curve_max"), optional: true },
       { name: "max_tenor_days", label: t("f.max_tenor"), value: "180" },
       { name: "min_score", label: t("f.min_score"), optional: true },
+      { name: "late_rate_bps", label: t("f.late_rate_pct"), optional: true, placeholder: "8.00", hint: t("f.late_rate_hint") },
+      { name: "recourse", label: t("f.recourse"), type: "select", options: [["false", t("no")], ["true", t("yes")]], hint: t("f.recourse_hint") },
     ],
     t("lender.post"),
     async (v) => {
@@ -64,6 +66,8 @@ export async function lenderView(rerender: () => void): Promise<HTMLElement[]> {
         body.rates_bps = r;
       }
       if (v.min_score) body.min_score = int("min_score", v.min_score, 0, 1000);
+      if (v.late_rate_bps) body.late_rate_bps = bps("late_rate_bps", v.late_rate_bps);
+      if (v.recourse === "true") body.recourse = true;
       const o = await post<Offer & { matches: Match[] }>("/v1/offers", body);
       state.notice = t("lender.posted") + (o.matches.length ? ` · ${o.matches.length} ${t("lender.new_matches")}` : "");
       rerender();
@@ -84,7 +88,7 @@ export async function lenderView(rerender: () => void): Promise<HTMLElement[]> {
     "sec-offers",
     t("lender.offers"),
     table(
-      [t("f.core"), t("f.line"), t("f.used"), t("f.reserved"), t("f.available"), t("f.rates"), t("f.status"), ""],
+      [t("f.core"), t("f.line"), t("f.used"), t("f.reserved"), t("f.available"), t("f.rates"), t("f.late_rate"), t("f.recourse"), t("f.status"), ""],
       offers.map((o) => [
         name(o.core_id),
         yuan(o.line_amount),
@@ -92,6 +96,8 @@ export async function lenderView(rerender: () => void): Promise<HTMLElement[]> {
         yuan(o.reserved),
         yuan(o.available),
         rates(o),
+        o.late_rate_bps ? rate(o.late_rate_bps) : "—",
+        o.recourse ? t("yes") : t("no"),
         status(o.status),
         o.status === "live" ? h("button", { type: "button", "data-cancel": o.id, onclick: () => del(`/v1/offers/${id(o.id)}`).then(rerender, (e) => alert(String(e))) }, t("cancel")) : "",
       ]),
@@ -124,13 +130,73 @@ export async function lenderView(rerender: () => void): Promise<HTMLElement[]> {
       "to-fund",
     ),
   );
+  // Servicing what it funded: the receipt of a repayment (partial allowed); on an
+  // overdue fill, recourse (only where the offer had it) or a write-off.
+  const rcvs = await all<Receivable>("/v1/receivables");
+  const invoiceOf = new Map(rcvs.map((r) => [r.id, r.invoice_number]));
+  const open = matches.filter((m) => m.status === "funded" || m.status === "overdue");
+  const receive = (m: Match) =>
+    rowForm("repay-" + m.id, ["amount", "reference"], t("lender.receive"), async (v) => {
+      const amount = money("amount", v.amount);
+      const got = await post<Match>(`/v1/matches/${id(m.id)}/repayments`, { amount, reference: v.reference });
+      state.notice = t("lender.received") + " " + yuan(amount) + (got.status === "repaid" ? " · " + t("st.repaid") : "");
+      rerender();
+    });
+  const endOverdue = (m: Match) =>
+    m.status !== "overdue"
+      ? null
+      : rowForm("end-" + m.id, ["reason"], t("lender.write_off"), async (v) => {
+          await post(`/v1/matches/${id(m.id)}/write-off`, { reason: v.reason });
+          state.notice = t("lender.written_off");
+          rerender();
+        }, "");
+  const recourse = (m: Match) =>
+    m.status === "overdue" && m.recourse
+      ? rowForm("recourse-" + m.id, ["reason"], t("lender.recourse"), async (v) => {
+          await post(`/v1/matches/${id(m.id)}/recourse`, { reason: v.reason });
+          state.notice = t("lender.recoursed") + " " + name(m.holder_id);
+          rerender();
+        }, "")
+      : null;
+  const serviceCard = card(
+    "sec-service",
+    t("lender.service"),
+    h("p", { class: "hint" }, t("lender.service_hint")),
+    table(
+      [t("f.invoice"), t("f.holder"), t("f.debtor"), t("f.amount"), t("f.due_principal"), t("f.late_interest"), t("f.core_paid"), t("f.status"), ""],
+      open.map((m) => [
+        invoiceOf.get(m.receivable_id) ?? m.receivable_id,
+        name(m.holder_id),
+        name(m.debtor_id),
+        yuan(m.amount),
+        yuan(m.outstanding - (m.late_interest - (m.late_interest_paid ?? 0))),
+        m.late_interest ? yuan(m.late_interest) : "—",
+        yuan(m.paid),
+        status(m.status),
+        h("div", { class: "row-stack" }, receive(m), recourse(m), endOverdue(m)),
+      ]),
+      t("lender.nothing_to_service"),
+      "to-service",
+    ),
+  );
+
   const done = matches.filter((m) => m.status !== "matched");
   const bookCard = card(
     "sec-book",
     t("lender.book"),
     table(
-      [t("f.holder"), t("f.debtor"), t("f.amount"), t("f.rate"), t("f.advance"), t("f.funded_on"), t("f.status")],
-      done.map((m) => [name(m.holder_id), name(m.debtor_id), yuan(m.amount), rate(m.rate_bps), yuan(m.advance), date(m.created_at), status(m.status)]),
+      [t("f.holder"), t("f.debtor"), t("f.amount"), t("f.rate"), t("f.advance"), t("f.funded_on"), t("f.repaid"), t("f.seller_owes"), t("f.status")],
+      done.map((m) => [
+        name(m.holder_id),
+        name(m.debtor_id),
+        yuan(m.amount),
+        rate(m.rate_bps),
+        yuan(m.advance),
+        date(m.created_at),
+        yuan(m.repaid),
+        m.seller_owes ? yuan(m.seller_owes) : "—",
+        status(m.status),
+      ]),
       t("none"),
       "funded",
     ),
@@ -148,5 +214,5 @@ export async function lenderView(rerender: () => void): Promise<HTMLElement[]> {
       ),
     ),
   );
-  return [fundCard, offersCard, bookCard, proofCard([])];
+  return [fundCard, serviceCard, offersCard, bookCard, proofCard([])];
 }

@@ -49,6 +49,7 @@ function signOut(): void {
   state.me = null;
   state.newToken = null;
   state.notice = "";
+  state.historyOf = "";
   render();
 }
 

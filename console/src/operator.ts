@@ -29,7 +29,22 @@ interface Participant {
   address: string | null;
   status: string;
   token?: string;
+  rating: string | null;
+  certification: string | null;
+  certification_valid_until: string | null;
+  cluster_id: string | null;
 }
+
+interface Change {
+  field: string;
+  from: string;
+  to: string;
+  reason: string;
+  created_at: string;
+}
+
+const ratings = ["AAA", "AA+", "AA", "AA-", "A+", "A", "BBB"];
+const certs = ["none", "innovative", "specialized", "little_giant"];
 
 export async function operatorView(rerender: () => void): Promise<HTMLElement[]> {
   const [node, ledger, clusters, parts, rcvs] = await Promise.all([
@@ -97,10 +112,10 @@ export async function operatorView(rerender: () => void): Promise<HTMLElement[]>
         name: "certification",
         label: t("f.certification"),
         type: "select",
-        options: [["", "—"], ...["none", "innovative", "specialized", "little_giant"].map((c) => [c, t("cert." + c)] as [string, string])],
+        options: [["", "—"], ...certs.map((c) => [c, t("cert." + c)] as [string, string])],
       },
       { name: "certification_valid_until", label: t("f.cert_until"), type: "date", optional: true },
-      { name: "rating", label: t("f.rating"), type: "select", options: [["", "—"], ...["AAA", "AA+", "AA", "AA-", "A+", "A", "BBB"].map((r) => [r, r] as [string, string])] },
+      { name: "rating", label: t("f.rating"), type: "select", options: [["", "—"], ...ratings.map((r) => [r, r] as [string, string])] },
     ],
     t("op.onboard"),
     async (v) => {
@@ -133,13 +148,78 @@ export async function operatorView(rerender: () => void): Promise<HTMLElement[]>
         h("button", { type: "button", onclick: () => ((state.newToken = null), rerender()) }, t("op.token_done")),
       )
     : null;
+  // Changes to a participant (a core's rating, an SME's certification and cluster),
+  // each kept in its history, which the page shows for one participant at a time.
+  const changeable = parts.filter((p) => p.role === "core" || p.role === "sme");
+  const unchanged: [string, string] = ["", t("op.unchanged")];
+  const changeForm = form(
+    "change",
+    [
+      { name: "participant", label: t("op.participant"), type: "select", options: changeable.map((p) => [p.id, `${p.name} · ${t("role." + p.role)}`]), value: state.historyOf },
+      { name: "rating", label: t("f.rating"), type: "select", options: [unchanged, ...ratings.map((r) => [r, r] as [string, string])] },
+      { name: "certification", label: t("f.certification"), type: "select", options: [unchanged, ...certs.map((c) => [c, t("cert." + c)] as [string, string])] },
+      { name: "certification_valid_until", label: t("f.cert_until"), type: "date", optional: true },
+      { name: "cluster_id", label: t("f.cluster"), type: "select", options: [unchanged, ["none", t("op.no_cluster")], ...clusters.map((c) => [c.id, c.name] as [string, string])] },
+      { name: "reason", label: t("f.reason") },
+    ],
+    t("op.change"),
+    async (v) => {
+      if (!v.participant) throw new FieldError("participant", t("err.required"));
+      if (!v.reason) throw new FieldError("reason", t("err.required"));
+      const body: Record<string, string> = {};
+      for (const k of ["rating", "certification", "certification_valid_until", "cluster_id", "reason"]) if (v[k] !== "") body[k] = v[k];
+      const p = await post<Participant>(`/v1/participants/${id(v.participant)}/changes`, body);
+      state.historyOf = p.id;
+      state.notice = t("op.changed") + " " + p.name;
+      rerender();
+    },
+  );
+  const shownHistory = parts.find((p) => p.id === state.historyOf);
+  const history = shownHistory ? await all<Change>(`/v1/participants/${id(shownHistory.id)}/changes`) : [];
+  const clusterName = (cid: string) => clusters.find((c) => c.id === cid)?.name ?? cid;
+  const shownValue = (field: string, v: string) =>
+    !v ? "—" : field === "certification" ? t("cert." + v) : field === "cluster_id" ? clusterName(v) : v;
+  const changeCard = card(
+    "sec-changes",
+    t("op.changes"),
+    h("p", { class: "hint" }, t("op.changes_hint")),
+    changeForm,
+    shownHistory
+      ? [
+          h("h3", {}, t("op.history") + " · " + shownHistory.name),
+          table(
+            [t("f.date"), t("f.field"), t("f.from"), t("f.to"), t("f.reason")],
+            history.map((c) => [date(c.created_at), t("fld." + c.field), shownValue(c.field, c.from), shownValue(c.field, c.to), c.reason]),
+            t("op.no_history"),
+            "history",
+          ),
+        ]
+      : h("p", { class: "hint" }, t("op.history_hint")),
+  );
+
   const partCard = card(
     "sec-participants",
     t("op.participants"),
     tokenBox,
     table(
-      [t("f.name"), t("f.role"), t("f.uscc"), t("f.address"), t("f.status")],
-      parts.map((p) => [p.name, t("role." + p.role), h("span", { class: "mono" }, p.uscc), h("span", { class: "mono", title: p.address ?? "" }, short(p.address)), status(p.status)]),
+      [t("f.name"), t("f.role"), t("f.uscc"), t("f.address"), t("f.rating_short"), t("f.certification"), t("f.cluster"), t("f.status"), ""],
+      parts.map((p) => [
+        p.name,
+        t("role." + p.role),
+        h("span", { class: "mono" }, p.uscc),
+        h("span", { class: "mono", title: p.address ?? "" }, short(p.address)),
+        p.rating ?? "—",
+        p.certification ? t("cert." + p.certification) : "—",
+        p.cluster_id ? clusterName(p.cluster_id) : "—",
+        status(p.status),
+        p.role === "lender"
+          ? ""
+          : h(
+              "button",
+              { type: "button", class: "link", "data-history": p.id, "aria-expanded": String(state.historyOf === p.id), onclick: () => ((state.historyOf = state.historyOf === p.id ? "" : p.id), rerender()) },
+              t("op.history"),
+            ),
+      ]),
       t("none"),
       "participants",
     ),
@@ -157,7 +237,7 @@ export async function operatorView(rerender: () => void): Promise<HTMLElement[]>
       "all-receivables",
     ),
   );
-  return [status1, partCard, clusterCard, rcvCard, await booksCard(rerender), proofCard(rcvs)];
+  return [status1, partCard, changeCard, clusterCard, rcvCard, await booksCard(rerender), proofCard(rcvs)];
 }
 
 interface Book {

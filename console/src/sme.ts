@@ -73,8 +73,9 @@ export async function smeView(rerender: () => void): Promise<HTMLElement[]> {
     name(r.debtor_id),
     yuan(r.amount),
     yuan(r.remaining),
+    r.credited ? yuan(r.credited) : "—",
     date(r.due_date),
-    status(r.status),
+    r.status === "rejected" ? h("span", {}, status(r.status), " ", h("small", { class: "reason", "data-reject": r.id }, r.reject_reason ?? "")) : status(r.status),
     h(
       "button",
       {
@@ -92,7 +93,7 @@ export async function smeView(rerender: () => void): Promise<HTMLElement[]> {
     "sec-receivables",
     t("sme.receivables"),
     table(
-      [t("f.invoice"), t("tier"), t("f.debtor"), t("f.amount"), t("f.remaining"), t("f.due"), t("f.status"), t("score")],
+      [t("f.invoice"), t("tier"), t("f.debtor"), t("f.amount"), t("f.remaining"), t("f.credited"), t("f.due"), t("f.status"), t("score")],
       rows,
       t("none"),
       "receivables",
@@ -163,7 +164,7 @@ export async function smeView(rerender: () => void): Promise<HTMLElement[]> {
   );
 
   const mine2 = matches.filter((m) => m.holder_id === me.id);
-  const received = mine2.filter((m) => m.status === "funded" || m.status === "settled").reduce((s, m) => s + m.advance, 0);
+  const received = mine2.filter((m) => ["funded", "settled", "overdue", "repaid", "recourse", "written_off"].includes(m.status)).reduce((s, m) => s + m.advance, 0);
   const matchCard = card(
     "sec-matches",
     t("sme.matches"),
@@ -176,12 +177,69 @@ export async function smeView(rerender: () => void): Promise<HTMLElement[]> {
     ),
   );
 
+  // Servicing: what credit notes took off its receivables (dilution), what it owes
+  // lenders back (a credit note on a financed part, or recourse), what the core paid.
+  const mineIds = new Set(mine.map((r) => r.id));
+  const myFills = new Set(mine2.map((m) => m.id));
+  const diluted = rcvs.flatMap((r) =>
+    (r.credit_notes ?? []).flatMap((n) =>
+      n.allocations.filter((a) => mineIds.has(a.receivable_id) || (a.match_id !== null && myFills.has(a.match_id))).map((a) => ({ r, n, a })),
+    ),
+  );
+  const creditCard = card(
+    "sec-credit",
+    t("sme.credit"),
+    h("p", { class: "hint" }, t("sme.credit_hint")),
+    table(
+      [t("f.invoice"), t("f.date"), t("f.reason"), t("sme.note"), t("sme.on_mine"), t("f.receivable")],
+      diluted.map(({ r, n, a }) => {
+        const mine1 = byId.get(a.receivable_id);
+        return [
+          r.invoice_number,
+          date(n.created_at),
+          n.reason,
+          yuan(n.amount),
+          yuan(a.amount),
+          (mine1 ? `${t("tier")} ${mine1.tier}` : a.receivable_id) + (a.match_id ? ` · ${t("sme.financed_part")}` : ""),
+        ];
+      }),
+      t("none"),
+      "dilution",
+    ),
+  );
+  const owes = mine2.filter((m) => m.seller_owes > 0);
+  const owesCard = card(
+    "sec-owes",
+    t("sme.owes"),
+    h("p", { class: "total", id: "owes" }, t("sme.owes_total") + " ", h("strong", {}, yuan(owes.reduce((s, m) => s + m.seller_owes, 0)))),
+    table(
+      [t("f.invoice"), t("f.lender"), t("f.amount"), t("f.dilution"), t("f.seller_owes"), t("f.status")],
+      owes.map((m) => [byId.get(m.receivable_id)?.invoice_number ?? m.receivable_id, name(m.lender_id), yuan(m.amount), yuan(m.dilution), yuan(m.seller_owes), status(m.status)]),
+      t("sme.owes_none"),
+      "owes",
+    ),
+  );
+  const paid = mine.flatMap((r) => (r.payments ?? []).filter((p) => p.match_id === null).map((p) => ({ r, p })));
+  const paidCard = card(
+    "sec-paid",
+    t("sme.paid"),
+    table(
+      [t("f.invoice"), t("tier"), t("f.debtor"), t("f.amount"), t("f.reference"), t("f.date")],
+      paid.map(({ r, p }) => [r.invoice_number, String(r.tier), name(r.debtor_id), yuan(p.amount), p.reference, date(p.created_at)]),
+      t("none"),
+      "paid",
+    ),
+  );
+
   return [
     rcvCard,
     card("sec-upload", t("sme.upload"), upload),
     card("sec-transfer", t("sme.transfer"), h("p", { class: "hint" }, t("sme.transfer_hint")), transfer),
     listCard,
     matchCard,
+    paidCard,
+    creditCard,
+    owesCard,
     keyCard(rerender),
     proofCard(rcvs),
   ];

@@ -39,6 +39,32 @@ export interface Receivable {
   score_band: string;
   score_components: { name: string; value: number; reason: string }[];
   confirmation: { signer: string; confirmed_at: string } | null;
+  // Servicing (docs/api.md, "Servicing").
+  reject_reason: string | null;
+  credited: number;
+  paid_to_holder: number;
+  credit_notes: CreditNote[];
+  payments: Payment[];
+}
+
+export interface Allocation {
+  receivable_id: string;
+  match_id: string | null;
+  amount: number;
+}
+
+export interface CreditNote {
+  amount: number;
+  reason: string;
+  allocations: Allocation[];
+  created_at: string;
+}
+
+export interface Payment {
+  match_id: string | null;
+  amount: number;
+  reference: string;
+  created_at: string;
 }
 
 export interface Match {
@@ -57,6 +83,19 @@ export interface Match {
   status: string;
   reference: string | null;
   created_at: string;
+  late_rate_bps: number;
+  recourse: boolean;
+  dilution: number;
+  paid: number;
+  repaid: number;
+  rebate: number;
+  late_interest: number;
+  late_interest_paid: number;
+  outstanding: number;
+  seller_owes: number;
+  written_off: number;
+  repayments: { amount: number; interest: number; principal: number; reference: string; created_at: string }[];
+  closed_at: string | null;
 }
 
 export interface Listing {
@@ -81,6 +120,8 @@ export interface Offer {
   reserved: number;
   available: number;
   status: string;
+  late_rate_bps: number;
+  recourse: boolean;
 }
 
 export const state = {
@@ -88,6 +129,7 @@ export const state = {
   dir: new Map<string, DirEntry>(),
   newToken: null as { name: string; token: string } | null,
   scoreOf: "",
+  historyOf: "",
   notice: "",
 };
 
