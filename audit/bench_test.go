@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/scfx/scfx/audit"
+	"github.com/scfx/scfx/eip712"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/node"
@@ -47,7 +50,8 @@ func simJournal(b testing.TB, cfg sim.Config) []journal.Entry {
 //	go test ./audit -run '^$' -bench 'Replay$' -benchtime 5x
 func BenchmarkReplay(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(audit.GCPercent))
-	es := simJournal(b, sim.Config{Seed: 1, Cores: 20, SMEs: 8000, Lenders: 8, Days: 90})
+	es := simJournal(b, sim.Config{Seed: 1, Cores: 20, SMEs: 8100, Lenders: 8, Days: 90})
+	b.ReportMetric(float64(signed(b, es)), "signed")
 	for _, bc := range []struct {
 		name    string
 		workers int
@@ -61,6 +65,22 @@ func BenchmarkReplay(b *testing.B) {
 			})
 		})
 	}
+}
+
+// signed counts the entries that carry a signature the replay recovers.
+func signed(b *testing.B, es []journal.Entry) int {
+	n := 0
+	for _, e := range es {
+		cmd, err := node.EntryCommand(e.Data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch cmd.Payload.(type) {
+		case *matcher.Confirm, *matcher.Transfer, *matcher.IssueCreditNote:
+			n++
+		}
+	}
+	return n
 }
 
 // benchReplay replays es b.N times and reports the rates.
@@ -152,4 +172,32 @@ func rusage(who int) time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkRecoverCheck: one signature check as the matcher makes it (eip712.Recover,
+// go-ethereum's libsecp256k1 public-key recovery, and a comparison): what a signed
+// entry costs the replay beyond the rest, and so the ceiling of the replay's rate on
+// a market whose signed entries are a given share.
+//
+//	go test ./audit -run '^$' -bench RecoverCheck
+func BenchmarkRecoverCheck(b *testing.B) {
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := crypto.PubkeyToAddress(key.PublicKey)
+	digest := crypto.Keccak256Hash([]byte("scfx audit"))
+	sig, err := eip712.Sign(key, digest)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	thread0 := threadCPU()
+	for b.Loop() {
+		if !matcher.RecoverCheck(digest, sig, want) {
+			b.Fatal("the signature does not check")
+		}
+	}
+	b.ReportMetric(float64(threadCPU()-thread0)/float64(b.N), "cpu-ns/op")
 }
