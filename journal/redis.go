@@ -219,10 +219,11 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 // inside the trim script. A replica that was never published pins nothing; a new
 // replica must therefore start from a copy of another's snapshot (docs/operations.md).
 type Redis struct {
-	opts RedisOptions
-	c    *redis.Client
-	keys redisKeys
-	repl RedisReplication
+	opts     RedisOptions
+	c        *redis.Client
+	keys     redisKeys
+	repl     RedisReplication
+	replicas []RedisReplica // checked at start (setReplication)
 	// repWait is the wait for replicas behind each batch (setReplication).
 	repWait redisha.Wait
 	// confirmed is the greatest seq known to be on MinReplicas replicas: Read returns

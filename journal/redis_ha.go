@@ -6,8 +6,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/scfx/scfx/internal/redisha"
 )
@@ -38,7 +42,34 @@ type RedisReplication struct {
 	MasterName  string // its Sentinel name
 	Wait        string // "none", "WAIT" or "WAITAOF"
 	MinReplicas int    // replicas that have each acknowledged batch
+	// ReplicaDurability says whether the primary's replicas at start keep what they
+	// have (appendonly yes, appendfsync always), checked when MinReplicas > 0:
+	// "durable" (every one, and at least MinReplicas of them), "not_durable" (one is
+	// not: allowed only with UnsafeDurability), "unknown" (one could not be read, or
+	// fewer than MinReplicas were listed); "" when not checked. ReplicasAtStart has each.
+	ReplicaDurability string
 }
+
+// Values of RedisReplication.ReplicaDurability.
+const (
+	ReplicasDurable    = "durable"
+	ReplicasNotDurable = "not_durable"
+	ReplicasUnknown    = "unknown"
+)
+
+// RedisReplica is one replica of the primary as found at start.
+type RedisReplica struct {
+	Addr        string // as the primary lists it (INFO replication)
+	AppendOnly  string // CONFIG GET appendonly; "" when it could not be read
+	AppendFsync string // CONFIG GET appendfsync
+	// Durable: appendonly yes and appendfsync always — a promoted replica has every
+	// acknowledged append even after a crash of its own process.
+	Durable bool
+	Error   string // why its configuration could not be read
+}
+
+// redisReplicaCheckTimeout bounds the whole check of the replicas' configuration.
+const redisReplicaCheckTimeout = 3 * time.Second
 
 const (
 	// redisWaitMax bounds one WAIT of the writer: a wait that falls short is tried
@@ -81,6 +112,103 @@ func (r *Redis) setReplication(ctx context.Context, t *redisha.Target) error {
 	}
 	if n == 0 && t.Sentinel {
 		r.opts.Logger.Warn("Sentinel with --redis-min-replicas 0: a failover may lose acknowledged commands")
+	}
+	if n == 0 {
+		return nil
+	}
+	r.replicas = r.replicaDurability(ctx, info)
+	r.repl.ReplicaDurability = replicaDurabilitySummary(r.replicas, n)
+	return r.checkReplicas(r.replicas)
+}
+
+// ReplicasAtStart are the primary's replicas as checked at start (MinReplicas > 0).
+func (r *Redis) ReplicasAtStart() []RedisReplica { return r.replicas }
+
+func replicaDurabilitySummary(reps []RedisReplica, min int) string {
+	sum := ReplicasDurable
+	for _, rep := range reps {
+		switch {
+		case rep.Error != "":
+			if sum == ReplicasDurable {
+				sum = ReplicasUnknown
+			}
+		case !rep.Durable:
+			sum = ReplicasNotDurable
+		}
+	}
+	if sum == ReplicasDurable && len(reps) < min {
+		sum = ReplicasUnknown
+	}
+	return sum
+}
+
+// replicaDurability reads appendonly and appendfsync of each replica the primary lists
+// in INFO replication (info). These are the addresses Sentinel learns too (it reads the
+// same INFO), and they work without Sentinel (--redis-min-replicas on a plain URL); a
+// replica behind NAT may list an address scfx cannot reach (replica-announce-ip fixes
+// that), and is then reported with Error, not refused.
+func (r *Redis) replicaDurability(ctx context.Context, info string) []RedisReplica {
+	ctx, cancel := context.WithTimeout(ctx, redisReplicaCheckTimeout)
+	defer cancel()
+	base := r.c.Options()
+	var out []RedisReplica
+	for i := 0; i < redisMaxReplicasChecked; i++ {
+		line := redisha.InfoField(info, "slave"+strconv.Itoa(i))
+		if line == "" {
+			break
+		}
+		var ip, port string
+		for kv := range strings.SplitSeq(line, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			switch k {
+			case "ip":
+				ip = v
+			case "port":
+				port = v
+			}
+		}
+		rep := RedisReplica{Addr: net.JoinHostPort(ip, port)}
+		o := &redis.Options{
+			Addr: rep.Addr, Username: base.Username, Password: base.Password, TLSConfig: base.TLSConfig,
+			DialTimeout: redisDialTimeout, MaxRetries: -1, PoolSize: 1,
+		}
+		c := redis.NewClient(o)
+		cfg, err := c.ConfigGet(ctx, "append*").Result()
+		c.Close()
+		if err != nil {
+			rep.Error = err.Error()
+		} else {
+			rep.AppendOnly, rep.AppendFsync = cfg["appendonly"], cfg["appendfsync"]
+			rep.Durable = rep.AppendOnly == "yes" && rep.AppendFsync == "always"
+		}
+		out = append(out, rep)
+	}
+	return out
+}
+
+// redisMaxReplicasChecked bounds the replicas read at start.
+const redisMaxReplicasChecked = 16
+
+// checkReplicas refuses a replica that runs without appendonly yes / appendfsync
+// always (a promoted one would lose what its own crash took), unless UnsafeDurability
+// (--redis-unsafe-durability), which turns the refusal into a warning. A replica
+// whose configuration could not be read is a warning: the journal cannot tell.
+func (r *Redis) checkReplicas(reps []RedisReplica) error {
+	for _, rep := range reps {
+		switch {
+		case rep.Error != "":
+			r.opts.Logger.Warn("redis replica: its configuration could not be read, so its durability is unknown",
+				"addr", rep.Addr, "err", rep.Error)
+		case !rep.Durable && r.opts.UnsafeDurability:
+			r.opts.Logger.Warn("redis replica without durable writes: after a failover to it, a crash of it may lose acknowledged commands",
+				"addr", rep.Addr, "appendonly", rep.AppendOnly, "appendfsync", rep.AppendFsync)
+		case !rep.Durable:
+			return fmt.Errorf("journal: refusing redis replica %s: it runs with appendonly %q, appendfsync %q, so once promoted a crash of it could lose acknowledged commands. "+
+				"Run every replica with --appendonly yes --appendfsync always, or start scfx with --redis-unsafe-durability to accept that risk",
+				rep.Addr, rep.AppendOnly, rep.AppendFsync)
+		default:
+			r.opts.Logger.Info("redis replica keeps every write", "addr", rep.Addr, "appendonly", rep.AppendOnly, "appendfsync", rep.AppendFsync)
+		}
 	}
 	return nil
 }

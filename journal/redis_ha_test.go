@@ -38,7 +38,7 @@ func TestRedisHAWaitsForReplica(t *testing.T) {
 	h := redistest.StartHA(t)
 	w := openRedisHA(t, h, time.Second)
 	other := openRedisHA(t, h, time.Second)
-	want := journal.RedisReplication{Sentinel: true, MasterName: redistest.MasterName, Wait: "WAIT", MinReplicas: 1}
+	want := journal.RedisReplication{Sentinel: true, MasterName: redistest.MasterName, Wait: "WAIT", MinReplicas: 1, ReplicaDurability: journal.ReplicasDurable}
 	if got := w.Replication(); got != want {
 		t.Fatalf("Replication() = %+v, want %+v", got, want)
 	}
@@ -88,8 +88,8 @@ func TestRedisMinReplicasOption(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if got := r.Replication(); got.Wait != "WAIT" || got.MinReplicas != 1 || got.Sentinel {
-		t.Fatalf("Replication() = %+v, want WAIT for 1 replica, no Sentinel", got)
+	if got := r.Replication(); got.Wait != "WAIT" || got.MinReplicas != 1 || got.Sentinel || got.ReplicaDurability != journal.ReplicasUnknown {
+		t.Fatalf("Replication() = %+v, want WAIT for 1 replica, no Sentinel, replica durability unknown (none listed)", got)
 	}
 	// No replica at all: every append is uncertain.
 	if _, err := r.Append(redisCtx(t), []byte("x")); !errors.Is(err, journal.ErrUncertain) {
@@ -101,6 +101,39 @@ func TestRedisMinReplicasOption(t *testing.T) {
 	}
 	if _, err := journal.OpenRedis(redisCtx(t), journal.RedisOptions{URL: srv.URL(), MinReplicas: 17}); err == nil {
 		t.Fatal("OpenRedis with MinReplicas 17 = nil, want an error")
+	}
+}
+
+// TestRedisHAReplicaDurability: at start the journal reads appendonly and appendfsync
+// of every replica the primary lists; a replica that does not fsync every write is
+// refused, or with UnsafeDurability accepted with a warning and shown as not durable.
+func TestRedisHAReplicaDurability(t *testing.T) {
+	h := redistest.StartHA(t)
+	ctx := redisCtx(t)
+	rep := h.Servers()[1]
+	w := openRedisHA(t, h, time.Second)
+	if got := w.ReplicasAtStart(); len(got) != 1 || !got[0].Durable || got[0].AppendOnly != "yes" || got[0].AppendFsync != "always" || got[0].Error != "" {
+		t.Fatalf("ReplicasAtStart() = %+v, want the one replica, durable", got)
+	}
+	c := redis.NewClient(&redis.Options{Addr: rep.Addr()})
+	defer c.Close()
+	if err := c.ConfigSet(ctx, "appendfsync", "everysec").Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := journal.OpenRedis(ctx, journal.RedisOptions{URL: h.URL()})
+	if err == nil || !strings.Contains(err.Error(), "replica") || !strings.Contains(err.Error(), "everysec") {
+		t.Fatalf("OpenRedis with a replica on appendfsync everysec = %v, want a refusal naming the replica", err)
+	}
+	unsafe, err := journal.OpenRedis(ctx, journal.RedisOptions{URL: h.URL(), UnsafeDurability: true})
+	if err != nil {
+		t.Fatalf("OpenRedis with UnsafeDurability = %v, want nil", err)
+	}
+	defer unsafe.Close()
+	if got := unsafe.Replication().ReplicaDurability; got != journal.ReplicasNotDurable {
+		t.Fatalf("ReplicaDurability = %q, want %q", got, journal.ReplicasNotDurable)
+	}
+	if got := unsafe.ReplicasAtStart(); len(got) != 1 || got[0].Durable || got[0].AppendFsync != "everysec" || got[0].Addr != rep.Addr() {
+		t.Fatalf("ReplicasAtStart() = %+v, want %s on everysec, not durable", got, rep.Addr())
 	}
 }
 

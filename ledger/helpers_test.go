@@ -143,6 +143,12 @@ func (m *market) domain(mm *matcher.Matcher) eip712.Domain {
 // confirm signs the receivable's Confirmation as its debtor and submits it.
 func (m *market) confirm(id string) matcher.Result {
 	m.t.Helper()
+	return m.must(m.confirmCommand(id))
+}
+
+// confirmCommand is the debtor's signed Confirm of receivable id.
+func (m *market) confirmCommand(id string) matcher.Command {
+	m.t.Helper()
 	var digest common.Hash
 	var debtor string
 	m.n.View(func(mm *matcher.Matcher) {
@@ -153,7 +159,7 @@ func (m *market) confirm(id string) matcher.Result {
 		debtor = r.DebtorID
 		digest = eip712.ConfirmationDigest(m.domain(mm), mm.ConfirmationOf(r))
 	})
-	return m.must(matcher.Command{Actor: debtor, Payload: &matcher.Confirm{ReceivableID: id, Signature: m.sign(debtor, digest)}})
+	return matcher.Command{Actor: debtor, Payload: &matcher.Confirm{ReceivableID: id, Signature: m.sign(debtor, digest)}}
 }
 
 func (m *market) sign(signer string, digest common.Hash) string {

@@ -434,6 +434,10 @@ type NodeReplication struct {
 	MasterName  string `json:"master_name,omitempty"` // its Sentinel name
 	Wait        string `json:"wait"`                  // "none", "WAIT" or "WAITAOF"
 	MinReplicas int    `json:"min_replicas"`          // replicas that have each acknowledged append
+	// ReplicaDurability: whether the primary's replicas at start run appendonly yes
+	// and appendfsync always — "durable", "not_durable" (--redis-unsafe-durability),
+	// "unknown"; absent when min_replicas is 0.
+	ReplicaDurability string `json:"replica_durability,omitempty"`
 }
 
 // Token is a participant's bearer token as the API shows it: never its hash; the

@@ -49,7 +49,7 @@ func TestRedisFailoverLosesNothing(t *testing.T) {
 		single = haThroughput(t, startPlatform(t, 3))
 	})
 	pf := startPlatformHA(t, 3)
-	want := wire.NodeReplication{Sentinel: true, MasterName: redistest.MasterName, Wait: "WAIT", MinReplicas: 1}
+	want := wire.NodeReplication{Sentinel: true, MasterName: redistest.MasterName, Wait: "WAIT", MinReplicas: 1, ReplicaDurability: "durable"}
 	for _, r := range pf.reps {
 		if n := r.node(); n.Replication == nil || *n.Replication != want {
 			t.Fatalf("%s: GET /v1/node replication = %+v, want %+v", r.id, n.Replication, want)

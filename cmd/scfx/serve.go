@@ -304,7 +304,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	}
 	var repl *api.NodeReplication
 	if r := sys.Replication(); r != nil {
-		repl = &api.NodeReplication{Sentinel: r.Sentinel, MasterName: r.MasterName, Wait: r.Wait, MinReplicas: r.MinReplicas}
+		repl = &api.NodeReplication{Sentinel: r.Sentinel, MasterName: r.MasterName, Wait: r.Wait, MinReplicas: r.MinReplicas, ReplicaDurability: r.ReplicaDurability}
 	}
 	srv := api.New(api.Config{
 		Node: sys.Node(), Feed: sys.Feed(), Ledger: ledgerInfo{sys.Chain()}, AdminToken: token, NodeID: cfg.NodeID, JournalKind: sys.JournalKind(),
