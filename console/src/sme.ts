@@ -73,7 +73,6 @@ export async function smeView(rerender: () => void): Promise<HTMLElement[]> {
     name(r.debtor_id),
     yuan(r.amount),
     yuan(r.remaining),
-    r.credited ? yuan(r.credited) : "—",
     date(r.due_date),
     r.status === "rejected" ? h("span", {}, status(r.status), " ", h("small", { class: "reason", "data-reject": r.id }, r.reject_reason ?? "")) : status(r.status),
     h(
@@ -87,13 +86,14 @@ export async function smeView(rerender: () => void): Promise<HTMLElement[]> {
       },
       `${r.score} · ${r.score_band}`,
     ),
+    r.credited ? yuan(r.credited) : "—",
   ]);
   const open = mine.find((r) => r.id === state.scoreOf);
   const rcvCard = card(
     "sec-receivables",
     t("sme.receivables"),
     table(
-      [t("f.invoice"), t("tier"), t("f.debtor"), t("f.amount"), t("f.remaining"), t("f.credited"), t("f.due"), t("f.status"), t("score")],
+      [t("f.invoice"), t("tier"), t("f.debtor"), t("f.amount"), t("f.remaining"), t("f.due"), t("f.status"), t("score"), t("f.credited")],
       rows,
       t("none"),
       "receivables",
