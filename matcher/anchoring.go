@@ -256,6 +256,7 @@ func (m *Matcher) recordRegistrations(actor string, c *RecordRegistrations) (Res
 	m.s.Ledger.Fence = c.Fence
 	for i, o := range outs {
 		reg := &m.s.Regs[m.s.RegsDone+uint64(i)]
+		m.markReg(int(m.s.RegsDone) + i)
 		r := m.s.Receivables.get(reg.ReceivableID)
 		if o.dup {
 			reg.Outcome, reg.ExistingRef = RegDuplicate, o.existing

@@ -70,7 +70,7 @@ func (m *Matcher) creditNote(actor string, c *IssueCreditNote) (Result, *Error) 
 		AmountFen: c.Amount, Reason: c.Reason, Allocations: allocs, AtMs: m.nowMs,
 		Signed: Signed{Signer: core.Address, Signature: hexutil.Encode(sig), Digest: digest, Salt: &salt, AtMs: m.nowMs},
 	})
-	m.s.Salts[saltKey(core.ID, salt)] = true
+	m.setSalt(saltKey(core.ID, salt))
 	m.emitCreditNote(r, c.Amount, allocs)
 	m.pushLeaf(r, merkle.KindCreditNote, merkle.CreditNoteLeaf(r.ID, digest, sig), "")
 	m.eachInTree(r, func(x *Receivable) { m.mustHold("credit note on "+r.ID, x) })

@@ -21,6 +21,13 @@
 //   - an init that registers descriptor{kind, tags, decode}. A kind or a tag declared
 //     twice panics at start.
 //
+// The state hash is kept running (statehash.go): a row the command reads with a
+// table's get, or adds with put, is re-hashed at the next StateHash; a row changed
+// through a pointer that did not come from get in this command (the book's offers and
+// listings) must be marked with the table's mark; a map of the state changes only
+// through its helper (setFingerprint, setIdem, ...), which records the change. Every
+// command of the tests checks the running hash against fullStateHash.
+//
 // A command that creates an object or changes its status calls the object's emit
 // (events.go: emitReceivable, emitMatch, ...) right after the change, so that the
 // parties' event feeds show it; a change that leaves the status as it is (a payment,

@@ -53,7 +53,9 @@ func (w *world) apply(c Command) Result {
 	}
 	w.lastCmd = b
 	w.seq++
-	return w.m.Apply(Entry{Seq: w.seq, TimeMs: w.nowMs, Cmd: c})
+	r := w.m.Apply(Entry{Seq: w.seq, TimeMs: w.nowMs, Cmd: c})
+	checkStateHash(w.tb, w.m, string(c.Kind()))
+	return r
 }
 
 func (w *world) sys(c Command) Result { c.Actor = ActorSystem; return w.apply(c) }

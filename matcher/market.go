@@ -229,6 +229,8 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	m.emitMatch(mt, true)
 	o.ReservedFen += mt.AmountFen
 	assertLine(o)
+	m.s.Offers.mark(o.ID) // o and l may come from the book, not from get
+	m.s.Listings.mark(l.ID)
 	l.FilledFen += amount
 	l.MatchIDs = append(l.MatchIDs, mt.ID)
 	r.MatchIDs = append(r.MatchIDs, mt.ID)

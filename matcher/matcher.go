@@ -158,6 +158,7 @@ type Matcher struct {
 	released []*Offer
 	ev       events         // events.go: not state
 	sigCheck SignatureCheck // signer.go: not state
+	hs       stateHasher    // statehash.go: the running state hash
 }
 
 // New returns an empty matcher.
@@ -261,6 +262,8 @@ func (m *Matcher) Apply(e Entry) Result { return m.apply(e, true) }
 
 func (m *Matcher) apply(e Entry, answered bool) Result {
 	m.advance(e.Seq, e.TimeMs)
+	m.trackRows(true)
+	defer m.trackRows(false)
 	c := &e.Cmd
 	var idemKey string
 	if c.IdemKey != "" {
@@ -301,6 +304,14 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 		m.remember(c.Actor, idemKey, c.IdemHash, r)
 	}
 	return r
+}
+
+// trackRows turns on, for the length of a command, the marking of every row the
+// command reads, which StateHash re-hashes (statehash.go). Readers, who hold the
+// node's read lock together, must not mark: off between commands.
+func (m *Matcher) trackRows(on bool) {
+	m.s.Clusters.marks.track, m.s.Participants.marks.track, m.s.Receivables.marks.track = on, on, on
+	m.s.Listings.marks.track, m.s.Offers.marks.track, m.s.Matches.marks.track = on, on, on
 }
 
 // detach replaces the objects of a result, which the commands return as they are in
@@ -348,13 +359,12 @@ func (m *Matcher) seesAll(actor string) bool {
 // caller's burst cannot evict another's keys before the retention; Tick drops records
 // older than the retention.
 func (m *Matcher) remember(caller, key, hash string, r Result) {
-	m.s.Idem[key] = &idemRecord{Hash: hash, AtMs: m.nowMs, Result: r}
-	keys := append(m.s.IdemByCaller[caller], key)
-	for len(keys) > m.cfg.MaxIdemRecords {
-		delete(m.s.Idem, keys[0])
-		keys = keys[1:]
+	m.setIdem(key, &idemRecord{Hash: hash, AtMs: m.nowMs, Result: r})
+	m.idemPush(caller, key)
+	for keys := m.s.IdemByCaller[caller]; len(keys) > m.cfg.MaxIdemRecords; keys = m.s.IdemByCaller[caller] {
+		m.deleteIdem(keys[0])
+		m.idemPop(caller)
 	}
-	m.s.IdemByCaller[caller] = keys
 }
 
 // pruneIdem drops every caller's records older than the retention. Callers are
@@ -365,13 +375,9 @@ func (m *Matcher) pruneIdem() {
 			if rec := m.s.Idem[keys[0]]; rec != nil && m.nowMs-rec.AtMs < m.cfg.IdemRetentionMs {
 				break
 			}
-			delete(m.s.Idem, keys[0])
+			m.deleteIdem(keys[0])
+			m.idemPop(caller)
 			keys = keys[1:]
-		}
-		if len(keys) == 0 {
-			delete(m.s.IdemByCaller, caller)
-		} else {
-			m.s.IdemByCaller[caller] = keys
 		}
 	}
 }

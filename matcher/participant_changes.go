@@ -128,6 +128,7 @@ func (m *Matcher) rescoreResting(pid string) []Match {
 		}
 		t := m.termsOf(m.s.Receivables.get(l.ReceivableID))
 		l.Score, l.Band = t.score, t.band
+		m.s.Listings.mark(l.ID)
 		if !slices.Contains(cores, l.DebtorID) {
 			cores = append(cores, l.DebtorID)
 		}

@@ -111,7 +111,7 @@ func (m *Matcher) createParticipant(actor string, c *CreateParticipant) (Result,
 	p.Tokens = []Token{{ID: tokenID(1), Hash: c.TokenHash, CreatedMs: m.nowMs}}
 	m.s.Participants.put(p.ID, p)
 	m.emitParticipant(p, true)
-	m.s.USCCs[p.USCC] = p.ID
+	m.setUSCC(p.USCC, p.ID)
 	m.ix.addParticipant(p)
 	t := p.Tokens[0]
 	return Result{Participant: p.copy(), Token: &t}, nil

@@ -81,7 +81,7 @@ func (m *Matcher) submitReceivable(actor string, c *SubmitReceivable) (Result, *
 	r.RootID = r.ID
 	m.s.Receivables.put(r.ID, r)
 	m.emitReceivable(r, true)
-	m.s.Fingerprints[fp] = r.ID
+	m.setFingerprint(fp, r.ID)
 	m.ix.addReceivable(r)
 	return Result{Receivable: r}, nil
 }
@@ -248,7 +248,7 @@ func (m *Matcher) transfer(actor string, c *Transfer) (Result, *Error) {
 	}
 	child := m.split(parent, to, c.Amount)
 	child.Transfer = &Signed{Signer: holder.Address, Signature: hexutil.Encode(sig), Digest: digest, Salt: &salt, To: to.ID, AtMs: m.nowMs}
-	m.s.Salts[saltKey(holder.ID, salt)] = true
+	m.setSalt(saltKey(holder.ID, salt))
 	m.pushLeaf(child, merkle.KindTransfer, merkle.TransferLeaf(child.ID, parent.ID, digest, sig), "")
 	return Result{Receivable: child, NewLeaves: 1}, nil
 }

@@ -107,6 +107,7 @@ func runSimulation(t *testing.T, seed uint64, steps int) (lively bool) {
 		if err := s.m.CheckInvariants(); err != nil {
 			t.Fatalf("seed %d step %d after %s: %v", seed, i, c.Kind(), err)
 		}
+		checkStateHash(t, s.m, fmt.Sprintf("seed %d step %d: %s", seed, i, c.Kind()))
 		if i == steps/2 {
 			var err error
 			if snap, err = s.m.Snapshot(); err != nil {

@@ -3,7 +3,6 @@
 package matcher
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -49,17 +48,6 @@ func Restore(cfg Config, b []byte) (*Matcher, error) {
 	m.upgradeLegacy()
 	m.rebuild()
 	return m, nil
-}
-
-// StateHash is SHA-256 over the canonical encoding of the state (JSON with sorted
-// map keys and ordered slices). The applied sequence and the clock are left out: a
-// rejected command changes neither the state nor its hash.
-func (m *Matcher) StateHash() [32]byte {
-	b, err := json.Marshal(&m.s)
-	if err != nil {
-		panic("matcher: state does not encode: " + err.Error())
-	}
-	return sha256.Sum256(b)
 }
 
 // upgradeLegacy moves what older snapshots kept in other shapes into today's: the

@@ -14,6 +14,41 @@ import (
 type table[T any] struct {
 	prefix string
 	rows   []*T
+	marks  rowMarks // rows to re-hash (statehash.go)
+}
+
+// rowMarks are the rows of a table that may have changed since the last StateHash:
+// every row added, and every row read while track is on (apply turns it on, so
+// that a row changed through the pointer get gave is re-hashed).
+type rowMarks struct {
+	track  bool
+	marked []bool
+	dirty  []uint32
+}
+
+func (r *rowMarks) mark(i int) {
+	if i >= len(r.marked) {
+		r.marked = append(r.marked, make([]bool, i+1-len(r.marked)+len(r.marked)/2+16)...)
+	}
+	if !r.marked[i] {
+		r.marked[i] = true
+		r.dirty = append(r.dirty, uint32(i))
+	}
+}
+
+func (r *rowMarks) clear() {
+	for _, i := range r.dirty {
+		r.marked[i] = false
+	}
+	r.dirty = r.dirty[:0]
+}
+
+// mark: the row with id changed through a pointer that get did not give in this
+// command (the book's offers and listings).
+func (t *table[T]) mark(id string) {
+	if n := idNumber(t.prefix, id); n > 0 && n <= uint64(len(t.rows)) {
+		t.marks.mark(int(n - 1))
+	}
 }
 
 func newTable[T any](prefix string) table[T] { return table[T]{prefix: prefix} }
@@ -28,6 +63,9 @@ func (t *table[T]) at(n uint64) *T {
 	if n == 0 || n > uint64(len(t.rows)) {
 		return nil
 	}
+	if t.marks.track {
+		t.marks.mark(int(n - 1))
+	}
 	return t.rows[n-1]
 }
 
@@ -37,6 +75,7 @@ func (t *table[T]) put(id string, v *T) {
 		panic(fmt.Sprintf("matcher: table %s: put %s after %d rows", t.prefix, id, len(t.rows)))
 	}
 	t.rows = append(t.rows, v)
+	t.marks.mark(len(t.rows) - 1)
 }
 
 func (t *table[T]) len() int { return len(t.rows) }

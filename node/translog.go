@@ -140,8 +140,9 @@ func (n *Node) appendLeaves(leaves []translog.Hash) {
 }
 
 // LogHead is the transparency log's head with the matcher's state hash at the same
-// size, read together under the read lock. The state hash encodes the whole state
-// (matcher.StateHash), so this holds up the applier for as long as that takes.
+// size, read together under the read lock. matcher.StateHash folds what changed since
+// its last read (docs/matching.md §6): it holds up the applier that long, not for a
+// full encoding of the state.
 func (n *Node) LogHead() (translog.Head, [32]byte, error) {
 	n.mu.RLock()
 	defer n.mu.RUnlock()

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package matcher
+
+import (
+	"flag"
+	"math/rand/v2"
+	"os"
+	"testing"
+)
+
+// verifyStateHash makes every command the tests apply (world.apply, the simulation's
+// steps) check the running state hash against fullStateHash; benchmarks turn it off
+// (TestMain), since it costs a full encoding of the state per command.
+var verifyStateHash = true
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		verifyStateHash, verifyBestOffer = false, false
+	}
+	os.Exit(m.Run())
+}
+
+// checkStateHash fails when the running state hash is not the full one.
+func checkStateHash(tb testing.TB, m *Matcher, after string) {
+	tb.Helper()
+	if !verifyStateHash {
+		return
+	}
+	if got, want := m.StateHash(), m.fullStateHash(); got != want {
+		tb.Fatalf("after %s: running state hash %x, full %x", after, got, want)
+	}
+}
+
+// TestStateHashIncremental: random simulated commands, with the hash read at random
+// intervals (after one command or after many), always equal the full computation;
+// a snapshot restored mid-way hashes the same, and keeps hashing the same as the
+// original as both apply the rest of the journal.
+func TestStateHashIncremental(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		s := &sim{world: newWorld(t), rng: rand.New(rand.NewPCG(seed, 0x4a54)), rejects: map[Code]int{}, oks: map[Kind]int{}}
+		s.record(w0Entry(s.world))
+		s.populate()
+		var restored *Matcher
+		restoredAt := 0
+		next := 1
+		for i := 0; i < 600; i++ {
+			c := s.next()
+			s.step(c)
+			if restored != nil {
+				restored.ApplyRaw(uint64(len(s.log)), s.log[len(s.log)-1].timeMs, s.log[len(s.log)-1].data)
+			}
+			if i < next {
+				continue
+			}
+			next = i + 1 + s.rng.IntN(40)
+			got, want := s.m.StateHash(), s.m.fullStateHash()
+			if got != want {
+				t.Fatalf("seed %d step %d (%s): running %x, full %x", seed, i, c.Kind(), got, want)
+			}
+			if restored != nil {
+				if h := restored.StateHash(); h != want {
+					t.Fatalf("seed %d step %d: the matcher restored at entry %d hashes %x, the original %x", seed, i, restoredAt, h, want)
+				}
+			}
+			if restored == nil && i > 200 {
+				snap, err := s.m.Snapshot()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if restored, err = Restore(DefaultConfig(), snap); err != nil {
+					t.Fatal(err)
+				}
+				restoredAt = len(s.log)
+				if h := restored.StateHash(); h != want {
+					t.Fatalf("seed %d: restored at entry %d hashes %x, want %x", seed, restoredAt, h, want)
+				}
+			}
+		}
+	}
+}
+
+// TestStateHashSeesEveryChange: changing any one element of the state — a row, a
+// leaf, a map entry, a link of an idempotency queue, the header — changes the hash.
+func TestStateHashSeesEveryChange(t *testing.T) {
+	w := newWorld(t)
+	cl := w.cluster(LevelNational)
+	core := w.core("AAA")
+	sme := w.sme(cl, "specialized")
+	lender := w.lender()
+	w.offer(lender, core, 1e12, 300, 400, 600)
+	id := w.financeable(sme, core, 1_000_000_00, 120)
+	w.must(w.list(id, 1000))
+	c := listCmd(id, 1000)
+	c.IdemKey, c.IdemHash = "k1", "h1"
+	w.as(sme, c) // refused, and remembered under its key
+	base := w.m.fullStateHash()
+	for name, change := range map[string]func(m *Matcher) func(){
+		"receivable": func(m *Matcher) func() {
+			r := m.s.Receivables.rows[0]
+			r.AmountFen++
+			return func() { r.AmountFen-- }
+		},
+		"leaf": func(m *Matcher) func() {
+			m.s.Leaves[0].Kind++
+			return func() { m.s.Leaves[0].Kind-- }
+		},
+		"uscc": func(m *Matcher) func() {
+			for k := range m.s.USCCs {
+				v := m.s.USCCs[k]
+				m.s.USCCs[k] = v + "x"
+				return func() { m.s.USCCs[k] = v }
+			}
+			panic("no USCC")
+		},
+		"idem queue": func(m *Matcher) func() {
+			for k, keys := range m.s.IdemByCaller {
+				m.s.IdemByCaller[k] = append(keys, "extra")
+				return func() { m.s.IdemByCaller[k] = keys }
+			}
+			panic("no idempotency queue")
+		},
+		"counters": func(m *Matcher) func() {
+			m.s.Counters.Match++
+			return func() { m.s.Counters.Match-- }
+		},
+	} {
+		undo := change(w.m)
+		if w.m.fullStateHash() == base {
+			t.Errorf("changing a %s left the state hash as it was", name)
+		}
+		undo()
+		if w.m.fullStateHash() != base {
+			t.Fatalf("undoing the change of a %s did not restore the hash", name)
+		}
+	}
+}
