@@ -3,7 +3,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -83,9 +82,7 @@ func (s *Server) rejectKeyed(c *gin.Context, req request, e *matcher.Error) {
 	}
 	cmd := matcher.Command{Actor: actorOf(c), IdemKey: req.idemKey, IdemHash: req.hash,
 		Payload: &matcher.Reject{Error: kept}}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
-	defer cancel()
-	res, err := s.n.Submit(ctx, cmd)
+	res, err := s.n.SubmitWithin(c.Request.Context(), cmd, s.cfg.RequestTimeout)
 	if err != nil || res.Err == nil {
 		fail(c, e)
 		return
@@ -103,9 +100,7 @@ func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status
 	if req.idemKey != "" {
 		cmd.IdemKey, cmd.IdemHash = req.idemKey, req.hash
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
-	defer cancel()
-	res, err := s.n.Submit(ctx, cmd)
+	res, err := s.n.SubmitWithin(c.Request.Context(), cmd, s.cfg.RequestTimeout)
 	switch {
 	case errors.Is(err, node.ErrOverloaded):
 		c.Header("Retry-After", "1")

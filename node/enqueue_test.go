@@ -121,3 +121,41 @@ func TestSubmitOnAnAppendOnlyJournal(t *testing.T) {
 		t.Errorf("%d waiters left", w)
 	}
 }
+
+// TestSubmitWithinTimesOut: a SubmitWithin whose entry never comes returns
+// context.DeadlineExceeded soon after its timeout (from the node's ticker, no timer
+// of its own), forgets its waiter, and the node goes on serving.
+func TestSubmitWithinTimesOut(t *testing.T) {
+	fake := &enqueueFake{}
+	n := openNodeOn(t, func(f *journal.File) journal.Journal { fake.File = f; return fake })
+	const timeout = 100 * time.Millisecond
+	start := time.Now()
+	_, err := n.SubmitWithin(context.Background(), clusterCmd(1), timeout)
+	took := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("SubmitWithin() = %v, want %v", err, context.DeadlineExceeded)
+	}
+	if took < timeout || took > timeout+time.Second {
+		t.Errorf("SubmitWithin(%v) returned after %v", timeout, took)
+	}
+	if w := waitersLeft(n); w != 0 {
+		t.Errorf("%d waiters left", w)
+	}
+}
+
+// TestSubmitWithinAnswersInTime: on the real journal SubmitWithin returns the
+// result; a plain Submit on the queued path ends with its own ctx.
+func TestSubmitWithinAnswersInTime(t *testing.T) {
+	n := openNodeOn(t, func(f *journal.File) journal.Journal { return f })
+	r, err := n.SubmitWithin(context.Background(), clusterCmd(1), 10*time.Second)
+	if err != nil || r.Err != nil || r.Cluster == nil {
+		t.Fatalf("SubmitWithin(cluster) = %+v, %v; want a cluster", r, err)
+	}
+	fake := &enqueueFake{}
+	m := openNodeOn(t, func(f *journal.File) journal.Journal { fake.File = f; return fake })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*expireEvery)
+	defer cancel()
+	if _, err := m.Submit(ctx, clusterCmd(1)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Submit() = %v, want its ctx's %v", err, context.DeadlineExceeded)
+	}
+}

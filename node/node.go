@@ -89,7 +89,7 @@ type Node struct {
 	lg *translog.Log // the journal as a Merkle tree, at m's applied seq; nil: none (ErrNoLog)
 
 	wmu     sync.Mutex
-	waiters map[uint64]chan outcome
+	waiters map[uint64]waiter
 	ticket  uint64
 	slots   chan struct{}
 
@@ -152,7 +152,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	_, _ = rand.Read(rnd[:])
 	n := &Node{
 		cfg: cfg, j: cfg.Journal, log: cfg.Logger, origin: hex.EncodeToString(rnd[:]), m: m,
-		waiters: map[uint64]chan outcome{}, slots: make(chan struct{}, cfg.MaxInFlight),
+		waiters: map[uint64]waiter{}, slots: make(chan struct{}, cfg.MaxInFlight),
 		notify: make(chan struct{}, 1), done: make(chan struct{}), snapWant: make(chan uint64, 1),
 	}
 	n.snapSeq.Store(m.AppliedSeq())
@@ -171,6 +171,8 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	go n.run()
 	n.wg.Add(1)
 	go n.snapshotter()
+	n.wg.Add(1)
+	go n.expireWaiters()
 	if cfg.TickEvery > 0 {
 		n.wg.Add(1)
 		go func() {
@@ -281,10 +283,47 @@ func (n *Node) run() {
 }
 
 // outcome is what a Submit waits for: its result, or the journal's failure to
-// write its entry.
+// write its entry, or its deadline passing (timedOut).
 type outcome struct {
-	res matcher.Result
-	err error
+	res      matcher.Result
+	err      error
+	timedOut bool
+}
+
+// waiter is a Submit waiting for its outcome; deadline (Unix ns, 0: none) is
+// SubmitWithin's, enforced by expireWaiters.
+type waiter struct {
+	ch       chan outcome
+	deadline int64
+}
+
+// expireEvery is how often expireWaiters looks for Submits past their deadline: a
+// SubmitWithin times out up to this much late.
+const expireEvery = 20 * time.Millisecond
+
+// expireWaiters answers the Submits whose SubmitWithin deadline has passed: one
+// ticker for the node instead of a timer per request (a context.WithTimeout per
+// POST was ~4% of serve's CPU under load, docs/benchmarks.md "HTTP API").
+func (n *Node) expireWaiters() {
+	defer n.wg.Done()
+	t := time.NewTicker(expireEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case now := <-t.C:
+			ns := now.UnixNano()
+			n.wmu.Lock()
+			for ticket, w := range n.waiters {
+				if w.deadline != 0 && w.deadline <= ns {
+					w.ch <- outcome{timedOut: true}
+					delete(n.waiters, ticket)
+				}
+			}
+			n.wmu.Unlock()
+		}
+	}
 }
 
 type delivery struct {
@@ -333,8 +372,8 @@ func (n *Node) applyBatch(es []journal.Entry) {
 	}
 	n.wmu.Lock()
 	for _, d := range out {
-		if ch, ok := n.waiters[d.ticket]; ok {
-			ch <- outcome{res: d.res}
+		if w, ok := n.waiters[d.ticket]; ok {
+			w.ch <- outcome{res: d.res}
 			delete(n.waiters, d.ticket)
 		}
 	}
@@ -346,6 +385,17 @@ func (n *Node) applyBatch(es []journal.Entry) {
 // error means the outcome is not known here: ErrUnavailable (not appended),
 // ErrOverloaded (not appended), or the context ended (it may yet be applied).
 func (n *Node) Submit(ctx context.Context, cmd matcher.Command) (matcher.Result, error) {
+	return n.submit(ctx, cmd, 0)
+}
+
+// SubmitWithin is Submit that gives up after timeout as if ctx had that deadline
+// (it returns context.DeadlineExceeded), without a timer of its own: the node
+// expires waiting Submits from one ticker, up to expireEvery late.
+func (n *Node) SubmitWithin(ctx context.Context, cmd matcher.Command, timeout time.Duration) (matcher.Result, error) {
+	return n.submit(ctx, cmd, time.Now().Add(timeout).UnixNano())
+}
+
+func (n *Node) submit(ctx context.Context, cmd matcher.Command, deadline int64) (matcher.Result, error) {
 	body, err := matcher.EncodeCommand(cmd)
 	if err != nil {
 		return matcher.Result{}, fmt.Errorf("node: encode command: %w", err)
@@ -360,10 +410,16 @@ func (n *Node) Submit(ctx context.Context, cmd matcher.Command) (matcher.Result,
 	n.wmu.Lock()
 	n.ticket++
 	ticket := n.ticket
-	n.waiters[ticket] = ch
+	n.waiters[ticket] = waiter{ch: ch, deadline: deadline}
 	n.wmu.Unlock()
 	if q, ok := n.j.(journal.Enqueuer); ok {
 		return n.submitQueued(ctx, q, ticket, ch, encodeEnvelope(n.origin, ticket, body))
+	}
+	if deadline != 0 {
+		// Append waits on ctx.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, time.Unix(0, deadline))
+		defer cancel()
 	}
 	start := time.Now()
 	_, err = n.j.Append(ctx, encodeEnvelope(n.origin, ticket, body))
@@ -393,11 +449,11 @@ func (n *Node) submitQueued(ctx context.Context, q journal.Enqueuer, ticket uint
 			return
 		}
 		n.wmu.Lock()
-		c, waiting := n.waiters[ticket]
+		w, waiting := n.waiters[ticket]
 		delete(n.waiters, ticket)
 		n.wmu.Unlock()
 		if waiting {
-			c <- outcome{err: err}
+			w.ch <- outcome{err: err}
 		}
 	}
 	p, err := q.Enqueue(ctx, data, done)
@@ -413,6 +469,10 @@ func (n *Node) submitQueued(ctx context.Context, q journal.Enqueuer, ticket uint
 func (n *Node) await(ctx context.Context, ticket uint64, ch chan outcome, p journal.Pending) (matcher.Result, error) {
 	select {
 	case o := <-ch:
+		if o.timedOut {
+			p.Cancel()
+			return matcher.Result{}, context.DeadlineExceeded
+		}
 		if o.err != nil {
 			return matcher.Result{}, n.appendError(ctx, o.err)
 		}
