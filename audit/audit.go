@@ -352,36 +352,68 @@ func serverSide(s wire.Match) string {
 		s.ListingID, s.ReceivableID, s.OfferID, s.LenderID, s.Amount, s.RateBps, s.Days, s.Advance)
 }
 
-// pinpointMax bounds the inclusion proofs asked for to name a changed entry.
-const pinpointMax = 10_000
-
 // pinpoint names the first entry of r.Bad's range whose leaf is not the one the
-// committed head was built over, when the server can prove the anchored leaf (its own
-// log is intact, the copy the audit read is not): an inclusion proof of the server's
-// leaf under the committed root, which the entry the audit read does not match.
+// committed head was built over, when the server can prove the anchored log (its own
+// log is intact, the copy the audit read is not). It bisects the range with
+// consistency proofs — does the committed tree extend the tree of the first m
+// entries the audit read? — about 17 of them for 100,000 entries, and proves the
+// entry it lands on with an inclusion proof of the server's leaf under the
+// committed root, which the entry the audit read does not match.
 func (rep *Report) pinpoint(ctx context.Context, srv Server, r *Replay) {
 	b := r.Bad
-	for seq := b.From; seq <= b.Size && seq-b.From < pinpointMax; seq++ {
-		p, err := srv.LogInclusion(ctx, seq, b.Size)
+	// The first b.From-1 entries are those of a head that checked (or none).
+	lo, hi := b.From, b.Size
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		same, err := extends(ctx, srv, r, b, mid)
 		if err != nil {
-			return
+			return // the server cannot prove the anchored log
 		}
-		proof := make([]translog.Hash, len(p.Proof))
-		for k, h := range p.Proof {
-			proof[k] = translog.Hash(common.HexToHash(h))
-		}
-		anchored := translog.Hash(common.HexToHash(p.Leaf))
-		if translog.CheckInclusion(proof, b.Size, translog.Hash(b.Root), seq, anchored) != nil {
-			return // the server cannot prove the anchored log either
-		}
-		got, err := r.Log.Leaf(seq) // the leaf of the entry the audit read
-		if err != nil {
-			return
-		}
-		if got != anchored {
-			rep.problem(seq, fmt.Sprintf("this entry is not the one anchored: its leaf is %s, the anchored log has %s (an entry changed, dropped or moved here)",
-				common.Hash(got).Hex(), p.Leaf))
-			return
+		if same {
+			lo = mid + 1
+		} else {
+			hi = mid
 		}
 	}
+	seq := lo
+	p, err := srv.LogInclusion(ctx, seq, b.Size)
+	if err != nil {
+		return
+	}
+	anchored := translog.Hash(common.HexToHash(p.Leaf))
+	if translog.CheckInclusion(hashes(p.Proof), b.Size, translog.Hash(b.Root), seq, anchored) != nil {
+		return // the server cannot prove the anchored log either
+	}
+	got, err := r.Log.Leaf(seq) // the leaf of the entry the audit read
+	if err != nil || got == anchored {
+		return
+	}
+	rep.problem(seq, fmt.Sprintf("this entry is not the one anchored: its leaf is %s, the anchored log has %s (an entry changed, dropped or moved here)",
+		common.Hash(got).Hex(), p.Leaf))
+}
+
+// extends says whether the tree committed in b extends the tree of the first m
+// entries the audit read (m < b.Size), by the server's consistency proof; an error
+// if the server gives none.
+func extends(ctx context.Context, srv Server, r *Replay, b *BadRange, m uint64) (bool, error) {
+	if m > r.Log.Size() {
+		return false, nil // the audit read fewer: the committed tree has more
+	}
+	ours, err := r.Log.Root(m)
+	if err != nil {
+		return false, err
+	}
+	p, err := srv.LogConsistency(ctx, m, b.Size)
+	if err != nil {
+		return false, err
+	}
+	return translog.CheckConsistency(hashes(p.Proof), b.Size, translog.Hash(b.Root), m, ours) == nil, nil
+}
+
+func hashes(hex []string) []translog.Hash {
+	out := make([]translog.Hash, len(hex))
+	for k, h := range hex {
+		out[k] = translog.Hash(common.HexToHash(h))
+	}
+	return out
 }
