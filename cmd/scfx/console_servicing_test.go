@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,28 +100,53 @@ func TestConsoleServicingInBrowser(t *testing.T) {
 	if r := run.byInvoice("INV-SVC-0002", ""); r.PaidToHolder != 20000000 || len(r.Payments) != 1 || r.Payments[0].MatchID != nil {
 		t.Fatalf("after the payment to the holder: paid_to_holder %d, payments %+v", r.PaidToHolder, r.Payments)
 	}
-	b.fill("payment", map[string]string{"amount": "400,000", "reference": "PAY-SVC-0002"}, map[string]string{"to": "m:" + fill})
+
+	// A second credit note, of ¥350,000, is more than the ¥300,000 it still owes SME 1:
+	// the last ¥50,000 comes off the lender's fill, which the seller now owes.
+	b.fill("credit", map[string]string{"amount": "350,000", "reason": "质量折让"}, map[string]string{"receivable": invoice.ID})
+	b.submit("credit")
+	b.wait("the second credit note", `document.querySelector('[data-testid=credit-notes]')?.textContent.includes('质量折让')`)
+	invoice = run.byInvoice("INV-SVC-0002", "")
+	if len(invoice.CreditNotes) != 2 {
+		t.Fatalf("after the second credit note: %+v", invoice.CreditNotes)
+	}
+	if a := invoice.CreditNotes[1].Allocations; len(a) != 2 || a[0].MatchID != nil || a[0].Amount != 30000000 || a[1].MatchID == nil || *a[1].MatchID != fill || a[1].Amount != 5000000 {
+		t.Errorf("the second credit note's allocations = %+v, want 30000000 on the unfinanced part, 5000000 on the fill", a)
+	}
+	if m := run.match(fill); m.Dilution != 5000000 || m.SellerOwes != 5000000 {
+		t.Fatalf("the fill after the second credit note: dilution %d, seller owes %d", m.Dilution, m.SellerOwes)
+	}
+
+	// Then it pays the lender what it owes on the fill: ¥400,000 less the ¥50,000.
+	b.fill("payment", map[string]string{"amount": "350,000", "reference": "PAY-SVC-0002"}, map[string]string{"to": "m:" + fill})
 	b.submit("payment")
 	b.wait("the payment to the lender", `document.querySelector('[data-testid=payments]')?.textContent.includes('PAY-SVC-0002')`)
-	if m := run.match(fill); m.Paid != 40000000 {
+	if m := run.match(fill); m.Paid != 35000000 {
 		t.Fatalf("after the payment to the lender: the match's paid = %d", m.Paid)
 	}
 	b.shot("core-servicing", true)
 
 	// The lender confirms the repayment it received: the fill is repaid.
+	// A fill that is not overdue offers neither recourse nor a write-off.
 	b.signIn(lender.token, "lender")
-	b.do("confirm the receipt", chromedp.SendKeys(chromedp.ID("repay-"+fill+"-amount"), "400,000"),
+	b.wait("the fill to service", fmt.Sprintf(`document.getElementById(%q) !== null`, "repay-"+fill))
+	if got := b.eval(fmt.Sprintf(`String(document.getElementById(%q) !== null || document.getElementById(%q) !== null)`, "recourse-"+fill, "end-"+fill)); got != "false" {
+		t.Errorf("recourse or write-off offered on a funded fill that is not overdue")
+	}
+	b.do("confirm the receipt", chromedp.SendKeys(chromedp.ID("repay-"+fill+"-amount"), "350,000"),
 		chromedp.SendKeys(chromedp.ID("repay-"+fill+"-ref"), "BANK-IN-0001"), chromedp.Click(chromedp.ID("repay-"+fill)))
 	b.wait("nothing left to service", `document.querySelector('p[data-testid=to-service]') !== null`)
-	if m := run.match(fill); m.Status != "repaid" || m.Repaid != 40000000 || len(m.Repayments) != 1 || m.Repayments[0].Reference != "BANK-IN-0001" {
-		t.Fatalf("after the receipt: %s, repaid %d, repayments %+v", m.Status, m.Repaid, m.Repayments)
+	final := run.match(fill)
+	if final.Status != "repaid" || final.Repaid != 35000000 || len(final.Repayments) != 1 || final.Repayments[0].Reference != "BANK-IN-0001" {
+		t.Fatalf("after the receipt: %s, repaid %d, repayments %+v", final.Status, final.Repaid, final.Repayments)
 	}
 	b.shot("lender-servicing", true)
 
 	// SME 1 sees the rejection's reason, the credit note and the payment.
 	b.signIn(sme1.token, "sme")
 	b.wait("the rejection's reason", fmt.Sprintf(`document.querySelector('[data-reject=%q]')?.textContent === '货物与订单不符'`, refused.ID))
-	b.wait("the credit note", `document.querySelector('[data-testid=dilution]')?.textContent.includes('¥100,000.00')`)
+	b.wait("the credit notes, on its part and on its financed part", `(t => t.includes('¥100,000.00') && t.includes('¥300,000.00') && t.includes('¥50,000.00'))(document.querySelector('[data-testid=dilution]')?.textContent ?? '')`)
+	b.wait("what it owes the lender", fmt.Sprintf(`document.querySelector('#owes')?.textContent.includes(%q)`, yuanText(final.SellerOwes)))
 	b.wait("the payment", `document.querySelector('[data-testid=paid]')?.textContent.includes('¥200,000.00')`)
 	b.shot("sme-servicing", true)
 
@@ -164,6 +190,16 @@ func TestConsoleServicingInBrowser(t *testing.T) {
 	}
 	b.do("desktop", chromedp.EmulateViewport(1280, 800))
 	t.Logf("the servicing in the browser took %v", time.Since(start).Round(time.Second))
+}
+
+// yuanText is fen as the console shows it: ¥1,234.56.
+func yuanText(fen int64) string {
+	s := fmt.Sprintf("%d.%02d", fen/100, fen%100)
+	intPart, dec, _ := strings.Cut(s, ".")
+	for i := len(intPart) - 3; i > 0; i -= 3 {
+		intPart = intPart[:i] + "," + intPart[i:]
+	}
+	return "¥" + intPart + "." + dec
 }
 
 // labelKey is what t() shows when a label is missing: its key.
