@@ -118,7 +118,7 @@ func TestRedisFailoverLosesNothing(t *testing.T) {
 
 // haThroughput runs `scfx bench` (POST receivables, 64 connections, spread over the
 // replicas) for haBenchDuration and returns the acknowledged requests per second.
-func haThroughput(t *testing.T, pf *platform) float64 {
+func haThroughput(t testing.TB, pf *platform) float64 {
 	t.Helper()
 	var bases []string
 	for _, r := range pf.reps {
@@ -147,6 +147,30 @@ func haThroughput(t *testing.T, pf *platform) float64 {
 	}
 	t.Logf("%s: %d requests, %.0f/s", pf.url, r.Requests, r.Throughput)
 	return r.Throughput
+}
+
+// BenchmarkRedisHAThroughput measures what the wait for a Redis replica costs the
+// whole system: three `scfx serve` replicas on one Redis and three on a primary with a
+// replica behind three Sentinels (--redis-min-replicas 1: WAIT 1), POST receivables
+// over 64 connections for 5 s each, the two setups in turn, five pairs. It reports
+// the medians and the median of the pairs' ratios. Use -benchtime=1x:
+//
+//	go test ./cmd/scfx -run '^$' -bench RedisHAThroughput -benchtime=1x
+func BenchmarkRedisHAThroughput(b *testing.B) {
+	const pairs = 5
+	single, ha := startPlatform(b, 3), startPlatformHA(b, 3)
+	var ss, hs, ratios []float64
+	for i := range pairs {
+		s := haThroughput(b, single)
+		h := haThroughput(b, ha)
+		ss, hs, ratios = append(ss, s), append(hs, h), append(ratios, h/s)
+		b.Logf("pair %d: one Redis %.0f/s, WAIT 1 %.0f/s: %.2f×", i+1, s, h, h/s)
+	}
+	med := func(xs []float64) float64 { xs = slices.Clone(xs); slices.Sort(xs); return xs[len(xs)/2] }
+	b.ReportMetric(med(ss), "single-req/s")
+	b.ReportMetric(med(hs), "wait-req/s")
+	b.ReportMetric(med(ratios), "ratio")
+	b.Logf("medians: one Redis %.0f/s, WAIT 1 %.0f/s; ratio of the pairs %.2f× (all: %.2f)", med(ss), med(hs), med(ratios), ratios)
 }
 
 // probe certifies a cluster every few milliseconds through the replicas in turn: the
