@@ -32,6 +32,18 @@ func readBody(c *gin.Context) ([]byte, *matcher.Error) {
 	if c.Request.ContentLength > MaxBodyBytes {
 		return nil, errf(matcher.CodePayloadTooLarge, fmt.Sprintf("body of %d bytes exceeds %d", c.Request.ContentLength, MaxBodyBytes))
 	}
+	if n := c.Request.ContentLength; n > 0 {
+		// The length is known and within the limit, and net/http reads no more than it
+		// says: one buffer of that size, no MaxBytesReader.
+		b := make([]byte, n)
+		if _, err := io.ReadFull(c.Request.Body, b); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, errf(matcher.CodeValidation, "reading body: "+err.Error())
+		}
+		return b, nil
+	}
 	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError

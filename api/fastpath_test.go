@@ -6,11 +6,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/gin-gonic/gin"
 
 	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/matcher"
@@ -229,5 +232,30 @@ func TestAppendReceivableKnowsEveryField(t *testing.T) {
 		if typ.NumField() != want {
 			t.Errorf("wire.%s has %d fields, appendReceivable writes %d", typ.Name(), typ.NumField(), want)
 		}
+	}
+}
+
+// TestReadBodyByContentLength: a body of known length is read into one buffer of
+// that length; one shorter than its Content-Length is 400 (net/http says so on a
+// real connection; here the reader simply ends); one of unknown length is read up
+// to the limit as before.
+func TestReadBodyByContentLength(t *testing.T) {
+	read := func(body string, length int64) ([]byte, *matcher.Error) {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		c.Request.ContentLength = length
+		return readBody(c)
+	}
+	if b, e := read(`{"a":1}`, 7); e != nil || string(b) != `{"a":1}` || cap(b) != 7 {
+		t.Errorf("known length: %q (cap %d), %v", b, cap(b), e)
+	}
+	if _, e := read(`{}`, 10); e == nil || e.Code != matcher.CodeValidation || !strings.Contains(e.Detail, "unexpected EOF") {
+		t.Errorf("short body: %+v, want validation_failed, unexpected EOF", e)
+	}
+	if b, e := read(`{"a":1}`, -1); e != nil || string(b) != `{"a":1}` {
+		t.Errorf("unknown length: %q, %v", b, e)
+	}
+	if _, e := read("", MaxBodyBytes+1); e == nil || e.Code != matcher.CodePayloadTooLarge {
+		t.Errorf("declared above the limit: %+v, want payload_too_large", e)
 	}
 }
