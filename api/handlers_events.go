@@ -49,6 +49,10 @@ func viewEvent(e *matcher.Event) wire.Event {
 	}
 }
 
+// ViewEvent is an event as GET /v1/events shows it: a webhook delivery's body
+// (package webhook) is the same JSON.
+func ViewEvent(e *matcher.Event) wire.Event { return viewEvent(e) }
+
 // eventCursor reads ?after= (or ?cursor=, as every list takes) or, for a stream, the
 // Last-Event-ID a reconnecting client sends (the header wins: it is newer than the URL).
 func eventCursor(c *gin.Context) (*feed.ID, bool) {

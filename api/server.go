@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/node"
 )
@@ -65,6 +66,12 @@ type Config struct {
 	// Replication is GET /v1/node's replication: how the Redis journal is replicated
 	// (nil with the file journal).
 	Replication *NodeReplication
+	// WebhookKey derives webhooks' signing secrets (package webhook); nil: POST
+	// /v1/webhooks is unavailable.
+	WebhookKey []byte
+	// WebhookDeliveries is the deliverer's record of a webhook's recent deliveries,
+	// newest first, and whether this replica delivers now; nil: it never does.
+	WebhookDeliveries func(webhookID string, limit int) ([]wire.WebhookDelivery, bool)
 }
 
 // Defaults.
@@ -200,6 +207,11 @@ func (s *Server) routes() *gin.Engine {
 	v.POST("/books/:core_id/auctions", s.clearAuction)
 
 	v.GET("/events", s.events)
+	v.POST("/webhooks", s.registerWebhook)
+	v.GET("/webhooks", s.listWebhooks)
+	v.GET("/webhooks/:id", s.getWebhook)
+	v.DELETE("/webhooks/:id", s.deleteWebhook)
+	v.GET("/webhooks/:id/deliveries", s.webhookDeliveries)
 
 	v.GET("/ledger", s.ledger)
 	v.GET("/node", s.nodeInfo)

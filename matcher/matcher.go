@@ -80,7 +80,8 @@ type Result struct {
 	Listing     *Listing     `json:"listing,omitempty"`
 	Match       *Match       `json:"match,omitempty"`
 	Offer       *Offer       `json:"offer,omitempty"`
-	Token       *Token       `json:"token,omitempty"` // a token issued or revoked
+	Token       *Token       `json:"token,omitempty"`   // a token issued or revoked
+	Webhook     *Webhook     `json:"webhook,omitempty"` // a webhook registered or deleted
 	Matches     []Match      `json:"matches,omitempty"`
 	// Auctions are the reports of a ClearAuction, a book each.
 	Auctions []AuctionReport `json:"auctions,omitempty"`
@@ -132,6 +133,8 @@ type state struct {
 	Regs         []Registration         `json:"regs"`
 	RegsDone     uint64                 `json:"regs_done"`            // registrations 1..RegsDone answered
 	BookModes    map[string]string      `json:"book_modes,omitempty"` // core → BookAuction; absent: continuous
+	Webhooks     map[string]*Webhook    `json:"webhooks,omitempty"`   // webhooks.go
+	WebhookSeq   uint64                 `json:"webhook_seq,omitempty"`
 	Idem         map[string]*idemRecord `json:"idem"`
 	IdemByCaller map[string][]string    `json:"idem_by_caller"` // caller → its keys in Idem, oldest first
 	// LegacyIdemOrder is the one queue of every caller's keys that snapshots before

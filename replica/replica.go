@@ -22,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/internal/redisha"
 	"github.com/scfx/scfx/journal"
@@ -29,6 +30,7 @@ import (
 	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/node"
+	"github.com/scfx/scfx/webhook"
 )
 
 // Config is what a replica needs; the zero value of each optional field means its
@@ -59,6 +61,12 @@ type Config struct {
 	AnchorFixedDelay    bool          // ledger.AnchorerConfig.FixedDelay
 	LeaseTTL            time.Duration // lease.DefaultTTL when 0
 	TrimEvery           time.Duration // DefaultTrimEvery when 0
+	// WebhookKey derives webhooks' signing secrets (package webhook); nil: this
+	// replica delivers no webhooks.
+	WebhookKey []byte
+	// WebhookView is an event as GET /v1/events shows it (api.ViewEvent), a
+	// delivery's body.
+	WebhookView func(*matcher.Event) any
 }
 
 // Replica is one running replica. Its methods are safe for concurrent use.
@@ -74,6 +82,8 @@ type Replica struct {
 	// anchorErr is why the embedded anchorer stopped, if it did: the node then
 	// confirms nothing more (no receivable becomes financeable), so it is not ready.
 	anchorErr atomic.Pointer[error]
+	// deliverer is the webhook deliverer while this replica runs one.
+	deliverer atomic.Pointer[webhook.Deliverer]
 }
 
 // DefaultTrimEvery is how often the lease holder trims the Redis journal below what
@@ -233,6 +243,16 @@ func (s *Replica) Replication() *journal.RedisReplication {
 // it holds the lease in distributed mode.
 func (s *Replica) IsAnchorer() bool { return s.lease == nil || s.lease.Held() }
 
+// WebhookDeliveries is the deliverer's record of a webhook's recent deliveries,
+// newest first, and whether this replica delivers now (api.Config.WebhookDeliveries).
+func (s *Replica) WebhookDeliveries(id string, limit int) ([]wire.WebhookDelivery, bool) {
+	d := s.deliverer.Load()
+	if d == nil {
+		return nil, false
+	}
+	return d.Deliveries(id, limit), true
+}
+
 // Ready reports why the replica should not take traffic, nil when it should: the
 // journal and the chain answer, the journal has not failed for good (a file journal
 // after a write or fsync error appends nothing more), and the embedded anchorer has
@@ -261,6 +281,7 @@ func (s *Replica) Ready(ctx context.Context) error {
 func (s *Replica) Run(ctx context.Context) {
 	acfg := ledger.AnchorerConfig{MaxBatch: s.cfg.AnchorMaxBatch, MaxDelay: s.cfg.AnchorMaxDelay, FixedDelay: s.cfg.AnchorFixedDelay, Logger: s.log}
 	if s.lease == nil {
+		go s.deliverWebhooks(ctx)
 		acfg.RegisterBatch = ledger.RegisterBatch(ctx, s.chain, s.log)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(ctx); err != nil && ctx.Err() == nil {
 			s.anchorStopped(err)
@@ -281,10 +302,23 @@ func (s *Replica) Run(ctx context.Context) {
 			go s.n.RunAuctions(lctx, s.cfg.ClearEvery)
 		}
 		go s.trimLoop(lctx)
+		go s.deliverWebhooks(lctx)
 		if err := ledger.NewAnchorer(s.n, s.chain, acfg).Run(lctx); err != nil && lctx.Err() == nil {
 			s.log.Error("anchorer stopped", "fence", fence, "err", err)
 		}
 	})
+}
+
+// deliverWebhooks runs the webhook deliverer until ctx ends: always in embedded
+// mode, while holding the lease in distributed mode (docs/operations.md "Webhooks").
+func (s *Replica) deliverWebhooks(ctx context.Context) {
+	if len(s.cfg.WebhookKey) == 0 || s.cfg.WebhookView == nil {
+		return
+	}
+	d := webhook.New(webhook.Config{Node: s.n, Feed: s.feed, Key: s.cfg.WebhookKey, View: s.cfg.WebhookView, Logger: s.log})
+	s.deliverer.Store(d)
+	defer s.deliverer.CompareAndSwap(d, nil)
+	d.Run(ctx)
 }
 
 // anchorStopped records that the embedded anchorer stopped for good: one ERROR, and

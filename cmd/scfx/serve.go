@@ -25,8 +25,10 @@ import (
 	"github.com/scfx/scfx/internal/fsutil"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
+	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/node"
 	scfxreplica "github.com/scfx/scfx/replica" // package main's process tests declare a type replica
+	"github.com/scfx/scfx/webhook"
 )
 
 // serveConfig is docs/operations.md §2: every flag has an SCFX_* variable.
@@ -40,6 +42,7 @@ type serveConfig struct {
 	EthKeyFile            string
 	RegistryAddress       string
 	AdminTokenFile        string
+	WebhookKeyFile        string
 	AnchorMaxBatch        int
 	AnchorMaxDelay        time.Duration
 	AnchorFixedDelay      bool
@@ -121,6 +124,7 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cfg.EthKeyFile, "eth-key-file", envOr("SCFX_ETH_KEY_FILE", ""), "with --eth-rpc (required there): hex secp256k1 key file of the account that sends registry transactions; the embedded chain ignores it and makes its own, <data-dir>/chain/operator.key (SCFX_ETH_KEY_FILE)")
 	f.StringVar(&cfg.RegistryAddress, "registry-address", envOr("SCFX_REGISTRY_ADDRESS", ""), "ScfxRegistry address; unset: deploy on first start (SCFX_REGISTRY_ADDRESS)")
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", envOr("SCFX_ADMIN_TOKEN_FILE", ""), "operator token file; default <data-dir>/admin.token (SCFX_ADMIN_TOKEN_FILE); SCFX_ADMIN_TOKEN overrides")
+	f.StringVar(&cfg.WebhookKeyFile, "webhook-key-file", envOr("SCFX_WEBHOOK_KEY_FILE", ""), "key that webhooks' signing secrets are derived from (64 hex digits), made on first start if missing; replicas of one journal must share it; default <data-dir>/webhook.key (SCFX_WEBHOOK_KEY_FILE)")
 	f.IntVar(&cfg.AnchorMaxBatch, "anchor-max-batch", intEnv("SCFX_ANCHOR_MAX_BATCH", 1000), "leaves per anchor transaction (SCFX_ANCHOR_MAX_BATCH)")
 	f.DurationVar(&cfg.AnchorMaxDelay, "anchor-max-delay", durationEnv("SCFX_ANCHOR_MAX_DELAY", time.Second), "longest a leaf waits for its batch (SCFX_ANCHOR_MAX_DELAY)")
 	f.BoolVar(&cfg.AnchorFixedDelay, "anchor-fixed-delay", os.Getenv("SCFX_ANCHOR_FIXED_DELAY") == "true", "every batch that is not full waits --anchor-max-delay; default: it goes at once unless the last --anchor-max-delay's arrivals would fill it by then (SCFX_ANCHOR_FIXED_DELAY)")
@@ -285,6 +289,14 @@ func serve(ctx context.Context, cfg serveConfig) error {
 			cfg.MaxConnections = max(64, int(soft)-fdReserve)
 		}
 	}
+	if cfg.WebhookKeyFile == "" {
+		cfg.WebhookKeyFile = filepath.Join(cfg.DataDir, "webhook.key")
+	}
+	webhookKey, err := webhook.LoadKey(cfg.WebhookKeyFile)
+	if err != nil {
+		return err
+	}
+	log.Info("webhook key", "file", cfg.WebhookKeyFile, "key_id", webhook.KeyID(webhookKey))
 	proxies, err := api.ParseTrustedProxies(cfg.TrustedProxies)
 	if err != nil {
 		return err
@@ -298,6 +310,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		RedisMinReplicas: minReplicas, EthRPC: cfg.EthRPC, EthKeyFile: cfg.EthKeyFile, RegistryAddress: cfg.RegistryAddress, ChainHTTPAddr: cfg.ChainHTTPAddr,
 		SnapshotEvery: cfg.SnapshotEvery, SnapshotMinInterval: cfg.SnapshotMinInterval, TickEvery: cfg.TickEvery,
 		ClearEvery: cfg.ClearEvery, AnchorMaxBatch: cfg.AnchorMaxBatch, AnchorMaxDelay: cfg.AnchorMaxDelay, AnchorFixedDelay: cfg.AnchorFixedDelay,
+		WebhookKey: webhookKey, WebhookView: func(e *matcher.Event) any { return api.ViewEvent(e) },
 	}, log)
 	if err != nil {
 		return err
@@ -311,6 +324,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		Replication: repl, IsAnchorer: sys.IsAnchorer, Ready: sys.Ready,
 		RatePerSecond: cfg.RatePerSecond, TrustedProxies: proxies, MetricsToken: cfg.MetricsToken, Logger: log,
 		MaxConnections: cfg.MaxConnections, MaxConnectionsPerAddress: cfg.MaxConnsPerAddress,
+		WebhookKey: webhookKey, WebhookDeliveries: sys.WebhookDeliveries,
 	})
 	return run(ctx, cfg, log, srv, sys)
 }
