@@ -55,6 +55,7 @@ const (
 	elSalts        = "salts"
 	elIdem         = "idem"
 	elIdemByCaller = "idem_by_caller"
+	elWebhooks     = "webhooks"
 )
 
 // mapOp is one change to a map of the state, waiting for the next StateHash: the
@@ -141,11 +142,13 @@ type stateHeader struct {
 	Cut       *Cut              `json:"cut,omitempty"`
 	RegsDone  uint64            `json:"regs_done"`
 	BookModes map[string]string `json:"book_modes,omitempty"`
+	// WebhookSeq numbers webhooks (webhooks.go); 0 before the first.
+	WebhookSeq uint64 `json:"webhook_seq,omitempty"`
 }
 
 func (h *stateHasher) sum(m *Matcher, acc *lattice) [32]byte {
 	hd, err := json.Marshal(stateHeader{Counters: m.s.Counters, Ledger: m.s.Ledger, Anchored: m.s.Anchored,
-		Cut: m.s.Cut, RegsDone: m.s.RegsDone, BookModes: m.s.BookModes})
+		Cut: m.s.Cut, RegsDone: m.s.RegsDone, BookModes: m.s.BookModes, WebhookSeq: m.s.WebhookSeq})
 	if err != nil {
 		panic("matcher: state does not encode: " + err.Error())
 	}
@@ -249,6 +252,9 @@ func (h *stateHasher) foldAll(m *Matcher, acc *lattice, keep bool) {
 	}
 	for k, v := range m.s.Idem {
 		h.element(acc, elIdem, []byte(k), v, true)
+	}
+	for k, w := range m.s.Webhooks {
+		h.element(acc, elWebhooks, []byte(k), w, true)
 	}
 	for caller, keys := range m.s.IdemByCaller {
 		for i, k := range keys {
@@ -359,6 +365,26 @@ func (m *Matcher) setIdem(key string, rec *idemRecord) {
 	}
 	m.s.Idem[key] = rec
 	m.mapChange(elIdem, key, rec, true)
+}
+
+// setWebhook puts w under its id, in place of the webhook there (a new value: the
+// maps' values are never changed in place).
+func (m *Matcher) setWebhook(w *Webhook) {
+	if m.s.Webhooks == nil {
+		m.s.Webhooks = map[string]*Webhook{}
+	}
+	if old, ok := m.s.Webhooks[w.ID]; ok {
+		m.mapChange(elWebhooks, w.ID, old, false)
+	}
+	m.s.Webhooks[w.ID] = w
+	m.mapChange(elWebhooks, w.ID, w, true)
+}
+
+func (m *Matcher) removeWebhook(id string) {
+	if old, ok := m.s.Webhooks[id]; ok {
+		m.mapChange(elWebhooks, id, old, false)
+		delete(m.s.Webhooks, id)
+	}
 }
 
 func (m *Matcher) deleteIdem(key string) {

@@ -114,15 +114,12 @@ func (m *Matcher) registerWebhook(actor string, c *RegisterWebhook) (Result, *Er
 	if n := len(m.webhooksOf(p.ID)); n >= MaxWebhooksPerParticipant {
 		return Result{}, errorf(CodeInvalidState, "participant %s has %d webhooks, the most it may have: delete one first", p.ID, n)
 	}
-	if m.s.Webhooks == nil {
-		m.s.Webhooks = map[string]*Webhook{}
-	}
 	m.s.WebhookSeq++
 	w := &Webhook{
 		ID: makeID(prefixWebhook, m.s.WebhookSeq), OwnerID: p.ID, URL: c.URL, Description: c.Description,
 		Salt: c.Salt, KeyID: c.KeyID, CreatedMs: m.nowMs, FromSeq: m.appliedSeq,
 	}
-	m.s.Webhooks[w.ID] = w
+	m.setWebhook(w)
 	cp := *w
 	return Result{Webhook: &cp}, nil
 }
@@ -142,7 +139,7 @@ func (m *Matcher) deleteWebhook(actor string, c *DeleteWebhook) (Result, *Error)
 	if err != nil {
 		return Result{}, err
 	}
-	delete(m.s.Webhooks, w.ID)
+	m.removeWebhook(w.ID)
 	cp := *w
 	return Result{Webhook: &cp}, nil
 }
@@ -174,9 +171,11 @@ func (m *Matcher) checkpointWebhooks(actor string, c *CheckpointWebhooks) (Resul
 		} else if cur.Seq <= w.FromSeq {
 			continue
 		}
-		w.Cursor = strconv.FormatUint(cur.Seq, 10) + "-" + strconv.FormatUint(cur.Idx, 10)
-		w.CheckpointMs = m.nowMs
-		w.Abandoned += cur.Abandoned
+		nw := *w
+		nw.Cursor = strconv.FormatUint(cur.Seq, 10) + "-" + strconv.FormatUint(cur.Idx, 10)
+		nw.CheckpointMs = m.nowMs
+		nw.Abandoned += cur.Abandoned
+		m.setWebhook(&nw)
 	}
 	return Result{}, nil
 }
