@@ -45,19 +45,40 @@ func simJournal(b testing.TB, cfg sim.Config) []journal.Entry {
 // and more (docs/benchmarks.md, "Audit"). Goal: at least 200,000 entries/s on the
 // 2-core machine. "inline" recovers every signature in the replay's goroutine, as
 // a node does; "workers" recovers them on one goroutine a CPU beside it, as scfx
-// audit does.
+// audit does; "workers+heads" also hashes the state after every anchor.
 //
 //	go test ./audit -run '^$' -bench 'Replay$' -benchtime 5x
 func BenchmarkReplay(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(audit.GCPercent))
 	es := simJournal(b, sim.Config{Seed: 1, Cores: 20, SMEs: 8100, Lenders: 8, Days: 90})
 	b.Logf("%d entries, %d of them signed", len(es), signed(b, es))
+	// The sim cuts no heads; a server cuts one a batch, and the audit hashes the
+	// state at each: "heads" hashes it where the sim records an anchor.
+	src := func(yield func(journal.Entry) bool) error {
+		for _, e := range es {
+			if !yield(e) {
+				break
+			}
+		}
+		return nil
+	}
+	anchors := anchorSeqs(b, es)
 	for _, bc := range []struct {
-		name    string
-		workers int
-	}{{"inline", 0}, {"workers", audit.Workers()}} {
+		name   string
+		replay func() *audit.Replay
+	}{
+		{"inline", func() *audit.Replay { return audit.ReplayEntries(es, 0) }},
+		{"workers", func() *audit.Replay { return audit.ReplayEntries(es, audit.Workers()) }},
+		{"workers+heads", func() *audit.Replay {
+			r, err := audit.ReplayLog(src, audit.Options{CheckAt: anchors, Workers: audit.Workers(), Grow: uint64(len(es))})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return r
+		}},
+	} {
 		b.Run(bc.name, func(b *testing.B) {
-			benchReplay(b, es, bc.workers, func(r *audit.Replay) error {
+			benchReplay(b, len(es), bc.replay, func(r *audit.Replay) error {
 				if len(r.Problems) > 0 || r.M.AppliedSeq() != uint64(len(es)) || r.Passes != 1 {
 					return fmt.Errorf("%v, applied %d of %d in %d passes", r.Problems, r.M.AppliedSeq(), len(es), r.Passes)
 				}
@@ -83,8 +104,24 @@ func signed(b *testing.B, es []journal.Entry) int {
 	return n
 }
 
-// benchReplay replays es b.N times and reports the rates.
-func benchReplay(b *testing.B, es []journal.Entry, workers int, check func(*audit.Replay) error) {
+// anchorSeqs are the seqs of the record_anchor entries of es.
+func anchorSeqs(b *testing.B, es []journal.Entry) []uint64 {
+	var seqs []uint64
+	for _, e := range es {
+		cmd, err := node.EntryCommand(e.Data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, ok := cmd.Payload.(*matcher.RecordAnchor); ok {
+			seqs = append(seqs, e.Seq)
+		}
+	}
+	b.Logf("%d anchors", len(seqs))
+	return seqs
+}
+
+// benchReplay replays n entries b.N times and reports the rates.
+func benchReplay(b *testing.B, n int, replay func() *audit.Replay, check func(*audit.Replay) error) {
 	// The replay's goroutine on one thread, to measure its own CPU time: on a
 	// machine of two cores, it and the rest (recoveries, the collector) shared
 	// over both bound the rate an idle machine would give.
@@ -93,13 +130,13 @@ func benchReplay(b *testing.B, es []journal.Entry, workers int, check func(*audi
 	var elapsed, cpu, thread time.Duration
 	for b.Loop() {
 		start, cpu0, thread0 := time.Now(), processCPU(), threadCPU()
-		r := audit.ReplayEntries(es, workers)
+		r := replay()
 		elapsed, cpu, thread = elapsed+time.Since(start), cpu+processCPU()-cpu0, thread+threadCPU()-thread0
 		if err := check(r); err != nil {
 			b.Fatalf("replay: %v", err)
 		}
 	}
-	reportRate(b, len(es), elapsed, cpu, thread)
+	reportRate(b, n, elapsed, cpu, thread)
 }
 
 // uploadJournal is n invoices uploaded by one SME on one core: entries that carry
@@ -136,7 +173,7 @@ func uploadJournal(b *testing.B, n int) []journal.Entry {
 func BenchmarkReplayUploads(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(audit.GCPercent))
 	es := uploadJournal(b, 100_000)
-	benchReplay(b, es, audit.Workers(), func(r *audit.Replay) error {
+	benchReplay(b, len(es), func() *audit.Replay { return audit.ReplayEntries(es, audit.Workers()) }, func(r *audit.Replay) error {
 		if n := r.M.Stats().Receivables; len(r.Problems) > 0 || n != 100_000 {
 			return fmt.Errorf("%v, %d receivables", r.Problems, n)
 		}
