@@ -164,16 +164,18 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 
 // bestOffer is the lowest eligible quote at or below the listing's maximum that can
 // take the listing's minimum fill, with the amount it takes; ties go to the older
-// offer. It walks the band's offers by the best rate each can quote (book.priced) and
-// stops once that rate is above both the listing's maximum and the best quote found:
-// no offer further on can do better. bestOfferScan is the same rule over every offer.
+// offer. It walks the band's offers by the best rate each can quote (book.priced), then
+// age, and stops at the first whose best rate is above the listing's maximum, or above
+// the best quote found (or equal to it, from a younger offer): no offer further on can
+// do better. bestOfferScan is the same rule over every offer.
 func (m *Matcher) bestOffer(l *Listing, t terms) (best *Offer, amount, rate int64) {
 	k := bandIndex(t.band)
 	if k < 0 {
 		return nil, 0, 0 // band D: no offer quotes it
 	}
 	for _, e := range m.ix.book(l.DebtorID).priced[k] {
-		if e.rate > l.MaxRateBps || best != nil && e.rate > rate {
+		// Past the best found: an offer further on quotes more, or the same and is younger.
+		if e.rate > l.MaxRateBps || best != nil && comparePriced(e, rate, best.Seq) > 0 {
 			break
 		}
 		o := e.o
