@@ -167,6 +167,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err := m.CheckInvariants(); err != nil {
 		return nil, fmt.Errorf("%w: after replaying the journal to seq %d: %v", ErrInvariant, m.AppliedSeq(), err)
 	}
+	// The first read of the state hash folds the whole state (docs/matching.md §6):
+	// here, before serving, not under the read lock of the first GET /v1/node or cut.
+	m.StateHash()
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	go n.run()
 	n.wg.Add(1)
