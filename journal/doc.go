@@ -43,6 +43,12 @@
 // appender (docs/benchmarks.md, "Journal", has what it gains). A lone appender never
 // waits: the batch it expects is the one it is in.
 //
+// Enqueue is Append without the wait: it returns once the record is queued, and the
+// writer calls the caller's done (on its own goroutine, after the fsync and after the
+// entry is published to Read, or with the batch's error) instead of waking a goroutine.
+// The node uses it: its applier reads only durable entries, so a Submit needs to wake
+// only for the applier's result (docs/benchmarks.md, "HTTP API").
+//
 // A write or fsync error is final: that batch and every later append fail with it. After
 // a failed fsync the kernel may have dropped the dirty pages, so a retry could report
 // records as durable that are not (the "fsyncgate" problem); reopening recovers what is
