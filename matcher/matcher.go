@@ -313,8 +313,8 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 // command reads, which StateHash re-hashes (statehash.go). Readers, who hold the
 // node's read lock together, must not mark: off between commands.
 func (m *Matcher) trackRows(on bool) {
-	m.s.Clusters.marks.track, m.s.Participants.marks.track, m.s.Receivables.marks.track = on, on, on
-	m.s.Listings.marks.track, m.s.Offers.marks.track, m.s.Matches.marks.track = on, on, on
+	m.s.Clusters.rowMarks().track, m.s.Participants.rowMarks().track, m.s.Receivables.rowMarks().track = on, on, on
+	m.s.Listings.rowMarks().track, m.s.Offers.rowMarks().track, m.s.Matches.rowMarks().track = on, on, on
 }
 
 // detach replaces the objects of a result, which the commands return as they are in

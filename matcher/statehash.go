@@ -183,7 +183,7 @@ type rowTable struct {
 }
 
 func tableOf[T any](t *table[T], name string) rowTable {
-	return rowTable{name: name, len: t.len, row: func(i int) any { return t.rows[i] }, marks: &t.marks}
+	return rowTable{name: name, len: t.len, row: func(i int) any { return t.rows[i] }, marks: t.marks}
 }
 
 // StateHash is the state hash of docs/matching.md ("State hash"): the applied
@@ -274,7 +274,11 @@ func (h *stateHasher) foldAll(m *Matcher, acc *lattice, keep bool) {
 func (h *stateHasher) update(m *Matcher) {
 	for k, t := range m.rowTables() {
 		digs := h.rows[k]
-		for _, i := range t.marks.dirty {
+		var dirty []uint32
+		if t.marks != nil {
+			dirty = t.marks.dirty
+		}
+		for _, i := range dirty {
 			if int(i) >= t.len() {
 				continue // marked, then not added: cannot happen, but costs nothing
 			}

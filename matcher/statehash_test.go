@@ -136,3 +136,39 @@ func TestStateHashSeesEveryChange(t *testing.T) {
 		}
 	}
 }
+
+// TestStateHashConcurrentReaders: readers that share the node's read lock — state
+// hashes, snapshots, queries — may run together after commands changed the state
+// (run it with -race: the folding of the changes is the hasher's, under its lock).
+func TestStateHashConcurrentReaders(t *testing.T) {
+	w := newWorld(t)
+	cl := w.cluster(LevelNational)
+	core := w.core("AAA")
+	sme := w.sme(cl, "specialized")
+	w.offer(w.lender(), core, 1e12, 300, 400, 600)
+	for round := 0; round < 3; round++ {
+		saved := verifyStateHash
+		verifyStateHash = false // the readers below are the check
+		id := w.financeable(sme, core, 1_000_000_00, 120)
+		w.must(w.list(id, 1000))
+		verifyStateHash = saved
+		want := w.m.fullStateHash()
+		done := make(chan [32]byte, 8)
+		for g := 0; g < 8; g++ {
+			go func(g int) {
+				if g%2 == 0 {
+					if _, err := w.m.Snapshot(); err != nil {
+						panic(err)
+					}
+					_, _ = w.m.Receivable(sme, id)
+				}
+				done <- w.m.StateHash()
+			}(g)
+		}
+		for g := 0; g < 8; g++ {
+			if got := <-done; got != want {
+				t.Fatalf("round %d: a reader got %x, want %x", round, got, want)
+			}
+		}
+	}
+}

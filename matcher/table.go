@@ -14,7 +14,10 @@ import (
 type table[T any] struct {
 	prefix string
 	rows   []*T
-	marks  rowMarks // rows to re-hash (statehash.go)
+	// marks are the rows to re-hash (statehash.go); behind a pointer, so that copying
+	// the table (MarshalJSON's receiver, under the read lock) does not read what a
+	// concurrent StateHash clears.
+	marks *rowMarks
 }
 
 // rowMarks are the rows of a table that may have changed since the last StateHash:
@@ -37,6 +40,9 @@ func (r *rowMarks) mark(i int) {
 }
 
 func (r *rowMarks) clear() {
+	if r == nil {
+		return
+	}
 	for _, i := range r.dirty {
 		r.marked[i] = false
 	}
@@ -47,11 +53,20 @@ func (r *rowMarks) clear() {
 // command (the book's offers and listings).
 func (t *table[T]) mark(id string) {
 	if n := idNumber(t.prefix, id); n > 0 && n <= uint64(len(t.rows)) {
-		t.marks.mark(int(n - 1))
+		t.rowMarks().mark(int(n - 1))
 	}
 }
 
-func newTable[T any](prefix string) table[T] { return table[T]{prefix: prefix} }
+func newTable[T any](prefix string) table[T] { return table[T]{prefix: prefix, marks: &rowMarks{}} }
+
+// rowMarks is the table's marks, made if it has none (a restored table): only where
+// the state may change, under the node's write lock.
+func (t *table[T]) rowMarks() *rowMarks {
+	if t.marks == nil {
+		t.marks = &rowMarks{}
+	}
+	return t.marks
+}
 
 // get is the object with id, or nil.
 func (t *table[T]) get(id string) *T {
@@ -63,7 +78,7 @@ func (t *table[T]) at(n uint64) *T {
 	if n == 0 || n > uint64(len(t.rows)) {
 		return nil
 	}
-	if t.marks.track {
+	if t.marks != nil && t.marks.track {
 		t.marks.mark(int(n - 1))
 	}
 	return t.rows[n-1]
@@ -75,7 +90,7 @@ func (t *table[T]) put(id string, v *T) {
 		panic(fmt.Sprintf("matcher: table %s: put %s after %d rows", t.prefix, id, len(t.rows)))
 	}
 	t.rows = append(t.rows, v)
-	t.marks.mark(len(t.rows) - 1)
+	t.rowMarks().mark(len(t.rows) - 1)
 }
 
 func (t *table[T]) len() int { return len(t.rows) }
