@@ -4,11 +4,13 @@ package replica
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/internal/gethtest"
+	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/journal/redistest"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/uscc"
@@ -78,14 +81,34 @@ func appliedSeq(r *Replica) uint64 {
 func createClusters(t *testing.T, r *Replica, n int) {
 	t.Helper()
 	for i := range n {
-		res, err := r.Node().Submit(context.Background(), matcher.Command{
+		submitSure(t, r, fmt.Sprintf("create cluster %d", i), matcher.Command{
 			Actor: matcher.ActorOperator, Payload: &matcher.CreateCluster{
 				Name: fmt.Sprintf("宁波汽车零部件产业集群 %d", i), CountyCode: "330206", Level: "national",
 				Industry: "汽车零部件", ValidUntil: time.Now().AddDate(3, 0, 0).Format(time.DateOnly),
 			}})
-		if err != nil || res.Err != nil {
-			t.Fatalf("create cluster %d: %v %v", i, err, res.Err)
+	}
+}
+
+// submitSure submits cmd through r as a client does: under an idempotency key, sent
+// again while the journal answers that the append's outcome is unknown (a Redis reply
+// that timed out on a loaded machine), so the command is applied exactly once.
+var submitSureSeq atomic.Int64
+
+func submitSure(t *testing.T, r *Replica, what string, cmd matcher.Command) {
+	t.Helper()
+	key := fmt.Sprintf("%s #%d", what, submitSureSeq.Add(1))
+	cmd.IdemKey, cmd.IdemHash = key, key
+	for attempt := 1; ; attempt++ {
+		res, err := r.Node().Submit(context.Background(), cmd)
+		if errors.Is(err, journal.ErrUncertain) && attempt < 5 {
+			t.Logf("%s: %v; again with the same idempotency key", what, err)
+			time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+			continue
 		}
+		if err != nil || res.Err != nil {
+			t.Fatalf("%s: %v %v", what, err, res.Err)
+		}
+		return
 	}
 }
 
@@ -94,13 +117,10 @@ func createLenders(t *testing.T, r *Replica, from, to int) {
 	t.Helper()
 	for i := from; i < to; i++ {
 		code, _ := uscc.Make('9', '1', "330206", fmt.Sprintf("MA%07d", i))
-		res, err := r.Node().Submit(context.Background(), matcher.Command{
+		submitSure(t, r, fmt.Sprintf("create lender %d", i), matcher.Command{
 			Actor: matcher.ActorOperator, Payload: &matcher.CreateParticipant{
 				Name: fmt.Sprintf("银行 %d", i), USCC: code, Role: "lender", TokenHash: fmt.Sprintf("%064x", i+1),
 			}})
-		if err != nil || res.Err != nil {
-			t.Fatalf("create lender %d: %v %v", i, err, res.Err)
-		}
 	}
 }
 
