@@ -5,10 +5,14 @@ package client_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +24,7 @@ import (
 	"github.com/scfx/scfx/internal/apitest"
 	"github.com/scfx/scfx/merkle"
 	"github.com/scfx/scfx/uscc"
+	"github.com/scfx/scfx/webhook"
 )
 
 // testWait bounds a wait for the anchorer (financeable, a proof).
@@ -161,6 +166,17 @@ func TestEveryOperation(t *testing.T) {
 		t.Errorf("RevokeToken = %+v", r)
 	}
 
+	// The lender's webhook: a receiver on loopback gets its events, signed.
+	hooks := newHookReceiver(t)
+	wh := must[*wire.Webhook](t, "RegisterWebhook")(lender.RegisterWebhook(ctx, wire.WebhookRequest{URL: hooks.URL, Description: "treasury"}))
+	if wh.Secret == "" || wh.ParticipantID != lender.ID {
+		t.Errorf("RegisterWebhook = %+v", wh)
+	}
+	hooks.secret.Store(&wh.Secret)
+	if p := must[*wire.Page[wire.Webhook]](t, "Webhooks")(lender.Webhooks(ctx, client.ListOptions{})); len(p.Items) != 1 || p.Items[0].Secret != "" {
+		t.Errorf("Webhooks = %+v", p)
+	}
+
 	r := must[*wire.Receivable](t, "SubmitReceivable")(sme1.SubmitReceivable(ctx, wire.SubmitReceivableRequest{
 		DebtorID: core.ID, InvoiceNumber: "INV-0001", Amount: 100_000_000, Currency: "CNY", IssueDate: day(0), DueDate: day(90),
 	}))
@@ -249,6 +265,16 @@ func TestEveryOperation(t *testing.T) {
 	if c := must[*wire.Offer](t, "CancelOffer")(lender.CancelOffer(ctx, o2.ID)); c.Status != "cancelled" {
 		t.Errorf("CancelOffer = %+v", c)
 	}
+	hooks.waitFor(t, o2.ID) // offer.cancelled, the lender's latest event
+	if d := must[*wire.WebhookDeliveries](t, "WebhookDeliveries")(lender.WebhookDeliveries(ctx, wh.ID, 10)); !d.Deliverer || len(d.Items) == 0 || d.Items[0].Status != "delivered" {
+		t.Errorf("WebhookDeliveries = %+v", d)
+	}
+	if w := must[*wire.Webhook](t, "Webhook")(lender.Webhook(ctx, wh.ID)); w.ID != wh.ID {
+		t.Errorf("Webhook = %+v", w)
+	}
+	if w := must[*wire.Webhook](t, "DeleteWebhook")(lender.DeleteWebhook(ctx, wh.ID)); !w.Deleted {
+		t.Errorf("DeleteWebhook = %+v", w)
+	}
 	if s := must[*wire.Receivable](t, "Settle")(core.Settle(ctx, r.ID, wire.ReferenceRequest{Reference: "PAY-1"})); s.Status != "settled" {
 		t.Errorf("Settle = %+v", s)
 	}
@@ -308,5 +334,56 @@ func TestProblem(t *testing.T) {
 	_, err = client.New(srv.URL, "not-a-token").Clusters(ctx, client.ListOptions{})
 	if !errors.As(err, &p) || p.Status != http.StatusUnauthorized || p.Code != "unauthorized" {
 		t.Fatalf("Clusters with a bad token = %v, want unauthorized", err)
+	}
+}
+
+// hookReceiver is a webhook receiver on loopback that checks each delivery's
+// signature and records the events' object ids.
+type hookReceiver struct {
+	*httptest.Server
+	secret atomic.Pointer[string]
+	mu     sync.Mutex
+	seen   map[string]bool
+	bad    []string
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	h := &hookReceiver{seen: map[string]bool{}}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var ev wire.Event
+		_ = json.Unmarshal(body, &ev)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		s := h.secret.Load()
+		if s == nil || webhook.Verify(*s, r.Header.Get(webhook.HeaderSignature), body, time.Now(), 5*time.Minute) != nil || ev.ID != r.Header.Get(webhook.HeaderEventID) {
+			h.bad = append(h.bad, string(body))
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		h.seen[ev.ObjectID] = true
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+// waitFor waits until an event of object id arrived.
+func (h *hookReceiver) waitFor(t *testing.T, id string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		h.mu.Lock()
+		ok, bad := h.seen[id], slices.Clone(h.bad)
+		h.mu.Unlock()
+		if len(bad) > 0 {
+			t.Fatalf("deliveries that do not verify: %q", bad)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no webhook delivery of %s", id)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

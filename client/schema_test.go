@@ -40,7 +40,7 @@ func TestWireTypesMatchOpenAPI(t *testing.T) {
 		"PostOfferRequest": wire.PostOfferRequest{}, "BookModeRequest": wire.BookModeRequest{}, "EmptyRequest": wire.EmptyRequest{},
 		"RateCurve": wire.RateCurve{}, "ReasonRequest": wire.ReasonRequest{}, "CreditNoteRequest": wire.CreditNoteRequest{},
 		"PaymentRequest": wire.PaymentRequest{}, "RepaymentRequest": wire.RepaymentRequest{},
-		"ParticipantChangeRequest": wire.ParticipantChangeRequest{},
+		"ParticipantChangeRequest": wire.ParticipantChangeRequest{}, "WebhookRequest": wire.WebhookRequest{},
 		// answers
 		"Status": wire.Status{}, "Problem": wire.Problem{}, "FieldError": wire.FieldError{}, "Cluster": wire.Cluster{},
 		"ParticipantCreated": wire.Participant{}, "Receivable": wire.Receivable{}, "ScoreComponent": wire.ScoreComponent{},
@@ -58,6 +58,8 @@ func TestWireTypesMatchOpenAPI(t *testing.T) {
 		"OfferPage":             wire.Page[wire.Offer]{}, "MatchPage": wire.Page[wire.Match]{}, "TokenPage": wire.Page[wire.Token]{},
 		"LogHead": wire.LogHead{}, "AnchoredHead": wire.AnchoredHead{}, "LogEntry": wire.LogEntry{}, "LogEntries": wire.LogEntries{},
 		"LogInclusion": wire.LogInclusion{}, "LogConsistency": wire.LogConsistency{},
+		"Webhook": wire.Webhook{}, "WebhookLag": wire.WebhookLag{}, "WebhookPage": wire.Page[wire.Webhook]{},
+		"WebhookDelivery": wire.WebhookDelivery{}, "WebhookDeliveries": wire.WebhookDeliveries{},
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]

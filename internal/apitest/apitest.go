@@ -17,11 +17,13 @@ import (
 	"time"
 
 	"github.com/scfx/scfx/api"
+	"github.com/scfx/scfx/api/wire"
 	"github.com/scfx/scfx/feed"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/ledger"
 	"github.com/scfx/scfx/matcher"
 	"github.com/scfx/scfx/node"
+	"github.com/scfx/scfx/webhook"
 )
 
 // AdminToken is the operator's bearer token of every Server.
@@ -41,6 +43,7 @@ type Server struct {
 	ChainRPC   string      // the embedded chain's JSON-RPC, for on-chain proof checks
 	API        *api.Server // its handler, to put behind another listener
 	Node       *node.Node
+	WebhookKey []byte // webhooks' secrets derive from it; a deliverer runs, as serve's
 }
 
 // Start starts a Server that stops at the end of t.
@@ -79,9 +82,16 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("ledger.Configure: %v", err)
 	}
 	startAnchorer(t, n, chain)
-	s := &Server{AdminToken: AdminToken, ChainRPC: chain.HTTPEndpoint(), Node: n}
+	s := &Server{AdminToken: AdminToken, ChainRPC: chain.HTTPEndpoint(), Node: n, WebhookKey: []byte("apitest webhook key, 32 bytes...")}
+	d := webhook.New(webhook.Config{Node: n, Feed: f, Key: s.WebhookKey, View: func(e *matcher.Event) any { return api.ViewEvent(e) },
+		CheckpointEvery: 100 * time.Millisecond, ReconcileEvery: 20 * time.Millisecond})
+	dctx, dstop := context.WithCancel(context.Background())
+	ddone := make(chan struct{})
+	go func() { defer close(ddone); d.Run(dctx) }()
+	t.Cleanup(func() { dstop(); <-ddone })
 	s.API = api.New(api.Config{
 		Node: n, Feed: f, Ledger: chainLedger{chain}, AdminToken: AdminToken, NodeID: "apitest", RatePerSecond: ratePerSecond,
+		WebhookKey: s.WebhookKey, WebhookDeliveries: func(id string, limit int) ([]wire.WebhookDelivery, bool) { return d.Deliveries(id, limit), true },
 	})
 	ts := httptest.NewServer(s.API)
 	t.Cleanup(ts.Close)
