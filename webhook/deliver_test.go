@@ -191,7 +191,7 @@ func (rc *receiver) received() []string {
 func deliverer(e *env, clock *fakeClock, mod func(*webhook.Config)) *webhook.Deliverer {
 	cfg := webhook.Config{
 		Node: e.n, Feed: e.f, Key: testKey, View: func(ev *matcher.Event) any { return api.ViewEvent(ev) },
-		Timeout: 300 * time.Millisecond, CheckpointEvery: 20 * time.Millisecond, ReconcileEvery: 10 * time.Millisecond,
+		Timeout: 2 * time.Second, CheckpointEvery: 20 * time.Millisecond, ReconcileEvery: 10 * time.Millisecond,
 		Now: clock.Now, Sleep: clock.Sleep, Jitter: func() float64 { return 0.5 },
 	}
 	if mod != nil {
@@ -238,7 +238,7 @@ func TestDeliverFailsAndRecovers(t *testing.T) {
 		case 1, 2:
 			return http.StatusInternalServerError, 0
 		case 3:
-			return 0, time.Second // the client's timeout is 300 ms
+			return 0, 2500 * time.Millisecond // the client's timeout is 2 s
 		}
 		return 0, 0
 	}
@@ -361,14 +361,16 @@ func TestDeliverRetryingIsVisible(t *testing.T) {
 func TestDeliverAbandonsAfter24h(t *testing.T) {
 	e := openEnv(t, t.TempDir())
 	defer e.n.Close()
-	clock := &fakeClock{now: time.Now()}
-	rc := &receiver{t: t, clock: clock, fail: func(int) (int, time.Duration) { return http.StatusInternalServerError, 0 }}
+	rc := &receiver{t: t, fail: func(int) (int, time.Duration) { return http.StatusInternalServerError, 0 }}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
 	e.setup(srv.URL)
 	rc.secret = func() string { return webhook.Secret(testKey, e.hook) }
 	e.events(2)
 	want := e.want()
+	// The clock starts after the events: each has less than 24 h left.
+	clock := &fakeClock{now: time.Now()}
+	rc.clock = clock
 	d := deliverer(e, clock, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -386,7 +388,8 @@ func TestDeliverAbandonsAfter24h(t *testing.T) {
 		total += s
 	}
 	// The first event's retries span its 24 hours (it was made just before the clock
-	// started); the second, as old, gets one attempt and is abandoned.
+	// started); the second, as old, gets one attempt and is abandoned. The last delay
+	// ends at the deadline, not past it.
 	if total < 24*time.Hour-time.Minute || total > 24*time.Hour {
 		t.Fatalf("retries spanned %s, want 24h", total)
 	}
