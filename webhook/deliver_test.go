@@ -503,3 +503,51 @@ func TestSignature(t *testing.T) {
 		t.Fatal("Backoff")
 	}
 }
+
+// TestDeliverRedeliversAfterLostCheckpoint: a deliverer that stops without its last
+// checkpoint reaching the journal (a crash, a lost lease) — the next one starts from
+// the last checkpoint that did and delivers those events again: at least once, in
+// order, nothing missed.
+func TestDeliverRedeliversAfterLostCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	e := openEnv(t, dir)
+	clock := &fakeClock{now: time.Now()}
+	rc := &receiver{t: t, clock: clock}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	e.setup(srv.URL)
+	rc.secret = func() string { return webhook.Secret(testKey, e.hook) }
+	e.events(3)
+	first := e.want()
+	d := deliverer(e, clock, func(c *webhook.Config) { c.CheckpointEvery = time.Hour })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); d.Run(ctx) }()
+	waitFor(t, "the first events", func() bool { return len(rc.received()) == 3 })
+	// The node goes away under the deliverer: its last checkpoint cannot be journaled.
+	if err := e.n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+
+	pid, hook := e.pid, e.hook
+	e = openEnv(t, dir)
+	defer e.n.Close()
+	e.pid, e.hook = pid, hook
+	if w := e.stored(); w.Cursor != "" {
+		t.Fatalf("cursor %q journaled, want none", w.Cursor)
+	}
+	d = deliverer(e, clock, nil)
+	ctx, cancel = context.WithCancel(context.Background())
+	done = make(chan struct{})
+	go func() { defer close(done); d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	e.events(2)
+	want := e.want()
+	waitFor(t, "every event again", func() bool { return len(rc.received()) == 3+len(want) })
+	if got := rc.received(); !slices.Equal(got, append(slices.Clone(first), want...)) {
+		t.Fatalf("received %v, want %v then %v", got, first, want)
+	}
+	waitFor(t, "the checkpoint", func() bool { return e.stored().Cursor == want[len(want)-1] })
+}
