@@ -29,7 +29,8 @@ import (
 // checkpoint on. At the end the receiver has had every event of the core's feed after
 // the registration, first deliveries in feed order, every signature valid, nothing
 // that is not in the feed, and a second delivery only of events after the checkpoint
-// the new holder started from (deduped by Scfx-Event-Id).
+// the new holder started from (deduped by Scfx-Event-Id). The old holder, started
+// again, does not deliver beside the new one.
 func TestWebhookDeliveryAcrossLeaseFailover(t *testing.T) {
 	keyFile := filepath.Join(t.TempDir(), "webhook.key")
 	if _, err := webhook.LoadKey(keyFile); err != nil { // made once, shared by the three
@@ -108,6 +109,12 @@ func TestWebhookDeliveryAcrossLeaseFailover(t *testing.T) {
 		holder.id, deliveredBeforeKill, checkpoint, next.id, time.Since(killedAt).Round(100*time.Millisecond))
 	n = rcv.count()
 	waitFor(t, 60*time.Second, "deliveries by the new holder", func() bool { return rcv.count() >= n+10 })
+	pf.oneDeliverer(t, owner.token, hookID, next)
+	// The old holder back on its data directory: it does not deliver beside the new one.
+	holder.restart()
+	if got := pf.oneAnchorer(2 * leaseTTL); got != next {
+		t.Fatalf("after %s's restart %s holds the lease, want %s to keep it", holder.id, got.id, next.id)
+	}
 	pf.oneDeliverer(t, owner.token, hookID, next)
 
 	l.halt()
