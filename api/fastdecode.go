@@ -34,7 +34,7 @@ func decodeRequest(b []byte, v any) *matcher.Error {
 // without escapes and integers without fraction or exponent, and nothing but
 // whitespace around it. It returns false for everything else, leaving p partly set.
 func decodeSubmitReceivableFast(b []byte, p *matcher.SubmitReceivable) bool {
-	s := flatScan{b: b}
+	s := flatScan{jsonCursor{b: b}}
 	s.ws()
 	if !s.byte('{') {
 		return false
@@ -95,21 +95,7 @@ func decodeSubmitReceivableFast(b []byte, p *matcher.SubmitReceivable) bool {
 }
 
 // flatScan reads the plain JSON that decodeSubmitReceivableFast takes.
-type flatScan struct {
-	b []byte
-	i int
-}
-
-func (s *flatScan) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
+type flatScan struct{ jsonCursor }
 
 // byte consumes c if it is next.
 func (s *flatScan) byte(c byte) bool {

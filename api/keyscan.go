@@ -16,16 +16,21 @@ import (
 // simple. ok is false when it meets what it leaves to checkKeys — an escaped key —
 // and the caller then runs checkKeys; an error with ok true is checkKeys's answer.
 func checkKeysFast(b []byte, t reflect.Type) (*matcher.Error, bool) {
-	s := keyScan{b: b}
+	s := keyScan{jsonCursor{b: b}}
 	return s.value(t, "")
 }
 
-type keyScan struct {
+type keyScan struct{ jsonCursor }
+
+// jsonCursor is a place in a JSON text, shared by the scanners of the request path
+// (keyScan, flatScan).
+type jsonCursor struct {
 	b []byte
 	i int
 }
 
-func (s *keyScan) ws() {
+// ws skips white space.
+func (s *jsonCursor) ws() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':

@@ -3,7 +3,6 @@
 package ledger
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -96,12 +95,7 @@ func TestArrivals(t *testing.T) {
 // go at once (idle): four of the five receivables are financeable within seconds,
 // not an hour.
 func TestAnchorerAdaptiveBatches(t *testing.T) {
-	dir := t.TempDir()
-	e := openEmbedded(t, dir, 0)
-	defer e.Close()
-	n := openNode(t, filepath.Join(dir, "node"))
-	defer n.Close()
-	configure(t, n, e, dir)
+	e, n := configuredChain(t)
 	mk := newMarket(t, n, "", "")
 	var ids []string
 	for range 5 {

@@ -87,12 +87,7 @@ func TestEmbeddedEndToEnd(t *testing.T) {
 }
 
 func TestVerifyProofRefusesWhatDoesNotHold(t *testing.T) {
-	dir := t.TempDir()
-	e := openEmbedded(t, dir, 0)
-	defer e.Close()
-	n := openNode(t, filepath.Join(dir, "node"))
-	defer n.Close()
-	configure(t, n, e, dir)
+	e, n := configuredChain(t)
 	mk := newMarket(t, n, "", "")
 	ids := []string{mk.invoice(""), mk.invoice(""), mk.invoice("")}
 	for _, id := range ids {
@@ -226,12 +221,7 @@ func crashAt(t *testing.T, e *Embedded, op, point string) {
 
 // A stale fencing token stops the anchorer: another node holds the lease.
 func TestAnchorerStopsOnStaleFence(t *testing.T) {
-	dir := t.TempDir()
-	e := openEmbedded(t, dir, 0)
-	defer e.Close()
-	n := openNode(t, filepath.Join(dir, "node"))
-	defer n.Close()
-	configure(t, n, e, dir)
+	e, n := configuredChain(t)
 	mk := newMarket(t, n, "", "")
 
 	newer := fastAnchoring()
@@ -259,12 +249,7 @@ func TestAnchorerStopsOnStaleFence(t *testing.T) {
 // MaxBatch caps a batch; a full batch goes out without waiting for MaxDelay; with
 // FixedDelay, a batch that is not full waits MaxDelay however idle the queue.
 func TestAnchorerBatchesByCountAndDelay(t *testing.T) {
-	dir := t.TempDir()
-	e := openEmbedded(t, dir, 0)
-	defer e.Close()
-	n := openNode(t, filepath.Join(dir, "node"))
-	defer n.Close()
-	configure(t, n, e, dir)
+	e, n := configuredChain(t)
 	mk := newMarket(t, n, "", "")
 	var ids []string
 	for range 5 {

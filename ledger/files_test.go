@@ -129,12 +129,7 @@ type otherRegistry struct {
 func (o *otherRegistry) Registry() common.Address { return o.registry }
 
 func TestAnchorerRefusesAnotherRegistry(t *testing.T) {
-	dir := t.TempDir()
-	e := openEmbedded(t, dir, 0)
-	defer e.Close()
-	n := openNode(t, filepath.Join(dir, "node"))
-	defer n.Close()
-	configure(t, n, e, dir)
+	e, n := configuredChain(t)
 	other := &otherRegistry{Backend: e, registry: common.HexToAddress("0x00000000000000000000000000000000005cf0c5")}
 	if err := NewAnchorer(n, other, fastAnchoring()).Run(context.Background()); err == nil || !strings.Contains(err.Error(), "another chain or registry") {
 		t.Fatalf("Run on another registry = %v, want the misbinding error", err)

@@ -4,7 +4,6 @@ package ledger
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,12 +18,7 @@ import (
 // hash it read just before, as the last leaf of the anchored tree; the head is the
 // node's log at that size, and the root with the head in it is on chain.
 func TestAnchorCommitsTheLogHead(t *testing.T) {
-	dir := t.TempDir()
-	e := openEmbedded(t, dir, 0)
-	defer e.Close()
-	n := openNode(t, filepath.Join(dir, "node"))
-	defer n.Close()
-	configure(t, n, e, dir)
+	e, n := configuredChain(t)
 	mk := newMarket(t, n, "", "")
 	id := mk.invoice("")
 	mk.confirm(id)

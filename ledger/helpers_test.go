@@ -291,6 +291,22 @@ func fastAnchoring() AnchorerConfig {
 	return AnchorerConfig{MaxDelay: 20 * time.Millisecond, BackoffMin: 20 * time.Millisecond, BackoffMax: 300 * time.Millisecond, TxTimeout: 30 * time.Second}
 }
 
+// configuredChain opens an embedded chain and a node in a temporary directory, both
+// closed when the test ends, and configures the node's ledger on the chain.
+func configuredChain(t interface {
+	tb
+	TempDir() string
+}) (*Embedded, *node.Node) {
+	t.Helper()
+	dir := t.TempDir()
+	e := openEmbedded(t, dir, 0)
+	t.Cleanup(func() { e.Close() })
+	n := openNode(t, filepath.Join(dir, "node"))
+	t.Cleanup(func() { n.Close() })
+	configure(t, n, e, dir)
+	return e, n
+}
+
 func openEmbedded(t tb, dir string, period uint64) *Embedded {
 	t.Helper()
 	e, err := OpenEmbedded(context.Background(), EmbeddedConfig{DataDir: dir, BlockPeriod: period, HTTPAddr: "127.0.0.1:0"})
