@@ -31,7 +31,7 @@ import (
 // and response is checked against openapi.json, and every documented operation is
 // exercised at least once.
 func TestLifecycle(t *testing.T) {
-	e := newTestEnv(t, withRequestValidation())
+	e := newTestEnv(t, withRequestValidation(), withWebhookKey())
 	op := e.Admin.Token
 
 	// Service endpoints: no token.
@@ -331,6 +331,30 @@ func TestLifecycle(t *testing.T) {
 	// §Events: the lender's feed holds its offer's cancellation.
 	if evs := e.events(lender2, "?limit=500"); !slices.ContainsFunc(evs.Items, func(ev wire.Event) bool { return ev.Type == "offer.cancelled" }) {
 		t.Fatalf("lender2's events = %+v", evs.Items)
+	}
+
+	// §Webhooks: the core registers its ERP, reads it, its deliveries, and deletes it.
+	var hook wire.Webhook
+	e.postJSON(core.Token, "/v1/webhooks", wire.WebhookRequest{URL: "https://erp.example/scfx/events", Description: "ERP"}, http.StatusCreated, &hook)
+	if hook.Secret == "" || hook.ParticipantID != core.ID {
+		t.Fatalf("POST /v1/webhooks = %+v", hook)
+	}
+	var hooks page[wire.Webhook]
+	e.getJSON(core.Token, "/v1/webhooks", &hooks)
+	if len(hooks.Items) != 1 || hooks.Items[0].ID != hook.ID {
+		t.Fatalf("GET /v1/webhooks = %+v", hooks)
+	}
+	var one wire.Webhook
+	e.getJSON(core.Token, "/v1/webhooks/"+hook.ID, &one)
+	var deliveries wire.WebhookDeliveries
+	e.getJSON(core.Token, "/v1/webhooks/"+hook.ID+"/deliveries", &deliveries)
+	if one.ID != hook.ID || deliveries.Webhook.ID != hook.ID {
+		t.Fatalf("GET webhook %+v, deliveries %+v", one, deliveries)
+	}
+	var gone wire.Webhook
+	e.mustStatus(e.del(core.Token, "/v1/webhooks/"+hook.ID), http.StatusOK, &gone)
+	if !gone.Deleted {
+		t.Fatalf("DELETE /v1/webhooks/%s = %+v", hook.ID, gone)
 	}
 
 	// Every operation of the document answered at least once, and matched it.

@@ -10,9 +10,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -117,7 +119,7 @@ func TestReplicasConverge(t *testing.T) {
 
 // TestReplicaSIGKILLCatchesUp: one replica is killed with SIGKILL under load, the
 // load goes on through the other two, and the replica started again on its data
-// directory restores its newest snapshot, replays only the journal after it, and
+// directory restores its newest snapshot (that its saved feed has reached), replays only the journal after it, and
 // reaches the same applied_seq and state_hash as the others.
 func TestReplicaSIGKILLCatchesUp(t *testing.T) {
 	// Snapshots every 100 entries, not spaced in time, so that several are taken
@@ -146,7 +148,9 @@ func TestReplicaSIGKILLCatchesUp(t *testing.T) {
 	}
 	victim.kill()
 	newest := newestSnapshot(t, victim)
-	t.Logf("killed %s at applied_seq ≥ %d, snapshot_seq %d; newest snapshot file %d", victim.id, before.AppliedSeq, before.SnapshotSeq, newest)
+	want := restorableSnapshot(t, victim)
+	t.Logf("killed %s at applied_seq ≥ %d, snapshot_seq %d; newest snapshot file %d, the newest its saved feed has reached %d",
+		victim.id, before.AppliedSeq, before.SnapshotSeq, newest, want)
 	if newest < before.SnapshotSeq {
 		t.Fatalf("newest snapshot file of %s after the kill is %d, below the snapshot_seq %d it reported", victim.id, newest, before.SnapshotSeq)
 	}
@@ -166,18 +170,51 @@ func TestReplicaSIGKILLCatchesUp(t *testing.T) {
 	pf.converge()
 	pf.checkAcked(mk)
 
-	// The second start restored the newest snapshot the kill left and replayed from
-	// there: the tail, not the journal from seq 1.
+	// The second start restored the newest snapshot the kill left that its saved feed
+	// has reached (node.loadLatest) and replayed from there: the tail, not the journal
+	// from seq 1.
 	log := victim.log()
 	second := log[strings.LastIndex(log, "==== test: start 2 of "):]
 	m := regexp.MustCompile(`msg="restored snapshot" seq=(\d+)`).FindStringSubmatch(second)
 	if m == nil {
 		t.Fatalf("%s's second start restored no snapshot; its log:\n%s", victim.id, tailString(second, 3000))
 	}
-	if restored, _ := strconv.ParseUint(m[1], 10, 64); restored != newest {
-		t.Fatalf("%s restored the snapshot at seq %d, want the newest on disk, %d", victim.id, restored, newest)
+	if restored, _ := strconv.ParseUint(m[1], 10, 64); restored != want {
+		t.Fatalf("%s restored the snapshot at seq %d, want %d: the newest on disk (%d) its saved feed has reached", victim.id, restored, want, newest)
 	}
-	t.Logf("%s restored snapshot %d and replayed the %d entries after it (ready at applied_seq %d)", victim.id, newest, atReady-newest, atReady)
+	t.Logf("%s restored snapshot %d and replayed the %d entries after it (ready at applied_seq %d)", victim.id, want, atReady-want, atReady)
+}
+
+// restorableSnapshot is the seq of the snapshot a start of r restores (node.loadLatest):
+// the newest that the feed saved beside the snapshots has reached, or the newest when
+// it has reached none. A kill between writing a snapshot and saving the feed after it
+// leaves the snapshot newer than the feed; a start then takes the one before, so that
+// the replay gives the feed every event it lacks.
+func restorableSnapshot(t *testing.T, r *replica) uint64 {
+	t.Helper()
+	newest := newestSnapshot(t, r)
+	body, err := os.ReadFile(filepath.Join(r.dataDir, "snapshots", "feed.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return newest
+	}
+	var saved struct {
+		Seq uint64 `json:"seq"`
+	}
+	if err == nil {
+		err = json.Unmarshal(body, &saved)
+	}
+	if err != nil {
+		t.Fatalf("%s: the saved feed: %v", r.id, err)
+	}
+	names, _ := filepath.Glob(filepath.Join(r.dataDir, "snapshots", "snapshot-*.scfx"))
+	slices.Sort(names)
+	for i := len(names) - 1; i >= 0; i-- {
+		var seq uint64
+		if _, err := fmt.Sscanf(filepath.Base(names[i]), "snapshot-%d.scfx", &seq); err == nil && seq <= saved.Seq {
+			return seq
+		}
+	}
+	return newest
 }
 
 // newestSnapshot is the seq of the newest snapshot file in r's data directory.
