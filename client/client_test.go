@@ -266,8 +266,17 @@ func TestEveryOperation(t *testing.T) {
 		t.Errorf("CancelOffer = %+v", c)
 	}
 	hooks.waitFor(t, o2.ID) // offer.cancelled, the lender's latest event
-	if d := must[*wire.WebhookDeliveries](t, "WebhookDeliveries")(lender.WebhookDeliveries(ctx, wh.ID, 10)); !d.Deliverer || len(d.Items) == 0 || d.Items[0].Status != "delivered" {
-		t.Errorf("WebhookDeliveries = %+v", d)
+	// The deliverer records a delivery once the receiver has answered it, a moment
+	// after the receiver has seen it: the newest one shows delivered soon after.
+	var d *wire.WebhookDeliveries
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		d = must[*wire.WebhookDeliveries](t, "WebhookDeliveries")(lender.WebhookDeliveries(ctx, wh.ID, 10))
+		if len(d.Items) > 0 && d.Items[0].Status == "delivered" || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !d.Deliverer || len(d.Items) == 0 || d.Items[0].Status != "delivered" {
+		t.Errorf("WebhookDeliveries = %+v, want the newest delivered", d)
 	}
 	if w := must[*wire.Webhook](t, "Webhook")(lender.Webhook(ctx, wh.ID)); w.ID != wh.ID {
 		t.Errorf("Webhook = %+v", w)
