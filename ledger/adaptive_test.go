@@ -97,12 +97,7 @@ func TestArrivals(t *testing.T) {
 func TestAnchorerAdaptiveBatches(t *testing.T) {
 	e, n := configuredChain(t)
 	mk := newMarket(t, n, "", "")
-	var ids []string
-	for range 5 {
-		id := mk.invoice("")
-		mk.confirm(id)
-		ids = append(ids, id)
-	}
+	ids := mk.confirmedInvoices(5)
 	cfg := fastAnchoring()
 	cfg.MaxBatch, cfg.MaxDelay = 2, time.Hour
 	a := NewAnchorer(n, e, cfg)

@@ -251,12 +251,7 @@ func TestAnchorerStopsOnStaleFence(t *testing.T) {
 func TestAnchorerBatchesByCountAndDelay(t *testing.T) {
 	e, n := configuredChain(t)
 	mk := newMarket(t, n, "", "")
-	var ids []string
-	for range 5 {
-		id := mk.invoice("")
-		mk.confirm(id)
-		ids = append(ids, id)
-	}
+	ids := mk.confirmedInvoices(5)
 	cfg := fastAnchoring()
 	cfg.MaxBatch, cfg.MaxDelay, cfg.FixedDelay = 2, time.Hour, true
 	a := NewAnchorer(n, e, cfg)

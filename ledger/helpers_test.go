@@ -141,6 +141,17 @@ func (m *market) domain(mm *matcher.Matcher) eip712.Domain {
 }
 
 // confirm signs the receivable's Confirmation as its debtor and submits it.
+// confirmedInvoices submits k invoices and confirms each; it returns their ids.
+func (m *market) confirmedInvoices(k int) []string {
+	m.t.Helper()
+	ids := make([]string, k)
+	for i := range ids {
+		ids[i] = m.invoice("")
+		m.confirm(ids[i])
+	}
+	return ids
+}
+
 func (m *market) confirm(id string) matcher.Result {
 	m.t.Helper()
 	return m.must(m.confirmCommand(id))

@@ -35,10 +35,8 @@ type auditedMarket struct {
 
 func startAuditedMarket(t *testing.T) auditedMarket {
 	t.Helper()
-	dir, chainAddr := t.TempDir(), freeAddr(t)
-	data := filepath.Join(dir, "data")
-	p := startServeArgs(t, freeAddr(t), data, "--chain-http", chainAddr, "--anchor-max-delay", "50ms")
-	admin := readAdminToken(t, data)
+	data := filepath.Join(t.TempDir(), "data")
+	p, admin, rpc := startServeWithChain(t, data)
 	if out, errOut, err := runScfx(t, nil, "demo", "--url", p.base, "--data-dir", data); err != nil {
 		t.Fatalf("scfx demo = %v\n%s\n%s", err, out, errOut)
 	}
@@ -65,7 +63,7 @@ func startAuditedMarket(t *testing.T) auditedMarket {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return auditedMarket{serve: p, rpc: "http://" + chainAddr, auditor: aud.Token}
+	return auditedMarket{serve: p, rpc: rpc, auditor: aud.Token}
 }
 
 // TestAuditDemoMarket: docs/audit.md's walk — `scfx audit` on the demo's market

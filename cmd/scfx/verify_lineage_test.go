@@ -31,10 +31,8 @@ func TestVerifyLineage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dir, chainAddr := t.TempDir(), freeAddr(t)
-	p := startServeArgs(t, freeAddr(t), filepath.Join(dir, "data"), "--chain-http", chainAddr, "--anchor-max-delay", "50ms")
-	admin := readAdminToken(t, filepath.Join(dir, "data"))
-	rpc := "http://" + chainAddr
+	dir := t.TempDir()
+	p, admin, rpc := startServeWithChain(t, filepath.Join(dir, "data"))
 	ids, tokens := tier3(t, p, admin)
 
 	path := "/v1/receivables/" + ids[2] + "/lineage"

@@ -30,10 +30,8 @@ func TestVerifyServedProof(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dir, chainAddr := t.TempDir(), freeAddr(t)
-	p := startServeArgs(t, freeAddr(t), filepath.Join(dir, "data"), "--chain-http", chainAddr, "--anchor-max-delay", "50ms")
-	admin := readAdminToken(t, filepath.Join(dir, "data"))
-	rpc := "http://" + chainAddr
+	dir := t.TempDir()
+	p, admin, rpc := startServeWithChain(t, filepath.Join(dir, "data"))
 
 	mk := &market{tokens: map[string]string{}, addrs: map[string]common.Address{}}
 	coreKey, err := crypto.GenerateKey()
@@ -148,6 +146,16 @@ func waitProof(t *testing.T, p *proc, token, path string) []byte {
 }
 
 // startServeArgs is startServe with extra serve flags.
+// startServeWithChain starts `scfx serve` on dataDir serving its embedded chain's
+// JSON-RPC, anchoring within 50 ms; it returns the process, the operator's token and
+// the chain's URL.
+func startServeWithChain(t *testing.T, dataDir string) (p *proc, admin, rpc string) {
+	t.Helper()
+	chainAddr := freeAddr(t)
+	p = startServeArgs(t, freeAddr(t), dataDir, "--chain-http", chainAddr, "--anchor-max-delay", "50ms")
+	return p, readAdminToken(t, dataDir), "http://" + chainAddr
+}
+
 func startServeArgs(t *testing.T, addr, dataDir string, args ...string) *proc {
 	t.Helper()
 	return startServeWith(t, addr, dataDir, nil, args...)
