@@ -12,8 +12,8 @@ import (
 )
 
 // sigPool recovers signatures on its workers while the replay goes on as if each
-// were good. A signature recovery costs some 30 µs of CPU, several entries' worth of
-// the rest of the replay, and does not depend on the state once the matcher has
+// were good. A signature recovery costs more CPU than the rest of an entry's replay
+// (docs/benchmarks.md "Audit"), and does not depend on the state once the matcher has
 // computed the digest: the matcher asks, the pool answers "good" at once and checks
 // on another core. The first entry whose signature was not good is what close
 // reports; the replay from there on is not the node's and is replayed again.

@@ -306,7 +306,8 @@ const expireEvery = 20 * time.Millisecond
 
 // expireWaiters answers the Submits whose SubmitWithin deadline has passed: one
 // ticker for the node instead of a timer per request (a context.WithTimeout per
-// POST was ~4% of serve's CPU under load, docs/benchmarks.md "HTTP API").
+// POST is a timer, a child context and its removal on the hot path; docs/benchmarks.md
+// "HTTP API" has its cost).
 func (n *Node) expireWaiters() {
 	defer n.wg.Done()
 	t := time.NewTicker(expireEvery)
