@@ -65,10 +65,10 @@ func (f *File) Enqueue(ctx context.Context, data []byte, done func(error)) (Pend
 	if err := f.enqueue(ctx, r); err != nil {
 		return Pending{}, err
 	}
-	return Pending{r}, nil
+	return Pending{r: r}, nil
 }
 
-// Enqueuer is a journal that can queue an append without a waiting caller (File).
+// Enqueuer is a journal that can queue an append without a waiting caller (File, Redis).
 type Enqueuer interface {
 	Enqueue(ctx context.Context, data []byte, done func(error)) (Pending, error)
 }
@@ -76,12 +76,23 @@ type Enqueuer interface {
 var _ Enqueuer = (*File)(nil)
 
 // Pending is a record Enqueue queued.
-type Pending struct{ r *appendReq }
+type Pending struct {
+	r *appendReq // File's
+	q *redisReq  // Redis's
+}
 
 // Cancel gives the record up if the writer has not taken it yet, and reports whether
 // it did: then the record is never written and done is never called. Once taken, the
 // record is written (or fails) and done is called.
-func (p Pending) Cancel() bool { return p.r != nil && p.r.cancel() }
+func (p Pending) Cancel() bool {
+	switch {
+	case p.r != nil:
+		return p.r.cancel()
+	case p.q != nil:
+		return p.q.giveUp()
+	}
+	return false
+}
 
 // enqueue puts r in the queue, waiting while it is full, and tells a writer waiting for
 // the queue to fill (see collect) when it has.

@@ -190,7 +190,10 @@ func (o RedisOptions) withDefaults() (RedisOptions, error) {
 // a batch is never half written (the script is flagged so that an out-of-memory Redis
 // refuses it before its first write). Within a process, Appends wait in a queue that
 // one writer goroutine empties, sending up to MaxBatch waiting appends as one call:
-// group commit with a commit delay, as the file store does with its fsync.
+// group commit with a commit delay, as the file store does with its fsync. Enqueue
+// queues the same way without a waiting caller (the node's Submit): its done is called
+// on the writer once the batch is in Redis, and the Submit sleeps only until its
+// entry is applied, as with the file store.
 //
 // Redis answers a write only after its fsync when it runs with appendfsync always, and
 // sends every reply of an event-loop turn (reads included) after that turn's fsync: so
@@ -589,7 +592,7 @@ func (r *Redis) Close() error {
 			select {
 			case q := <-r.queue:
 				if q.take() {
-					q.res <- redisResult{err: ErrClosed}
+					q.answer(redisResult{err: ErrClosed})
 				}
 			default:
 				done = true

@@ -28,7 +28,11 @@ type redisReq struct {
 	data     []byte
 	deadline time.Time
 	state    atomic.Int32
-	res      chan redisResult // buffered(1): a writer never blocks on it
+	res      chan redisResult // buffered(1): a writer never blocks on it; nil for Enqueue
+	// done is Enqueue's callback, called instead of answering on res; owner is the
+	// journal whose pending count the record is in until then.
+	done  func(error)
+	owner *Redis
 }
 
 type redisResult struct {
@@ -38,6 +42,27 @@ type redisResult struct {
 
 func (q *redisReq) take() bool   { return q.state.CompareAndSwap(redisReqQueued, redisReqTaken) }
 func (q *redisReq) cancel() bool { return q.state.CompareAndSwap(redisReqQueued, redisReqCancelled) }
+
+// answer hands a taken request its outcome: an Append wakes with it, an Enqueue's done
+// is called with its error (after the record leaves the pending count: the reader
+// waits for a batch's reply only while one is outstanding).
+func (q *redisReq) answer(res redisResult) {
+	if q.done == nil {
+		q.res <- res
+		return
+	}
+	q.owner.pending.Add(-1)
+	q.done(res.err)
+}
+
+// giveUp is Pending.Cancel of an Enqueue: it wins only while no writer has taken q.
+func (q *redisReq) giveUp() bool {
+	if !q.cancel() {
+		return false
+	}
+	q.owner.pending.Add(-1)
+	return true
+}
 
 // Append stores data in the stream and returns its entry once Redis has fsynced it.
 // It returns within AppendTimeout (or ctx's deadline, if sooner) even when Redis is
@@ -78,6 +103,53 @@ func (r *Redis) Append(ctx context.Context, data []byte) (Entry, error) {
 	return res.entry, res.err
 }
 
+// Enqueue queues data for the next batch, like Append, but returns once it is queued
+// instead of waiting for Redis: done is called, on the writer goroutine, with nil
+// once the batch holding the record is in Redis as an Append's would be (fsynced by
+// Redis, on MinReplicas replicas when asked) — after the batch's entries are in the
+// read-ahead buffer, so that Read returns them — or with the error that failed the
+// batch (an ErrUncertain one as for Append), or with ErrClosed when the journal
+// closes before a writer takes it. The record has the same AppendTimeout (or ctx's
+// deadline, if sooner) as an Append's; ctx is not watched after Enqueue returns:
+// Pending.Cancel gives the record up. It is for a caller that learns of the entry
+// from Read — the node's applier reads only what Redis acknowledged — so that a
+// replica's Submit sleeps once, until its result is applied, instead of waking for
+// the batch's reply only to wait again (docs/benchmarks.md, "Distributed mode").
+// done must be quick and must not block. An error returned means nothing was queued
+// and done is never called.
+func (r *Redis) Enqueue(ctx context.Context, data []byte, done func(error)) (Pending, error) {
+	if len(data) > r.opts.MaxRecordBytes {
+		return Pending{}, fmt.Errorf("journal: record of %d bytes above MaxRecordBytes %d", len(data), r.opts.MaxRecordBytes)
+	}
+	if err := ctx.Err(); err != nil {
+		return Pending{}, err
+	}
+	if r.isClosing() {
+		return Pending{}, ErrClosed
+	}
+	deadline := time.Now().Add(r.opts.AppendTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	q := &redisReq{data: data, deadline: deadline, done: done, owner: r}
+	r.pending.Add(1)
+	if err := r.enqueue(ctx, q); err != nil {
+		r.pending.Add(-1)
+		return Pending{}, err
+	}
+	if r.isClosing() {
+		// Close may have emptied the queue before q went in: once the writers have
+		// stopped, either Close's drain took q (and answers it) or nobody will.
+		<-r.stopped
+		if q.giveUp() {
+			return Pending{}, ErrClosed
+		}
+	}
+	return Pending{q: q}, nil
+}
+
+var _ Enqueuer = (*Redis)(nil)
+
 // enqueue puts q in the writer's queue and tells a writer waiting for the queue to fill
 // (the commit delay) when it has.
 func (r *Redis) enqueue(ctx context.Context, q *redisReq) error {
@@ -98,6 +170,10 @@ func (r *Redis) runWriter(writerKey string) {
 	var n uint64
 	var w redisWriterState
 	for {
+		// Close wins over a non-empty queue: what is queued fails with ErrClosed.
+		if r.isClosing() {
+			return
+		}
 		select {
 		case <-r.closing:
 			return
@@ -155,7 +231,7 @@ func (r *Redis) collect(first *redisReq, w *redisWriterState) []*redisReq {
 		switch {
 		case !q.take():
 		case !now.Before(q.deadline):
-			q.res <- redisResult{err: fmt.Errorf("journal: redis append: no writer free within %v", r.opts.AppendTimeout)}
+			q.answer(redisResult{err: fmt.Errorf("journal: redis append: no writer free within %v", r.opts.AppendTimeout)})
 		default:
 			batch = append(batch, q)
 			bytes += len(q.data)
@@ -215,7 +291,7 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	if err != nil {
 		r.batchDone()
 		for _, q := range batch {
-			q.res <- redisResult{err: err}
+			q.answer(redisResult{err: err})
 		}
 		return
 	}
@@ -233,7 +309,7 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 	r.batches.Add(1)
 	r.batchDone() // the reader first: the appenders wait for its apply anyway
 	for i, q := range batch {
-		q.res <- redisResult{entry: es[i]}
+		q.answer(redisResult{entry: es[i]})
 	}
 }
 
