@@ -26,6 +26,7 @@
 package translog
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -68,10 +69,28 @@ func LeafData(seq uint64, timeMs int64, data []byte) []byte {
 	return append(b, data...)
 }
 
-// LeafHash is the leaf of the journal entry (seq, timeMs, data).
+// LeafHash is the leaf of the journal entry (seq, timeMs, data):
+// tlog.RecordHash(LeafData(seq, timeMs, data)), hashed from a pooled buffer (the
+// applier hashes every entry; TestLeafHashIsRecordHash).
 func LeafHash(seq uint64, timeMs int64, data []byte) Hash {
-	return tlog.RecordHash(LeafData(seq, timeMs, data))
+	bp := leafBufs.Get().(*[]byte)
+	b := append((*bp)[:0], 0x00) // RFC 6962's leaf prefix, as tlog.RecordHash adds it
+	b = append(b, leafDomain...)
+	b = binary.BigEndian.AppendUint64(b, seq)
+	b = binary.BigEndian.AppendUint64(b, uint64(timeMs))
+	b = append(b, data...)
+	h := Hash(sha256.Sum256(b))
+	if cap(b) <= maxPooledLeaf {
+		*bp = b
+		leafBufs.Put(bp)
+	}
+	return h
 }
+
+// maxPooledLeaf: buffers grown for bigger entries are left to the GC.
+const maxPooledLeaf = 64 << 10
+
+var leafBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // Log is the tree of a journal's first Size entries. Its methods are safe for
 // concurrent use.
@@ -80,6 +99,7 @@ type Log struct {
 	hashes []Hash // tlog's stored hashes of the first size leaves
 	size   uint64
 	f      *os.File // nil: in memory only
+	buf    []byte   // Append's write buffer, reused
 }
 
 // Open opens (creating if needed) the log whose hashes are in the file at path; ""
@@ -152,20 +172,18 @@ func (l *Log) Append(leaves ...Hash) error {
 	defer l.mu.Unlock()
 	before := len(l.hashes)
 	for _, h := range leaves {
-		hs, err := tlog.StoredHashesForRecordHash(int64(l.size), h, l.reader())
-		if err != nil {
-			l.hashes, l.size = l.hashes[:before], l.sizeOf(before)
-			return err
-		}
-		l.hashes = append(l.hashes, hs...)
+		l.hashes = appendStored(l.hashes, int64(l.size), h)
 		l.size++
 	}
 	if l.f == nil || len(l.hashes) == before {
 		return nil
 	}
-	buf := make([]byte, 0, (len(l.hashes)-before)*tlog.HashSize)
+	buf := l.buf[:0]
 	for _, h := range l.hashes[before:] {
 		buf = append(buf, h[:]...)
+	}
+	if cap(buf) <= maxPooledLeaf {
+		l.buf = buf
 	}
 	if _, err := l.f.Write(buf); err != nil {
 		// Keep memory and file alike: what is not on file is not in the log.
@@ -174,6 +192,20 @@ func (l *Log) Append(leaves ...Hash) error {
 		return fmt.Errorf("translog: write: %w", err)
 	}
 	return nil
+}
+
+// appendStored appends the stored hashes that leaf n (0-based) with hash h adds to
+// hashes, which holds the stored hashes of leaves 0..n-1: what
+// tlog.StoredHashesForRecordHash returns, computed in place without its index and
+// result slices (TestAppendStoredIsTlogs). Each trailing 1 bit of n completes a
+// subtree, whose left half is already stored.
+func appendStored(hashes []Hash, n int64, h Hash) []Hash {
+	hashes = append(hashes, h)
+	for i := 0; n>>uint(i)&1 == 1; i++ {
+		h = tlog.NodeHash(hashes[tlog.StoredHashIndex(i, n>>uint(i)-1)], h)
+		hashes = append(hashes, h)
+	}
+	return hashes
 }
 
 // sizeOf is the size whose stored hashes number count.

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 func leaves(from, to uint64) []Hash {
@@ -178,4 +181,75 @@ func BenchmarkAppend(b *testing.B) {
 	for b.Loop() {
 		_ = l.Append(h)
 	}
+}
+
+// TestLeafHashIsRecordHash: the pooled LeafHash is tlog.RecordHash of LeafData, for
+// empty, small and pool-busting entries, and hashing one leaf does not change another.
+func TestLeafHashIsRecordHash(t *testing.T) {
+	for _, n := range []int{0, 1, 31, 200, 1000, 5000, maxPooledLeaf + 1} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(i*7 + n)
+		}
+		for _, seq := range []uint64{1, 2, 1 << 40} {
+			want := tlog.RecordHash(LeafData(seq, int64(seq)*3-5, data))
+			if got := LeafHash(seq, int64(seq)*3-5, data); got != want {
+				t.Fatalf("LeafHash(%d, %d bytes) = %x, want %x", seq, n, got, want)
+			}
+		}
+	}
+}
+
+// TestAppendStoredIsTlogs: appendStored gives tlog.StoredHashesForRecordHash's hashes
+// for every leaf of a 1,100-leaf tree (every pattern of trailing 1 bits up to 2^10).
+func TestAppendStoredIsTlogs(t *testing.T) {
+	var mine, theirs []Hash
+	r := tlog.HashReaderFunc(func(idx []int64) ([]Hash, error) {
+		out := make([]Hash, len(idx))
+		for i, x := range idx {
+			out[i] = theirs[x]
+		}
+		return out, nil
+	})
+	for n := int64(0); n < 1100; n++ {
+		h := LeafHash(uint64(n+1), n, []byte(fmt.Sprint(n)))
+		hs, err := tlog.StoredHashesForRecordHash(n, h, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs = append(theirs, hs...)
+		mine = appendStored(mine, n, h)
+		if !slices.Equal(mine, theirs) {
+			t.Fatalf("leaf %d: stored hashes differ from tlog's", n)
+		}
+	}
+}
+
+// TestAppendAllocs: appending a batch of leaves to a log with a file allocates
+// nothing per leaf once its slices have grown (the applier appends every entry).
+func TestAppendAllocs(t *testing.T) {
+	l, err := Open(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ls := leaves(1, 16)
+	l.Grow(1 << 16)
+	if err := l.Append(ls...); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := l.Append(ls...); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0 {
+		t.Fatalf("Append of 16 leaves: %.1f allocations, want 0", allocs)
+	}
+	data := make([]byte, 300)
+	var sink Hash
+	if allocs := testing.AllocsPerRun(100, func() { sink = LeafHash(1, 2, data) }); allocs > 0 {
+		t.Fatalf("LeafHash: %.1f allocations, want 0", allocs)
+	}
+	_ = sink
 }
