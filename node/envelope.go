@@ -31,19 +31,21 @@ func encodeEnvelope(origin string, ticket uint64, cmd []byte) []byte {
 
 var errEnvelope = errors.New("node: malformed entry envelope")
 
-func decodeEnvelope(b []byte) (origin string, ticket uint64, cmd []byte, err error) {
+// decodeEnvelope reads an envelope; origin and cmd alias b (the applier compares the
+// origin with its own without making a string of it).
+func decodeEnvelope(b []byte) (origin []byte, ticket uint64, cmd []byte, err error) {
 	if len(b) < 1 || b[0] != envelopeVersion {
-		return "", 0, nil, errEnvelope
+		return nil, 0, nil, errEnvelope
 	}
 	b = b[1:]
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > maxOriginLen || uint64(len(b)-k) < n {
-		return "", 0, nil, errEnvelope
+		return nil, 0, nil, errEnvelope
 	}
-	origin, b = string(b[k:k+int(n)]), b[k+int(n):]
+	origin, b = b[k:k+int(n)], b[k+int(n):]
 	ticket, k = binary.Uvarint(b)
 	if k <= 0 {
-		return "", 0, nil, errEnvelope
+		return nil, 0, nil, errEnvelope
 	}
 	return origin, ticket, b[k:], nil
 }

@@ -340,17 +340,24 @@ func (n *Node) applyBatch(es []journal.Entry) {
 	var out []delivery
 	var evs []matcher.Event
 	leaves := false
+	first := n.m.AppliedSeq() + 1 // only this goroutine changes it
+	// The entries' leaves are hashed before taking the lock, which readers wait for.
+	for len(es) > 0 && es[0].Seq < first {
+		es = es[1:] // a read that overlapped one already applied
+	}
 	logLeaves := make([]translog.Hash, 0, len(es))
-	first := n.m.AppliedSeq() + 1
-	n.mu.Lock()
-	for _, e := range es {
-		if e.Seq != n.m.AppliedSeq()+1 {
-			continue // a read that overlapped one already applied
+	for i, e := range es {
+		if e.Seq != first+uint64(i) {
+			es = es[:i] // a gap: what follows it is not applied (as it never was)
+			break
 		}
 		logLeaves = append(logLeaves, translog.LeafHash(e.Seq, e.TimeMs, e.Data))
-		origin, ticket, res := applyEntry(n.m, e, n.origin)
+	}
+	n.mu.Lock()
+	for _, e := range es {
+		mine, ticket, res := applyEntry(n.m, e, n.origin)
 		leaves = leaves || res.NewLeaves > 0 || res.NewRegs > 0
-		if origin == n.origin {
+		if mine {
 			out = append(out, delivery{ticket, res})
 		}
 	}
@@ -648,15 +655,15 @@ func (n *Node) saveFeed() {
 // origin) appended get their whole result, for the Submit waiting on it; the others
 // are applied unanswered (matcher.ApplyRawUnanswered: the same state, without what
 // only a response needs).
-func applyEntry(m *matcher.Matcher, e journal.Entry, self string) (origin string, ticket uint64, res matcher.Result) {
+func applyEntry(m *matcher.Matcher, e journal.Entry, self string) (mine bool, ticket uint64, res matcher.Result) {
 	origin, ticket, cmd, err := decodeEnvelope(e.Data)
 	if err != nil {
-		return "", 0, m.ApplyRefused(e.Seq, e.TimeMs, err.Error())
+		return false, 0, m.ApplyRefused(e.Seq, e.TimeMs, err.Error())
 	}
-	if self != "" && origin == self {
-		return origin, ticket, m.ApplyRaw(e.Seq, e.TimeMs, cmd)
+	if self != "" && string(origin) == self {
+		return true, ticket, m.ApplyRaw(e.Seq, e.TimeMs, cmd)
 	}
-	return origin, ticket, m.ApplyRawUnanswered(e.Seq, e.TimeMs, cmd)
+	return false, ticket, m.ApplyRawUnanswered(e.Seq, e.TimeMs, cmd)
 }
 
 // Snapshot writes a snapshot of the state as applied now and waits for it. It
