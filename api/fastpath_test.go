@@ -219,9 +219,10 @@ func TestAppendReceivableIsMarshal(t *testing.T) {
 	}
 }
 
-// TestAppendReceivableKnowsEveryField: appendReceivable writes every field the
-// struct has (a field added to wire.Receivable, or to what it holds, fails here
-// until the encoder writes it; TestAppendReceivableIsMarshal compares values).
+// TestAppendReceivableKnowsEveryField: appendReceivable and appendReceivableOf write
+// every field the struct has (a field added to wire.Receivable, or to what it holds,
+// fails here until both encoders write it; TestAppendReceivableIsMarshal and
+// TestAppendReceivableOfIsMarshal compare values).
 func TestAppendReceivableKnowsEveryField(t *testing.T) {
 	for _, typ := range []reflect.Type{reflect.TypeOf(wire.Receivable{}), reflect.TypeOf(wire.ScoreComponent{}),
 		reflect.TypeOf(wire.Confirmation{}), reflect.TypeOf(wire.Anchor{}), reflect.TypeOf(wire.CreditNote{}),
@@ -230,7 +231,7 @@ func TestAppendReceivableKnowsEveryField(t *testing.T) {
 			"Receivable": 27, "ScoreComponent": 3, "Confirmation": 4, "Anchor": 6, "CreditNote": 7, "Allocation": 3, "Payment": 4,
 		}[typ.Name()]
 		if typ.NumField() != want {
-			t.Errorf("wire.%s has %d fields, appendReceivable writes %d", typ.Name(), typ.NumField(), want)
+			t.Errorf("wire.%s has %d fields, appendReceivable and appendReceivableOf write %d", typ.Name(), typ.NumField(), want)
 		}
 	}
 }

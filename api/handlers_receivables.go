@@ -20,12 +20,6 @@ import (
 
 func hexLower(b []byte) string { return hex.EncodeToString(b) }
 
-// renderReceivable answers with the receivable as the command left it (an
-// idempotent replay gets the first response, not today's score).
-func (s *Server) renderReceivable(_ *matcher.Matcher, r matcher.Result) any {
-	return viewReceivableAt(r.Receivable, *r.Score, r.Anchors)
-}
-
 func (s *Server) submitReceivable(c *gin.Context) {
 	if !requireRole(c, string(matcher.RoleSME)) {
 		return
@@ -35,7 +29,7 @@ func (s *Server) submitReceivable(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.submit(c, req, matcher.Command{Payload: &in}, http.StatusCreated, s.renderReceivable)
+	s.submitReceivableCmd(c, req, matcher.Command{Payload: &in}, http.StatusCreated)
 }
 
 func (s *Server) getReceivable(c *gin.Context) {
@@ -110,7 +104,7 @@ func (s *Server) confirm(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.Confirm{ReceivableID: c.Param("id"), Signature: in.Signature}}
-	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
+	s.submitReceivableCmd(c, req, cmd, http.StatusOK)
 }
 
 type transferRequest struct {
@@ -132,7 +126,7 @@ func (s *Server) transfer(c *gin.Context) {
 	cmd := matcher.Command{Payload: &matcher.Transfer{
 		ReceivableID: c.Param("id"), ToID: in.ToID, Amount: in.Amount, Salt: in.Salt, Signature: in.Signature,
 	}}
-	s.submit(c, req, cmd, http.StatusCreated, s.renderReceivable)
+	s.submitReceivableCmd(c, req, cmd, http.StatusCreated)
 }
 
 // amountAndSalt reads the amount and salt query parameters of the typed-data reads
@@ -188,7 +182,7 @@ func (s *Server) settle(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.Settle{ReceivableID: c.Param("id"), Reference: in.Reference}}
-	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
+	s.submitReceivableCmd(c, req, cmd, http.StatusOK)
 }
 
 var leafKinds = map[string]byte{

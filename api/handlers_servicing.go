@@ -26,7 +26,7 @@ func (s *Server) rejectReceivable(c *gin.Context) {
 		return
 	}
 	cmd := matcher.Command{Payload: &matcher.RejectReceivable{ReceivableID: c.Param("id"), Reason: in.Reason}}
-	s.submit(c, req, cmd, http.StatusOK, s.renderReceivable)
+	s.submitReceivableCmd(c, req, cmd, http.StatusOK)
 }
 
 func (s *Server) creditNote(c *gin.Context) {
@@ -41,7 +41,7 @@ func (s *Server) creditNote(c *gin.Context) {
 	cmd := matcher.Command{Payload: &matcher.IssueCreditNote{
 		ReceivableID: c.Param("id"), Amount: in.Amount, Reason: in.Reason, Salt: in.Salt, Signature: in.Signature,
 	}}
-	s.submit(c, req, cmd, http.StatusCreated, s.renderReceivable)
+	s.submitReceivableCmd(c, req, cmd, http.StatusCreated)
 }
 
 // maxReasonQuery bounds the reason a typed-data request echoes into the message.
@@ -82,7 +82,7 @@ func (s *Server) recordPayment(c *gin.Context) {
 	cmd := matcher.Command{Payload: &matcher.RecordPayment{
 		ReceivableID: c.Param("id"), MatchID: in.MatchID, Amount: in.Amount, Reference: in.Reference,
 	}}
-	s.submit(c, req, cmd, http.StatusCreated, s.renderReceivable)
+	s.submitReceivableCmd(c, req, cmd, http.StatusCreated)
 }
 
 func (s *Server) renderMatch(m *matcher.Matcher, r matcher.Result) any {

@@ -5,6 +5,8 @@ package api
 import (
 	"crypto/subtle"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,6 +22,21 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+
+	// The series of each route and code, looked up once: WithLabelValues hashes the
+	// labels and takes a lock on every call, and the code is a string to allocate.
+	mu     sync.RWMutex
+	routes map[string]*routeSeries // by route pattern: bounded by the routes
+}
+
+// routeSeries are one route's series by status code (100–599).
+type routeSeries struct {
+	codes [600]atomic.Pointer[series]
+}
+
+type series struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 func newMetrics(reg *prometheus.Registry, n *node.Node) *metrics {
@@ -80,9 +97,38 @@ func (m *metrics) middleware(c *gin.Context) {
 	if route == "" {
 		route = "unmatched"
 	}
-	code := strconv.Itoa(c.Writer.Status())
-	m.requests.WithLabelValues(route, code).Inc()
-	m.latency.WithLabelValues(route, code).Observe(time.Since(start).Seconds())
+	se := m.series(route, c.Writer.Status())
+	se.requests.Inc()
+	se.latency.Observe(time.Since(start).Seconds())
+}
+
+// series is the counter and histogram of route and code, made at first use.
+func (m *metrics) series(route string, code int) *series {
+	m.mu.RLock()
+	rs := m.routes[route]
+	m.mu.RUnlock()
+	if rs == nil {
+		m.mu.Lock()
+		if rs = m.routes[route]; rs == nil {
+			if m.routes == nil {
+				m.routes = map[string]*routeSeries{}
+			}
+			rs = &routeSeries{}
+			m.routes[route] = rs
+		}
+		m.mu.Unlock()
+	}
+	if code < 0 || code >= len(rs.codes) {
+		cs := strconv.Itoa(code) // not a code net/http writes; not cached
+		return &series{m.requests.WithLabelValues(route, cs), m.latency.WithLabelValues(route, cs)}
+	}
+	if se := rs.codes[code].Load(); se != nil {
+		return se
+	}
+	cs := strconv.Itoa(code)
+	se := &series{m.requests.WithLabelValues(route, cs), m.latency.WithLabelValues(route, cs)}
+	rs.codes[code].CompareAndSwap(nil, se) // the same series either way
+	return rs.codes[code].Load()
 }
 
 func (s *Server) serveMetrics(c *gin.Context) {

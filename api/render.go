@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/gin-gonic/gin"
 
 	"github.com/scfx/scfx/api/wire"
+	"github.com/scfx/scfx/matcher"
 )
 
 // writeJSON answers status with body as JSON, as c.JSON does. A receivable — the
@@ -256,5 +258,154 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, '"')
 	b = append(b, s...)
+	return append(b, '"')
+}
+
+// writeReceivable answers status with the receivable of a command's result — r
+// with the score and anchors it had at that entry — as writeJSON answers
+// viewReceivableAt(r, s, anchors), written straight from the matcher's types: no
+// view of strings first (TestAppendReceivableOfIsMarshal).
+func writeReceivable(c *gin.Context, status int, r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) {
+	bp := renderBufs.Get().(*[]byte)
+	b := appendReceivableOf((*bp)[:0], r, s, anchors)
+	c.Data(status, "application/json; charset=utf-8", b)
+	if cap(b) <= maxPooledRender {
+		*bp = b
+		renderBufs.Put(bp)
+	}
+}
+
+// appendReceivableOf appends what appendReceivable appends for
+// viewReceivableAt(r, s, anchors).
+func appendReceivableOf(b []byte, r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) []byte {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, r.ID)
+	b = append(b, `,"parent_id":`...)
+	b = appendNonEmpty(b, r.ParentID)
+	b = append(b, `,"tier":`...)
+	b = strconv.AppendInt(b, int64(r.Tier), 10)
+	b = append(b, `,"creditor_id":`...)
+	b = appendJSONString(b, r.CreditorID)
+	b = append(b, `,"holder_id":`...)
+	b = appendJSONString(b, r.HolderID)
+	b = append(b, `,"assignee_id":`...)
+	b = appendNonEmpty(b, r.AssigneeID)
+	b = append(b, `,"debtor_id":`...)
+	b = appendJSONString(b, r.DebtorID)
+	b = append(b, `,"invoice_number":`...)
+	b = appendJSONString(b, r.InvoiceNumber)
+	b = append(b, `,"fingerprint":`...)
+	b = appendHash(b, &r.Fingerprint)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, r.AmountFen, 10)
+	b = append(b, `,"remaining":`...)
+	b = strconv.AppendInt(b, r.RemainingFen, 10)
+	b = append(b, `,"currency":`...)
+	b = appendJSONString(b, r.Currency)
+	b = append(b, `,"issue_date":`...)
+	b = appendDate(b, r.IssueDate)
+	b = append(b, `,"due_date":`...)
+	b = appendDate(b, r.DueDate)
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, string(r.Status))
+	b = append(b, `,"score":`...)
+	b = strconv.AppendInt(b, int64(s.Total), 10)
+	b = append(b, `,"score_band":`...)
+	b = appendJSONString(b, s.Band)
+	b = append(b, `,"score_components":`...)
+	if s.Components == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, sc := range s.Components {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendJSONString(b, sc.Name)
+			b = append(b, `,"value":`...)
+			b = strconv.AppendInt(b, int64(sc.Value), 10)
+			b = append(b, `,"reason":`...)
+			b = appendJSONString(b, sc.Reason)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"score_policy":`...)
+	b = appendJSONString(b, s.Policy)
+	b = append(b, `,"confirmation":`...)
+	if c := r.Confirmation; c == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"signature":`...)
+		b = appendJSONString(b, c.Signature)
+		b = append(b, `,"signer":`...)
+		b = appendJSONString(b, c.Signer.Hex()) // EIP-55 mixed case
+		b = append(b, `,"digest":`...)
+		b = appendHash(b, &c.Digest)
+		b = append(b, `,"confirmed_at":`...)
+		b = appendInstant(b, c.AtMs)
+		b = append(b, '}')
+	}
+	b = append(b, `,"anchors":[`...) // viewAnchors: never null
+	for i := range anchors {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendAnchor(b, (*wire.Anchor)(&anchors[i]))
+	}
+	b = append(b, `],"created_at":`...)
+	b = appendInstant(b, r.CreatedMs)
+	b = append(b, `,"reject_reason":`...)
+	b = appendNonEmpty(b, r.RejectReason)
+	b = append(b, `,"credited":`...)
+	b = strconv.AppendInt(b, r.CreditedFen, 10)
+	b = append(b, `,"paid_to_holder":`...)
+	b = strconv.AppendInt(b, r.HolderPaidFen, 10)
+	b = append(b, `,"credit_notes":[`...) // made with their length: never null
+	for i, n := range r.CreditNotes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		v := viewCreditNote(n) // rare on the hot routes: the view's way
+		b = appendCreditNote(b, &v)
+	}
+	b = append(b, `],"payments":[`...)
+	for i, p := range r.Payments {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"match_id":`...)
+		b = appendNonEmpty(b, p.MatchID)
+		b = append(b, `,"amount":`...)
+		b = strconv.AppendInt(b, p.AmountFen, 10)
+		b = append(b, `,"reference":`...)
+		b = appendJSONString(b, p.Reference)
+		b = append(b, `,"created_at":`...)
+		b = appendInstant(b, p.AtMs)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+// appendNonEmpty is optString's pointer as JSON: null for "".
+func appendNonEmpty(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, s)
+}
+
+// appendInstant is instant(ms) as a JSON string (its digits and signs need no escape).
+func appendInstant(b []byte, ms int64) []byte {
+	b = append(b, '"')
+	b = time.UnixMilli(ms).UTC().AppendFormat(b, instantLayout)
+	return append(b, '"')
+}
+
+// appendDate is d.String() as a JSON string.
+func appendDate(b []byte, d matcher.Date) []byte {
+	b = append(b, '"')
+	b = time.Unix(d.Unix(), 0).UTC().AppendFormat(b, time.DateOnly)
 	return append(b, '"')
 }

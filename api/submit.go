@@ -96,6 +96,30 @@ func (s *Server) rejectKeyed(c *gin.Context, req request, e *matcher.Error) {
 // submit runs cmd as the caller through the node and answers with status and the
 // body render builds (under the read lock), or with the problem the matcher found.
 func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status int, render func(m *matcher.Matcher, r matcher.Result) any) {
+	res, ok := s.run(c, req, cmd)
+	if !ok {
+		return
+	}
+	var body any
+	s.n.View(func(m *matcher.Matcher) { body = render(m, res) })
+	writeJSON(c, status, body)
+}
+
+// submitReceivableCmd is submit for a command whose answer is its receivable, as
+// the command left it (an idempotent replay gets the first response, not today's
+// score). The objects of a result are copies that later entries do not change
+// (matcher.Result's detach), so it is rendered without the read lock: the handler
+// the applier has just woken does not wait for the applier's next batch to let go
+// of its write lock.
+func (s *Server) submitReceivableCmd(c *gin.Context, req request, cmd matcher.Command, status int) {
+	if res, ok := s.run(c, req, cmd); ok {
+		writeReceivable(c, status, res.Receivable, *res.Score, res.Anchors)
+	}
+}
+
+// run runs cmd as the caller through the node; false: it has answered with the
+// problem (the node's or the matcher's).
+func (s *Server) run(c *gin.Context, req request, cmd matcher.Command) (matcher.Result, bool) {
 	cmd.Actor = actorOf(c)
 	if req.idemKey != "" {
 		cmd.IdemKey, cmd.IdemHash = req.idemKey, req.hash
@@ -105,31 +129,29 @@ func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status
 	case errors.Is(err, node.ErrOverloaded):
 		c.Header("Retry-After", "1")
 		fail(c, errf(matcher.CodeUnavailable, "the node is overloaded; nothing was changed, retry"))
-		return
+		return res, false
 	case errors.Is(err, node.ErrUnavailable), errors.Is(err, node.ErrClosed):
 		// Redis restarting or failing over is back within seconds.
 		c.Header("Retry-After", "1")
 		fail(c, errf(matcher.CodeUnavailable, "the journal is unavailable; nothing was changed"))
-		return
+		return res, false
 	case err != nil:
 		// The entry may have been appended: with an Idempotency-Key a retry is safe.
 		s.log.Warn("submit outcome unknown", "kind", cmd.Kind(), "err", err)
 		c.Header("Retry-After", "1")
 		fail(c, errf(matcher.CodeUnavailable, "timed out waiting for the journal; retry with the same Idempotency-Key"))
-		return
+		return res, false
 	case res.Err != nil:
 		if res.Replayed {
 			c.Header("Idempotent-Replayed", "true")
 		}
 		fail(c, res.Err)
-		return
+		return res, false
 	}
 	if res.Replayed {
 		c.Header("Idempotent-Replayed", "true")
 	}
-	var body any
-	s.n.View(func(m *matcher.Matcher) { body = render(m, res) })
-	writeJSON(c, status, body)
+	return res, true
 }
 
 // listParams reads ?limit= and ?cursor=.
