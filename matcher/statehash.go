@@ -3,10 +3,14 @@
 package matcher
 
 import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/sha256"
-	"crypto/sha3"
 	"encoding/binary"
 	"encoding/json"
+	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -19,10 +23,11 @@ import (
 // caller's queue of idempotency keys — plus a small header (counters, ledger, anchoring
 // and registration progress, book modes). Each element has a digest, SHA-256 over
 // its name, its key and its JSON encoding; the digests are summed in a lattice hash
-// (LtHash: each digest expanded by SHAKE128 to 1,024 16-bit lanes, added lane by lane
-// modulo 2^16), which any order of changes reaches alike and which a change updates by
-// taking the element's old digest out and putting its new one in. StateHash is
-// SHA-256 over the domain, the header's JSON and the lattice.
+// (LtHash: each digest expanded to 1,024 16-bit lanes by AES-256 in counter mode keyed
+// by the digest, added lane by lane modulo 2^16), which any order of changes reaches
+// alike and which a change updates by taking the element's old digest out and putting
+// its new one in. StateHash is SHA-256 over the domain, the header's JSON and the
+// lattice.
 //
 // Rows change in place through pointers, so a table marks every row a command reads
 // (table.at, while apply runs) or adds, and StateHash re-encodes the marked rows
@@ -30,14 +35,18 @@ import (
 // holds offers and listings) is marked by hand (table.mark). Maps change through
 // helpers that record the change (setFingerprint, setIdem, ...). Leaves and batches
 // are only appended. fullStateHash computes the same value from nothing; the tests
-// compare the two after every command.
+// compare the two after every command. Many pending elements (a hash read after
+// thousands of commands, or of a whole restored state) are digested and folded on
+// one goroutine per CPU, each into a lattice of its own, summed at the end.
 
-const stateHashDomain = "scfx/state-hash/v2"
+const stateHashDomain = "scfx/state-hash/v3"
 
 const latticeLanes = 1024
 
-// lattice is an LtHash accumulator: a sum of expanded digests, lane by lane.
-type lattice [latticeLanes]uint16
+// lattice is an LtHash accumulator: a sum of expanded digests, lane by lane. Lane i
+// is bits 16·(i mod 4) and up of word i/4, so that the words written little-endian
+// are the lanes written little-endian, and four lanes are added at once (addLanes).
+type lattice [latticeLanes / 4]uint64
 
 // element kinds: the names hashed into element digests (fixed: they define the hash).
 const (
@@ -81,24 +90,72 @@ type stateHasher struct {
 	regs            [][32]byte
 	regsDirty       []int
 	ops             []mapOp
-	xof             *sha3.SHAKE
-	buf             [2 * latticeLanes]byte
-	enc             []byte
+	jobs            []hashJob // the elements a read folds (kept for their room)
+	folders         []*folder // one a goroutine that folds
 }
 
-// elementDigest is an element's digest: SHA-256 over the domain, the element's name, its key
-// and its JSON value, each of the first three length-prefixed.
-func elementDigest(enc []byte, name string, key []byte, val any) ([32]byte, []byte) {
-	enc = enc[:0]
-	enc = appendField(enc, stateHashDomain)
-	enc = appendField(enc, name)
-	enc = appendField(enc, string(key))
-	v, err := json.Marshal(val)
-	if err != nil {
+// hashJob is one element to fold: its digest is added (add), or, with slot, put in
+// place of the digest slot holds (the element as last folded; zero: none).
+type hashJob struct {
+	name  string
+	key   string // the key, unless byNum
+	num   uint64 // the key when byNum: 8 bytes big-endian
+	byNum bool
+	add   bool
+	val   any
+	slot  *[32]byte
+}
+
+// folder digests and folds elements into a lattice of its own.
+type folder struct {
+	acc lattice
+	enc bytes.Buffer
+	je  *json.Encoder
+	buf [2 * latticeLanes]byte
+}
+
+func newFolder() *folder {
+	f := &folder{}
+	f.je = json.NewEncoder(&f.enc)
+	return f
+}
+
+// digest is the digest of the job's element: SHA-256 over the domain, the element's
+// name, its key and its JSON value, each of the first three length-prefixed.
+func (f *folder) digest(j *hashJob) [32]byte {
+	b := appendField(f.buf[:0], stateHashDomain)
+	b = appendField(b, j.name)
+	if j.byNum {
+		b = append(b, 8)
+		b = binary.BigEndian.AppendUint64(b, j.num)
+	} else {
+		b = appendField(b, j.key)
+	}
+	f.enc.Reset()
+	f.enc.Write(b)
+	// Encode is Marshal's encoding and a newline, left out of the digest.
+	if err := f.je.Encode(j.val); err != nil {
 		panic("matcher: state does not encode: " + err.Error())
 	}
-	enc = append(enc, v...)
-	return sha256.Sum256(enc), enc
+	e := f.enc.Bytes()
+	return sha256.Sum256(e[:len(e)-1])
+}
+
+func (f *folder) run(j *hashJob) {
+	d := f.digest(j)
+	if j.slot == nil {
+		f.fold(d, j.add)
+		return
+	}
+	old := *j.slot
+	if old == d {
+		return
+	}
+	if old != ([32]byte{}) {
+		f.fold(old, false)
+	}
+	f.fold(d, true)
+	*j.slot = d
 }
 
 func appendField(b []byte, s string) []byte {
@@ -106,31 +163,86 @@ func appendField(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-func rowKey(n int) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n)) }
+// expand is a digest's 2,048 bytes of lanes: the key stream of AES-256 in counter
+// mode (NIST SP 800-38A, the counter block from 0 and incremented as one 128-bit
+// big-endian integer) keyed by the digest.
+func expand(d [32]byte, out *[2 * latticeLanes]byte) {
+	b, err := aes.NewCipher(d[:])
+	if err != nil {
+		panic("matcher: AES-256: " + err.Error())
+	}
+	var iv [aes.BlockSize]byte
+	clear(out[:])
+	cipher.NewCTR(b, iv[:]).XORKeyStream(out[:], out[:])
+}
 
 // fold adds (or takes out) one element's digest.
-func (h *stateHasher) fold(acc *lattice, d [32]byte, add bool) {
-	if h.xof == nil {
-		h.xof = sha3.NewSHAKE128()
-	}
-	h.xof.Reset()
-	h.xof.Write(d[:])
-	h.xof.Read(h.buf[:])
-	for i := range acc {
-		v := binary.LittleEndian.Uint16(h.buf[2*i:])
-		if add {
-			acc[i] += v
-		} else {
-			acc[i] -= v
+func (f *folder) fold(d [32]byte, add bool) {
+	expand(d, &f.buf)
+	addLanes(&f.acc, &f.buf, add)
+}
+
+// laneHigh is the top bit of each of a word's four lanes.
+const laneHigh = 0x8000_8000_8000_8000
+
+// addLanes adds (or subtracts) the lanes in b to acc's, each modulo 2^16: four at
+// a time, the top bit of each lane apart so that no carry or borrow crosses lanes.
+func addLanes(acc *lattice, b *[2 * latticeLanes]byte, add bool) {
+	if add {
+		for i := range acc {
+			x, y := acc[i], binary.LittleEndian.Uint64(b[8*i:])
+			acc[i] = ((x &^ laneHigh) + (y &^ laneHigh)) ^ ((x ^ y) & laneHigh)
 		}
+		return
+	}
+	for i := range acc {
+		x, y := acc[i], binary.LittleEndian.Uint64(b[8*i:])
+		acc[i] = ((x | laneHigh) - (y &^ laneHigh)) ^ ((x ^ ^y) & laneHigh)
 	}
 }
 
-func (h *stateHasher) element(acc *lattice, name string, key []byte, val any, add bool) [32]byte {
-	var d [32]byte
-	d, h.enc = elementDigest(h.enc, name, key, val)
-	h.fold(acc, d, add)
-	return d
+// addLattice adds b's lanes to acc's.
+func addLattice(acc, b *lattice) {
+	for i := range acc {
+		x, y := acc[i], b[i]
+		acc[i] = ((x &^ laneHigh) + (y &^ laneHigh)) ^ ((x ^ y) & laneHigh)
+	}
+}
+
+// foldParallelFrom is how many elements make a read fold on every CPU; below, the
+// goroutines cost more than they save.
+const foldParallelFrom = 256
+
+// runJobs folds the jobs into acc, on one goroutine per CPU when they are many.
+func (h *stateHasher) runJobs(acc *lattice, jobs []hashJob) {
+	workers := min(runtime.GOMAXPROCS(0), len(jobs)/(foldParallelFrom/2))
+	for len(h.folders) < max(workers, 1) {
+		h.folders = append(h.folders, newFolder())
+	}
+	if workers <= 1 {
+		f := h.folders[0]
+		f.acc = lattice{}
+		for i := range jobs {
+			f.run(&jobs[i])
+		}
+		addLattice(acc, &f.acc)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(jobs) + workers - 1) / workers
+	for w := range workers {
+		f, part := h.folders[w], jobs[w*per:min(len(jobs), (w+1)*per)]
+		f.acc = lattice{}
+		wg.Go(func() {
+			for i := range part {
+				f.run(&part[i])
+			}
+		})
+	}
+	wg.Wait()
+	for _, f := range h.folders[:workers] {
+		addLattice(acc, &f.acc)
+	}
 }
 
 // stateHeader is the part of the state hashed whole: small and fixed in size, but
@@ -157,7 +269,7 @@ func (h *stateHasher) sum(m *Matcher, acc *lattice) [32]byte {
 	x.Write(hd)
 	var lanes [2 * latticeLanes]byte
 	for i, v := range acc {
-		binary.LittleEndian.PutUint16(lanes[2*i:], v)
+		binary.LittleEndian.PutUint64(lanes[8*i:], v)
 	}
 	x.Write(lanes[:])
 	var out [32]byte
@@ -217,44 +329,50 @@ func (h *stateHasher) build(m *Matcher) {
 	h.built = true
 }
 
+func rowJob(name string, n int, val any, slot *[32]byte) hashJob {
+	return hashJob{name: name, num: uint64(n), byNum: true, val: val, slot: slot, add: true}
+}
+
+func keyJob(name, key string, val any, add bool) hashJob {
+	return hashJob{name: name, key: key, val: val, add: add}
+}
+
 // foldAll adds every element of the state to acc; keep remembers the digests for
 // later updates.
 func (h *stateHasher) foldAll(m *Matcher, acc *lattice, keep bool) {
+	jobs := h.jobs[:0]
+	var rows [6][][32]byte
 	for k, t := range m.rowTables() {
 		n := t.len()
-		digs := make([][32]byte, n)
+		rows[k] = make([][32]byte, n)
 		for i := 0; i < n; i++ {
-			digs[i] = h.element(acc, t.name, rowKey(i+1), t.row(i), true)
-		}
-		if keep {
-			h.rows[k] = digs
-			t.marks.clear()
+			jobs = append(jobs, rowJob(t.name, i+1, t.row(i), &rows[k][i]))
 		}
 	}
 	for i, l := range m.s.Leaves {
-		h.element(acc, elLeaves, rowKey(i+1), l, true)
+		jobs = append(jobs, rowJob(elLeaves, i+1, l, nil))
 	}
 	for i, b := range m.s.Batches {
-		h.element(acc, elBatches, rowKey(i+1), b, true)
+		jobs = append(jobs, rowJob(elBatches, i+1, b, nil))
 	}
 	regs := make([][32]byte, len(m.s.Regs))
 	for i, r := range m.s.Regs {
-		regs[i] = h.element(acc, elRegs, rowKey(i+1), r, true)
+		jobs = append(jobs, rowJob(elRegs, i+1, r, &regs[i]))
 	}
 	for fp, id := range m.s.Fingerprints {
-		h.element(acc, elFingerprints, fingerprintKey(fp), id, true)
+		jobs = append(jobs, keyJob(elFingerprints, fingerprintKey(fp), id, true))
 	}
 	for k, v := range m.s.USCCs {
-		h.element(acc, elUSCCs, []byte(k), v, true)
+		jobs = append(jobs, keyJob(elUSCCs, k, v, true))
 	}
 	for k, v := range m.s.Salts {
-		h.element(acc, elSalts, []byte(k), v, true)
+		jobs = append(jobs, keyJob(elSalts, k, v, true))
 	}
 	for k, v := range m.s.Idem {
-		h.element(acc, elIdem, []byte(k), v, true)
+		jobs = append(jobs, keyJob(elIdem, k, v, true))
 	}
 	for k, w := range m.s.Webhooks {
-		h.element(acc, elWebhooks, []byte(k), w, true)
+		jobs = append(jobs, keyJob(elWebhooks, k, w, true))
 	}
 	for caller, keys := range m.s.IdemByCaller {
 		for i, k := range keys {
@@ -262,73 +380,86 @@ func (h *stateHasher) foldAll(m *Matcher, acc *lattice, keep bool) {
 			if i > 0 {
 				prev = keys[i-1]
 			}
-			h.element(acc, elIdemByCaller, idemLinkKey(caller, prev), k, true)
+			jobs = append(jobs, keyJob(elIdemByCaller, idemLinkKey(caller, prev), k, true))
 		}
 	}
+	h.runJobs(acc, jobs)
+	h.jobs = clearJobs(jobs)
 	if keep {
+		for _, t := range m.rowTables() {
+			t.marks.clear()
+		}
+		h.rows = rows
 		h.leaves, h.batches, h.regs, h.regsDirty, h.ops = len(m.s.Leaves), len(m.s.Batches), regs, nil, nil
 	}
 }
 
+// clearJobs empties jobs, dropping what they point to, and keeps its room.
+func clearJobs(jobs []hashJob) []hashJob {
+	clear(jobs)
+	return jobs[:0]
+}
+
 // update folds what changed since the last call.
 func (h *stateHasher) update(m *Matcher) {
-	for k, t := range m.rowTables() {
-		digs := h.rows[k]
-		var dirty []uint32
-		if t.marks != nil {
-			dirty = t.marks.dirty
+	jobs := h.jobs[:0]
+	tables := m.rowTables()
+	for k, t := range tables {
+		if t.marks == nil {
+			continue
 		}
-		for _, i := range dirty {
-			if int(i) >= t.len() {
-				continue // marked, then not added: cannot happen, but costs nothing
-			}
-			for int(i) >= len(digs) {
-				digs = append(digs, [32]byte{})
-			}
-			var d [32]byte
-			d, h.enc = elementDigest(h.enc, t.name, rowKey(int(i)+1), t.row(int(i)))
-			if old := digs[i]; old != d {
-				if old != ([32]byte{}) {
-					h.fold(&h.acc, old, false)
-				}
-				h.fold(&h.acc, d, true)
-				digs[i] = d
+		digs := h.rows[k]
+		for _, i := range t.marks.dirty {
+			if int(i) >= len(digs) && int(i) < t.len() {
+				digs = append(digs, make([][32]byte, int(i)+1-len(digs))...)
 			}
 		}
 		h.rows[k] = digs
-		t.marks.clear()
+		for _, i := range t.marks.dirty {
+			if int(i) >= t.len() {
+				continue // marked, then not added: cannot happen, but costs nothing
+			}
+			jobs = append(jobs, rowJob(t.name, int(i)+1, t.row(int(i)), &digs[i]))
+		}
 	}
 	for ; h.leaves < len(m.s.Leaves); h.leaves++ {
-		h.element(&h.acc, elLeaves, rowKey(h.leaves+1), m.s.Leaves[h.leaves], true)
+		jobs = append(jobs, rowJob(elLeaves, h.leaves+1, m.s.Leaves[h.leaves], nil))
 	}
 	for ; h.batches < len(m.s.Batches); h.batches++ {
-		h.element(&h.acc, elBatches, rowKey(h.batches+1), m.s.Batches[h.batches], true)
+		jobs = append(jobs, rowJob(elBatches, h.batches+1, m.s.Batches[h.batches], nil))
 	}
+	// A registration changed in place is re-hashed once, and not when it is new:
+	// a job a slot.
+	regsBefore := len(h.regs)
 	for len(h.regs) < len(m.s.Regs) {
-		i := len(h.regs)
-		h.regs = append(h.regs, h.element(&h.acc, elRegs, rowKey(i+1), m.s.Regs[i], true))
+		h.regs = append(h.regs, [32]byte{})
 	}
-	for _, i := range h.regsDirty {
-		var d [32]byte
-		d, h.enc = elementDigest(h.enc, elRegs, rowKey(i+1), m.s.Regs[i])
-		if d != h.regs[i] {
-			h.fold(&h.acc, h.regs[i], false)
-			h.fold(&h.acc, d, true)
-			h.regs[i] = d
+	for i := regsBefore; i < len(m.s.Regs); i++ {
+		jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
+	}
+	slices.Sort(h.regsDirty)
+	for _, i := range slices.Compact(h.regsDirty) {
+		if i < regsBefore {
+			jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
 		}
 	}
 	h.regsDirty = h.regsDirty[:0]
 	for _, op := range h.ops {
-		h.element(&h.acc, op.name, []byte(op.key), op.val, op.add)
+		jobs = append(jobs, keyJob(op.name, op.key, op.val, op.add))
+	}
+	h.runJobs(&h.acc, jobs)
+	h.jobs = clearJobs(jobs)
+	for _, t := range tables {
+		t.marks.clear()
 	}
 	clear(h.ops)
 	h.ops = h.ops[:0]
 }
 
-func fingerprintKey(fp common.Hash) []byte { return []byte(fp.Hex()) }
+func fingerprintKey(fp common.Hash) string { return fp.Hex() }
 
-func idemLinkKey(caller, prev string) []byte {
-	return appendField(appendField(nil, caller), prev)
+func idemLinkKey(caller, prev string) string {
+	return string(appendField(appendField(nil, caller), prev))
 }
 
 // mapChange records a change to a map for the next StateHash (under the node's write
@@ -341,10 +472,10 @@ func (m *Matcher) mapChange(name, key string, val any, add bool) {
 
 func (m *Matcher) setFingerprint(fp common.Hash, id string) {
 	if old, ok := m.s.Fingerprints[fp]; ok {
-		m.mapChange(elFingerprints, string(fingerprintKey(fp)), old, false)
+		m.mapChange(elFingerprints, fingerprintKey(fp), old, false)
 	}
 	m.s.Fingerprints[fp] = id
-	m.mapChange(elFingerprints, string(fingerprintKey(fp)), id, true)
+	m.mapChange(elFingerprints, fingerprintKey(fp), id, true)
 }
 
 func (m *Matcher) setUSCC(uscc, id string) {
@@ -409,7 +540,7 @@ func (m *Matcher) idemPush(caller, key string) {
 	if len(keys) > 0 {
 		prev = keys[len(keys)-1]
 	}
-	m.mapChange(elIdemByCaller, string(idemLinkKey(caller, prev)), key, true)
+	m.mapChange(elIdemByCaller, (idemLinkKey(caller, prev)), key, true)
 	m.s.IdemByCaller[caller] = append(keys, key)
 }
 
@@ -419,10 +550,10 @@ func (m *Matcher) idemPop(caller string) {
 	if len(keys) == 0 {
 		return
 	}
-	m.mapChange(elIdemByCaller, string(idemLinkKey(caller, "")), keys[0], false)
+	m.mapChange(elIdemByCaller, (idemLinkKey(caller, "")), keys[0], false)
 	if len(keys) > 1 {
-		m.mapChange(elIdemByCaller, string(idemLinkKey(caller, keys[0])), keys[1], false)
-		m.mapChange(elIdemByCaller, string(idemLinkKey(caller, "")), keys[1], true)
+		m.mapChange(elIdemByCaller, (idemLinkKey(caller, keys[0])), keys[1], false)
+		m.mapChange(elIdemByCaller, (idemLinkKey(caller, "")), keys[1], true)
 	}
 	if keys = keys[1:]; len(keys) == 0 {
 		delete(m.s.IdemByCaller, caller)

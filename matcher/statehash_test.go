@@ -3,6 +3,10 @@
 package matcher
 
 import (
+	"bytes"
+	"crypto/aes"
+	"crypto/sha256"
+	"encoding/binary"
 	"flag"
 	"math/rand/v2"
 	"os"
@@ -170,5 +174,72 @@ func TestStateHashConcurrentReaders(t *testing.T) {
 				t.Fatalf("round %d: a reader got %x, want %x", round, got, want)
 			}
 		}
+	}
+}
+
+// TestLatticeLanes: the lattice's four-lanes-a-word sums are the lane-by-lane sums
+// and differences modulo 2^16, carries and borrows kept in their lane (the values
+// next to 0 and 2^16 - 1 most of all).
+func TestLatticeLanes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 2))
+	edge := []uint16{0, 1, 0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff}
+	lane := func() uint16 {
+		if rng.IntN(2) == 0 {
+			return edge[rng.IntN(len(edge))]
+		}
+		return uint16(rng.Uint32())
+	}
+	for round := 0; round < 200; round++ {
+		var acc lattice
+		var want [latticeLanes]uint16
+		for i := range want {
+			want[i] = lane()
+			acc[i/4] |= uint64(want[i]) << (16 * (i % 4))
+		}
+		var b [2 * latticeLanes]byte
+		var in [latticeLanes]uint16
+		for i := range in {
+			in[i] = lane()
+			binary.LittleEndian.PutUint16(b[2*i:], in[i])
+		}
+		add := round%2 == 0
+		addLanes(&acc, &b, add)
+		for i := range want {
+			if add {
+				want[i] += in[i]
+			} else {
+				want[i] -= in[i]
+			}
+			if got := uint16(acc[i/4] >> (16 * (i % 4))); got != want[i] {
+				t.Fatalf("round %d lane %d: got %#x, want %#x", round, i, got, want[i])
+			}
+		}
+	}
+}
+
+// TestExpandIsAESCounterMode: an element's lanes are AES-256 under its digest of the
+// counter blocks 0, 1, 2, ... (128-bit big-endian), as docs/matching.md §6 defines.
+func TestExpandIsAESCounterMode(t *testing.T) {
+	d := sha256.Sum256([]byte("scfx"))
+	var got [2 * latticeLanes]byte
+	expand(d, &got)
+	b, err := aes.NewCipher(d[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(got)/aes.BlockSize; i++ {
+		var ctr, want [aes.BlockSize]byte
+		binary.BigEndian.PutUint64(ctr[8:], uint64(i))
+		b.Encrypt(want[:], ctr[:])
+		if !bytes.Equal(got[i*aes.BlockSize:(i+1)*aes.BlockSize], want[:]) {
+			t.Fatalf("block %d: %x, want %x", i, got[i*aes.BlockSize:(i+1)*aes.BlockSize], want)
+		}
+	}
+	// Taking out what was put in leaves nothing.
+	var f folder
+	f.fold(d, true)
+	f.fold(d, false)
+	if f.acc != (lattice{}) {
+		t.Fatal("a digest folded in and out leaves lanes")
 	}
 }
