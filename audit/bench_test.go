@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/scfx/scfx/audit"
@@ -237,4 +238,59 @@ func BenchmarkRecoverCheck(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(threadCPU()-thread0)/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkSignatureCheck: the ways to check that a signature is a given address's
+// (docs/benchmarks.md "Audit"), in CPU time per check: "SigToPub" recovers the key
+// and derives its address as eip712.Recover did (libsecp256k1 through cgo, then the
+// key parsed into big integers and marshalled back); "Ecrecover" recovers the
+// 65-byte key and hashes it to the address directly (matcher.RecoverCheck); "Verify"
+// verifies the signature against the signer's key already known (a cache per
+// address), which alone does not bind v (the recovery id), so it answers
+// differently from a node on a signature whose v was flipped.
+//
+//	go test ./audit -run '^$' -bench SignatureCheck -count 5
+func BenchmarkSignatureCheck(b *testing.B) {
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := crypto.PubkeyToAddress(key.PublicKey)
+	pub := crypto.FromECDSAPub(&key.PublicKey)
+	const n = 64
+	digests := make([]common.Hash, n)
+	sigs := make([][]byte, n)
+	for i := range digests {
+		digests[i] = crypto.Keccak256Hash([]byte(fmt.Sprintf("scfx audit %d", i)))
+		if sigs[i], err = eip712.Sign(key, digests[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, bc := range []struct {
+		name  string
+		check func(d common.Hash, sig []byte) bool
+	}{
+		{"SigToPub", func(d common.Hash, sig []byte) bool {
+			raw := append([]byte(nil), sig...)
+			raw[64] -= 27
+			p, err := crypto.SigToPub(d[:], raw)
+			return err == nil && crypto.PubkeyToAddress(*p) == want
+		}},
+		{"Ecrecover", func(d common.Hash, sig []byte) bool { return matcher.RecoverCheck(d, sig, want) }},
+		{"Verify", func(d common.Hash, sig []byte) bool { return crypto.VerifySignature(pub, d[:], sig[:64]) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			thread0 := threadCPU()
+			i := 0
+			for b.Loop() {
+				if !bc.check(digests[i%n], sigs[i%n]) {
+					b.Fatal("the signature does not check")
+				}
+				i++
+			}
+			b.ReportMetric(float64(threadCPU()-thread0)/float64(b.N), "cpu-ns/op")
+		})
+	}
 }

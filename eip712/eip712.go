@@ -290,11 +290,14 @@ func Recover(digest common.Hash, sig []byte) (common.Address, error) {
 	if err != nil {
 		return common.Address{}, err
 	}
-	pub, err := crypto.SigToPub(digest[:], raw[:])
+	// The 65-byte key libsecp256k1 recovers (always a point of the curve), hashed to
+	// its address as crypto.PubkeyToAddress does, without parsing it into big
+	// integers and back (docs/benchmarks.md "Audit", BenchmarkSignatureCheck).
+	pub, err := crypto.Ecrecover(digest[:], raw[:])
 	if err != nil {
 		return common.Address{}, fmt.Errorf("%w: %w", ErrRecover, err)
 	}
-	return crypto.PubkeyToAddress(*pub), nil
+	return common.BytesToAddress(crypto.Keccak256(pub[1:])[12:]), nil
 }
 
 // CheckSignatureForm is what Recover checks before it recovers: the length, v, and
