@@ -246,6 +246,14 @@ type Redis struct {
 	// pending counts the Appends of this process that wait for their batch: while
 	// one does, Read waits for its reply (redis_ahead.go) rather than XREAD.
 	pending atomic.Int64
+	// appendSig (buffered(1)) is signalled by each Append and Enqueue, and lastReply
+	// (Unix ns) is when a writer last had a batch answered: a Read at the head of a
+	// process that appends lingers for its next append rather than XREAD (see linger).
+	appendSig chan struct{}
+	lastReply atomic.Int64
+	// lingerMax, lingerAfter: redisLingerMax and redisLingerAfter (tests change them
+	// before the first Read).
+	lingerMax, lingerAfter time.Duration
 
 	mu     sync.Mutex
 	closed bool
@@ -310,7 +318,9 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		stopped: make(chan struct{}),
 		qwait:   newQueueWait(),
 
-		aheadSig: make(chan struct{}),
+		aheadSig:  make(chan struct{}),
+		appendSig: make(chan struct{}, 1),
+		lingerMax: redisLingerMax, lingerAfter: redisLingerAfter,
 	}
 	head, err := r.open(ctx, target)
 	if err != nil {

@@ -3,6 +3,7 @@
 package journal
 
 import (
+	"context"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,7 +34,43 @@ const (
 	// redisAheadWaitMax bounds how long Read waits for an outstanding append's reply
 	// before it reads from Redis itself (Redis slow or down: the XREAD then errs).
 	redisAheadWaitMax = 100 * time.Millisecond
+	// redisLingerMax is how long a Read at the head waits for the next append of its
+	// process (see linger), and redisLingerAfter how recent that process's last batch
+	// reply must be for it to: one that appends no more reads at once.
+	redisLingerMax   = 3 * time.Millisecond
+	redisLingerAfter = 20 * time.Millisecond
 )
+
+// linger waits, at the head and with no append of this process outstanding, up to
+// redisLingerMax for the next one, when this process had a batch answered within
+// redisLingerAfter, and reports whether one is outstanding. Under load a replica's
+// appenders come back within that, once the applier has answered them: the XRANGE
+// behind their batch then brings the other replicas' entries and the batch itself,
+// where an XREAD blocked meanwhile would return that batch read back from Redis — its
+// bytes sent again, parsed again, a blocked client on Redis's thread and a goroutine
+// woken here for each batch. The other replicas' entries wait at most redisLingerMax
+// more; an idle process (or one that only reads) XREADs at once.
+func (r *Redis) linger(ctx context.Context) bool {
+	if time.Now().UnixNano()-r.lastReply.Load() > int64(r.lingerAfter) {
+		return false
+	}
+	select {
+	case <-r.appendSig: // stale: from an append before this wait
+	default:
+	}
+	if r.pending.Load() > 0 {
+		return true
+	}
+	t := time.NewTimer(r.lingerMax)
+	defer t.Stop()
+	select {
+	case <-r.appendSig:
+	case <-t.C:
+	case <-ctx.Done():
+	case <-r.closing:
+	}
+	return r.pending.Load() > 0
+}
 
 // aheadStart is the stream id after which the XRANGE behind the next batch starts —
 // the entry before the first seq nobody has read yet — and false when there is to be

@@ -303,3 +303,72 @@ func TestRedisAppendAfterScriptFlush(t *testing.T) {
 		}
 	}
 }
+
+// A reader at the head of a process that appends, with none of its appends
+// outstanding, lingers for the next one rather than XREAD: the entry comes from that
+// batch's reply, not read back from Redis. Once the process has appended nothing for
+// lingerAfter, or the next append is later than lingerMax, the reader XREADs.
+func TestRedisReadLingersForTheNextAppend(t *testing.T) {
+	srv := redistest.Start(t)
+	a, b := openAheadTest(t, srv, "linger"), openAheadTest(t, srv, "linger")
+	a.lingerMax, a.lingerAfter = 2*time.Second, 4*time.Second // generous: a loaded machine must not fail it
+	ctx := context.Background()
+	if _, err := a.Append(ctx, []byte("a-1")); err != nil {
+		t.Fatal(err)
+	}
+	if es, err := a.Read(ctx, 1, 10); err != nil || len(es) != 1 {
+		t.Fatalf("Read(1) = %v, %v", es, err)
+	}
+	if _, err := b.Append(ctx, []byte("b-1")); err != nil {
+		t.Fatal(err)
+	}
+	before := redisCalls(t, srv)
+	own := []byte("a-2")
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		if _, err := a.Enqueue(ctx, own, func(error) {}); err != nil {
+			t.Error(err)
+		}
+	}()
+	es, err := a.Read(ctx, 2, 10)
+	if err != nil || len(es) != 2 || string(es[0].Data) != "b-1" || &es[1].Data[0] != &own[0] {
+		t.Fatalf("Read(2) = %+v, %v; want b-1, then a-2 from its own batch", es, err)
+	}
+	after := redisCalls(t, srv)
+	if after["xread"] != before["xread"] || after["evalsha_ro"] != before["evalsha_ro"] {
+		t.Fatalf("xread %d, read script %d while lingering; want none", after["xread"]-before["xread"], after["evalsha_ro"]-before["evalsha_ro"])
+	}
+
+	// No append within lingerMax: the reader XREADs, and gets b's entry.
+	a.lingerMax = 50 * time.Millisecond
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		if _, err := b.Append(ctx, []byte("b-2")); err != nil {
+			t.Error(err)
+		}
+	}()
+	before = redisCalls(t, srv)
+	if es, err := a.Read(ctx, 4, 10); err != nil || len(es) != 1 || string(es[0].Data) != "b-2" {
+		t.Fatalf("Read(4) = %+v, %v; want b-2", es, err)
+	}
+	if after := redisCalls(t, srv); after["xread"] <= before["xread"] {
+		t.Fatal("the reader got b-2 without XREAD")
+	}
+
+	// Nothing appended for lingerAfter: the reader does not linger.
+	a.lingerMax, a.lingerAfter = 10*time.Second, time.Millisecond
+	time.Sleep(5 * time.Millisecond)
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		if _, err := b.Append(ctx, []byte("b-3")); err != nil {
+			t.Error(err)
+		}
+	}()
+	start := time.Now()
+	if es, err := a.Read(ctx, 5, 10); err != nil || len(es) != 1 || string(es[0].Data) != "b-3" {
+		t.Fatalf("Read(5) = %+v, %v; want b-3", es, err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("an idle process's Read took %v: it lingered", took)
+	}
+}

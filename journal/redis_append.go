@@ -81,7 +81,7 @@ func (r *Redis) Append(ctx context.Context, data []byte) (Entry, error) {
 		deadline = d
 	}
 	q := &redisReq{data: data, deadline: deadline, res: make(chan redisResult, 1)}
-	r.pending.Add(1)
+	r.addPending()
 	defer r.pending.Add(-1)
 	if err := r.enqueue(ctx, q); err != nil {
 		return Entry{}, err
@@ -132,7 +132,7 @@ func (r *Redis) Enqueue(ctx context.Context, data []byte, done func(error)) (Pen
 		deadline = d
 	}
 	q := &redisReq{data: data, deadline: deadline, done: done, owner: r}
-	r.pending.Add(1)
+	r.addPending()
 	if err := r.enqueue(ctx, q); err != nil {
 		r.pending.Add(-1)
 		return Pending{}, err
@@ -149,6 +149,15 @@ func (r *Redis) Enqueue(ctx context.Context, data []byte, done func(error)) (Pen
 }
 
 var _ Enqueuer = (*Redis)(nil)
+
+// addPending counts an Append or Enqueue as pending and wakes a Read that lingers for it.
+func (r *Redis) addPending() {
+	r.pending.Add(1)
+	select {
+	case r.appendSig <- struct{}{}:
+	default:
+	}
+}
 
 // enqueue puts q in the writer's queue and tells a writer waiting for the queue to fill
 // (the commit delay) when it has.
@@ -307,6 +316,7 @@ func (r *Redis) send(writerKey string, n uint64, batch []*redisReq) {
 		r.readAhead(ahead.start, ahead.msgs, es)
 	}
 	r.batches.Add(1)
+	r.lastReply.Store(time.Now().UnixNano())
 	r.batchDone() // the reader first: the appenders wait for its apply anyway
 	for i, q := range batch {
 		q.answer(redisResult{entry: es[i]})

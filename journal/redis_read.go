@@ -34,7 +34,7 @@ func (r *Redis) read(ctx context.Context, from uint64, max int) ([]Entry, error)
 		if len(es) > 0 {
 			return es, nil
 		}
-		if !waited && from > r.lastSeq.Load() && r.pending.Load() > 0 {
+		if !waited && from > r.lastSeq.Load() && (r.pending.Load() > 0 || r.linger(ctx)) {
 			// At the head, with an append of this process on its way: its reply brings
 			// the entries up to it (redis_ahead.go). Wait for that once, then read by
 			// ourselves. (Behind the head, reading is faster than waiting.)
