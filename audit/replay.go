@@ -212,9 +212,12 @@ func (p *pass) add(e journal.Entry) bool {
 	if err := r.Log.Append(leaf); err != nil {
 		panic("audit: appending to a tree in memory: " + err.Error())
 	}
-	if l := r.M.Ledger(); l != nil && (p.ledger == nil || l.Anchorer != p.ledger.Anchorer) {
-		p.ledger = l
-		r.Anchorers = append(r.Anchorers, l.Anchorer)
+	// Only set_ledger sets the ledger: the others are not asked (Ledger copies it).
+	if hasKind(e.Data, setLedgerKind) {
+		if l := r.M.Ledger(); l != nil && (p.ledger == nil || l.Anchorer != p.ledger.Anchorer) {
+			p.ledger = l
+			r.Anchorers = append(r.Anchorers, l.Anchorer)
+		}
 	}
 	if p.checkAt[seq] {
 		p.states[seq] = common.Hash(r.M.StateHash())
@@ -222,7 +225,7 @@ func (p *pass) add(e journal.Entry) bool {
 	// A cut's head is checked whether or not the matcher took the cut: the head is
 	// the anchorer's commitment, in the log either way (a tampered entry before it
 	// can get it refused).
-	if bytes.Contains(e.Data[:min(len(e.Data), cutKindWithin)], cutKind) {
+	if hasKind(e.Data, cutKind) {
 		if cmd, err := node.EntryCommand(e.Data); err == nil {
 			if cb, ok := cmd.Payload.(*matcher.CutBatch); ok && cb.Head != nil && !p.checkHead(seq, cb.Head) {
 				return p.stop() // every later head rests on the entries that failed
@@ -246,12 +249,21 @@ func (p *pass) finish() uint64 {
 	return p.sigs.close()
 }
 
-// cutKind is how a cut_batch command's kind starts its binary encoding (matcher's
-// codec: the magic byte, then the kind as a length-prefixed string), and
-// cutKindWithin how far into an entry (past its envelope) it can lie.
-var cutKind = []byte("\xb1\x09" + string(matcher.KindCutBatch))
+// cutKind and setLedgerKind are how a cut_batch and a set_ledger command start their
+// binary encoding (matcher's codec: the magic byte, then the kind as a
+// length-prefixed string), and kindWithin how far into an entry (past its envelope)
+// it can lie.
+var (
+	cutKind       = []byte("\xb1\x09" + string(matcher.KindCutBatch))
+	setLedgerKind = []byte("\xb1\x0a" + string(matcher.KindSetLedger))
+)
 
-const cutKindWithin = 96
+const kindWithin = 96
+
+// hasKind: the entry may be a command of that kind (its encoding near the start).
+func hasKind(data, kind []byte) bool {
+	return bytes.Contains(data[:min(len(data), kindWithin)], kind)
+}
 
 // committedSizes is the size of every head the entries' cuts commit.
 func committedSizes(entries []journal.Entry) []uint64 {
@@ -259,7 +271,7 @@ func committedSizes(entries []journal.Entry) []uint64 {
 	for _, e := range entries {
 		// Only cuts carry heads: skip decoding the rest by the kind's encoding
 		// near the start of the entry.
-		if !bytes.Contains(e.Data[:min(len(e.Data), cutKindWithin)], cutKind) {
+		if !hasKind(e.Data, cutKind) {
 			continue
 		}
 		if cmd, err := node.EntryCommand(e.Data); err == nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/scfx/scfx/audit"
 	"github.com/scfx/scfx/journal"
 	"github.com/scfx/scfx/matcher"
@@ -90,4 +92,39 @@ func TestReplayWithWorkersIsTheNodes(t *testing.T) {
 
 func summary(r *audit.Replay) string {
 	return fmt.Sprintf("applied %d, state %x, root %x, stats %+v, problems %v", r.M.AppliedSeq(), r.M.StateHash(), r.Log.Head().Root, r.M.Stats(), r.Problems)
+}
+
+// TestReplayNamesEveryAnchorer: the replay lists every anchorer account the ledger
+// named, in order, a rotation included, from set_ledger entries (the only ones it
+// asks the ledger after) written by a node of a long name; a refused set_ledger (a
+// new chain) names none.
+func TestReplayNamesEveryAnchorer(t *testing.T) {
+	const t0 = int64(1_790_000_000_000)
+	var es []journal.Entry
+	add := func(p matcher.Payload) {
+		seq := uint64(len(es) + 1)
+		data, err := node.EncodeEntry("node-with-a-rather-long-name-7", seq, matcher.Command{Actor: matcher.ActorSystem, Payload: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, journal.Entry{Seq: seq, TimeMs: t0 + int64(seq), Data: data})
+	}
+	ledger := func(chain uint64, anchorer string) *matcher.SetLedger {
+		return &matcher.SetLedger{ChainID: chain, Registry: "0x00000000000000000000000000000000000000e1",
+			Platform: fmt.Sprintf("0x%064x", 7), Anchorer: anchorer}
+	}
+	a, b := "0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000b2"
+	add(&matcher.Tick{})
+	add(ledger(1337, a))
+	add(&matcher.Tick{})
+	add(ledger(1338, b)) // another chain: refused
+	add(ledger(1337, b))
+	add(&matcher.Tick{})
+	r := audit.ReplayEntries(es, 0)
+	if len(r.Problems) > 0 {
+		t.Fatal(r.Problems)
+	}
+	if got := fmt.Sprint(r.Anchorers); got != fmt.Sprint([]common.Address{common.HexToAddress(a), common.HexToAddress(b)}) {
+		t.Fatalf("anchorers %s", got)
+	}
 }
