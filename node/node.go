@@ -417,7 +417,8 @@ func (n *Node) submit(ctx context.Context, cmd matcher.Command, deadline int64) 
 	default:
 		return matcher.Result{}, ErrOverloaded
 	}
-	ch := make(chan outcome, 1)
+	ch := outcomes.Get().(chan outcome)
+	defer putOutcome(ch)
 	n.wmu.Lock()
 	n.ticket++
 	ticket := n.ticket
@@ -442,6 +443,21 @@ func (n *Node) submit(ctx context.Context, cmd matcher.Command, deadline int64) 
 		return matcher.Result{}, n.appendError(ctx, err)
 	}
 	return n.await(ctx, ticket, ch, journal.Pending{})
+}
+
+// outcomes pools the channels Submits wait on. An outcome is sent only under wmu to
+// a ticket still in waiters, which the send removes; when a Submit returns, its
+// ticket has left waiters (sent, forgotten or failed), so nothing more is sent on
+// its channel, and putOutcome empties one sent but never received (a Submit that
+// gave up first) before it is reused (TestSubmitReusesNoStaleOutcome).
+var outcomes = sync.Pool{New: func() any { return make(chan outcome, 1) }}
+
+func putOutcome(ch chan outcome) {
+	select {
+	case <-ch:
+	default:
+	}
+	outcomes.Put(ch)
 }
 
 // submitQueued is Submit on a journal that can queue an entry without a waiting

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -265,5 +266,60 @@ func TestOpenRefusesAJournalThatEndsBeforeTheSnapshot(t *testing.T) {
 	defer n.Close()
 	if _, seq := hashOf(n); seq != last {
 		t.Fatalf("with the snapshot moved aside: applied seq %d, want the journal's last %d", seq, last)
+	}
+}
+
+// TestSubmitReusesNoStaleOutcome: Submits wait on pooled channels. Submits that give
+// up (a context cancelled at random, often just as their result is sent) run beside
+// Submits that wait, all at once: every Submit that returns a result returns its
+// own command's, never one left on a reused channel by a Submit that gave up. And a
+// channel put back with an outcome in it comes back empty.
+func TestSubmitReusesNoStaleOutcome(t *testing.T) {
+	ch := make(chan outcome, 1)
+	ch <- outcome{timedOut: true}
+	putOutcome(ch)
+	if len(ch) != 0 {
+		t.Fatal("putOutcome kept an outcome in the channel")
+	}
+	n := openNode(t, t.TempDir(), 0)
+	defer n.Close()
+	const workers, each = 32, 40
+	var wg sync.WaitGroup
+	var gaveUp atomic.Int32
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				k := w*each + i
+				ctx, cancel := context.WithCancel(context.Background())
+				if w%2 == 0 {
+					// Gives up after a random moment of about a group commit.
+					time.AfterFunc(time.Duration(k%7)*150*time.Microsecond, cancel)
+				}
+				r, err := n.Submit(ctx, participantCmd(k))
+				cancel()
+				if err != nil {
+					if w%2 == 0 && errors.Is(err, context.Canceled) {
+						gaveUp.Add(1)
+						continue
+					}
+					t.Errorf("Submit(%d): %v", k, err)
+					return
+				}
+				if r.Err != nil || r.Participant == nil {
+					t.Errorf("Submit(%d) = %+v", k, r)
+					return
+				}
+				if want := fmt.Sprintf("%064x", k+1); r.Participant.Tokens[0].Hash != want {
+					t.Errorf("Submit(%d) got the result of another command (%s)", k, r.Participant.Tokens[0].Hash)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	t.Logf("%d Submits gave up", gaveUp.Load())
+	if waitersLeft(n) != 0 {
+		t.Fatalf("%d waiters left behind", waitersLeft(n))
 	}
 }
