@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,6 +39,9 @@ type authFailures struct {
 	burst   int
 	max     int
 	buckets map[string]*rate.Limiter
+	// held is len(buckets), readable without mu: while no address has failed (the
+	// usual case) a request looks nothing up, not even its address.
+	held atomic.Int64
 }
 
 func newAuthFailures(perSec float64, burst, maxAddrs int) *authFailures {
@@ -71,9 +75,13 @@ func (a *authFailures) failed(addr string, now time.Time) {
 		}
 		b = rate.NewLimiter(a.perSec, a.burst)
 		a.buckets[addr] = b
+		a.held.Store(int64(len(a.buckets)))
 	}
 	b.AllowN(now, 1)
 }
+
+// none: no address is remembered, so none is blocked.
+func (a *authFailures) none() bool { return a.held.Load() == 0 }
 
 // evict makes room. First it forgets the addresses whose buckets have refilled,
 // which are no different from a fresh one; if that frees less than an eighth (a
@@ -94,6 +102,7 @@ func (a *authFailures) evict(now time.Time) {
 		}
 		delete(a.buckets, k)
 	}
+	a.held.Store(int64(len(a.buckets)))
 }
 
 func (a *authFailures) len() int {
@@ -122,15 +131,16 @@ func clientAddr(c *gin.Context) string {
 // limitAuthFailures runs before authenticate: a client address past its failures
 // is answered 429 at once; a request that ends 401 counts as a failure.
 func (s *Server) limitAuthFailures(c *gin.Context) {
-	addr := clientAddr(c)
-	if wait := s.authFails.blocked(addr, time.Now()); wait > 0 {
-		c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-		fail(c, errf(matcher.CodeRateLimited, "too many failed authentications from this address"))
-		return
+	if !s.authFails.none() {
+		if wait := s.authFails.blocked(clientAddr(c), time.Now()); wait > 0 {
+			c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			fail(c, errf(matcher.CodeRateLimited, "too many failed authentications from this address"))
+			return
+		}
 	}
 	c.Next()
 	if c.Writer.Status() == http.StatusUnauthorized {
-		s.authFails.failed(addr, time.Now())
+		s.authFails.failed(clientAddr(c), time.Now())
 	}
 }
 

@@ -118,3 +118,28 @@ func TestAuthFailuresBounded(t *testing.T) {
 		t.Fatal("making room dropped an address that was still blocked, while refilled ones were there")
 	}
 }
+
+// TestAuthFailuresNone: an address is looked up only once one has failed; the count
+// the check reads follows the buckets through failures and eviction.
+func TestAuthFailuresNone(t *testing.T) {
+	a := newAuthFailures(1, 2, 8)
+	now := time.Now()
+	if !a.none() {
+		t.Fatal("a new limiter remembers an address")
+	}
+	a.failed("10.0.0.1", now)
+	if a.none() || a.len() != 1 {
+		t.Fatalf("after a failure: none %v, %d addresses", a.none(), a.len())
+	}
+	for i := 0; i < 20; i++ {
+		a.failed(fmt.Sprintf("10.0.1.%d", i), now)
+		if got := a.held.Load(); got != int64(a.len()) {
+			t.Fatalf("held %d, %d addresses", got, a.len())
+		}
+	}
+	// Every bucket refilled: the next failure's eviction forgets all the others.
+	a.failed("10.0.2.1", now.Add(time.Hour))
+	if a.len() != 1 || a.held.Load() != 1 || a.none() {
+		t.Fatalf("after eviction: %d addresses, held %d", a.len(), a.held.Load())
+	}
+}
