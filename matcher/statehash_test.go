@@ -6,11 +6,15 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/sha256"
+	"crypto/sha3"
 	"encoding/binary"
 	"flag"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // verifyStateHash makes every command the tests apply (world.apply, the simulation's
@@ -242,4 +246,44 @@ func TestExpandIsAESCounterMode(t *testing.T) {
 	if f.acc != (lattice{}) {
 		t.Fatal("a digest folded in and out leaves lanes")
 	}
+}
+
+// BenchmarkElementExpansion: one element's 2 KB of lanes, as state hash v3 expands
+// it (AES-256-CTR keyed by the digest) and as v2 did (SHAKE128), and the lanes
+// added to a lattice (docs/benchmarks.md "Audit"); cpu-ns/op is the benchmark
+// thread's own CPU time, which a shared machine does not inflate as it does wall time.
+//
+//	go test ./matcher -run '^$' -bench ElementExpansion -count 5
+func BenchmarkElementExpansion(b *testing.B) {
+	d := sha256.Sum256([]byte("scfx"))
+	var out [2 * latticeLanes]byte
+	x := sha3.NewSHAKE128()
+	var acc lattice
+	for _, bc := range []struct {
+		name string
+		op   func()
+	}{
+		{"AES-256-CTR", func() { expand(d, &out); d[0]++ }},
+		{"SHAKE128", func() { x.Reset(); x.Write(d[:]); x.Read(out[:]); d[0]++ }},
+		{"lanes", func() { addLanes(&acc, &out, true) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0 := threadCPU()
+			for b.Loop() {
+				bc.op()
+			}
+			b.ReportMetric(float64(threadCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+// threadCPU is the calling thread's user and system time (Linux's RUSAGE_THREAD).
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
