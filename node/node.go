@@ -93,6 +93,10 @@ type Node struct {
 	ticket  uint64
 	slots   chan struct{}
 
+	// The applier's scratch, reused from batch to batch.
+	out    []delivery
+	leaves []translog.Hash
+
 	appendObs  atomic.Pointer[func(time.Duration)]
 	snapSeq    atomic.Uint64
 	snapMu     sync.Mutex // one snapshot write at a time
@@ -337,7 +341,8 @@ type delivery struct {
 
 // applyBatch applies entries under one write lock, then hands results to waiters.
 func (n *Node) applyBatch(es []journal.Entry) {
-	var out []delivery
+	out := n.out[:0]
+	defer func() { clear(out); n.out = out[:0] }() // the results are the Submits' now
 	var evs []matcher.Event
 	leaves := false
 	first := n.m.AppliedSeq() + 1 // only this goroutine changes it
@@ -345,7 +350,8 @@ func (n *Node) applyBatch(es []journal.Entry) {
 	for len(es) > 0 && es[0].Seq < first {
 		es = es[1:] // a read that overlapped one already applied
 	}
-	logLeaves := make([]translog.Hash, 0, len(es))
+	logLeaves := n.leaves[:0]
+	defer func() { n.leaves = logLeaves[:0] }()
 	for i, e := range es {
 		if e.Seq != first+uint64(i) {
 			es = es[:i] // a gap: what follows it is not applied (as it never was)
