@@ -260,3 +260,24 @@ func TestReadBodyByContentLength(t *testing.T) {
 		t.Errorf("declared above the limit: %+v, want payload_too_large", e)
 	}
 }
+
+// TestFastDecodeAllocatesOnce: the one-pass decoder copies the body once and takes
+// its strings from the copy (one allocation, not one per string field).
+func TestFastDecodeAllocatesOnce(t *testing.T) {
+	body := []byte(`{"debtor_id":"par_0000000000000002","invoice_number":"INV-00000001","amount":1250000,` +
+		`"currency":"CNY","issue_date":"2026-01-05","due_date":"2026-04-05"}`)
+	var p matcher.SubmitReceivable
+	allocs := testing.AllocsPerRun(200, func() {
+		p = matcher.SubmitReceivable{}
+		if !decodeSubmitReceivableFast(body, &p) {
+			t.Fatal("the plain body went the general way")
+		}
+	})
+	if allocs > 1 {
+		t.Fatalf("%.1f allocations per decode, want 1", allocs)
+	}
+	if p.DebtorID != "par_0000000000000002" || p.InvoiceNumber != "INV-00000001" || p.Amount != 1250000 ||
+		p.Currency != "CNY" || p.IssueDate != "2026-01-05" || p.DueDate != "2026-04-05" {
+		t.Fatalf("decoded %+v", p)
+	}
+}
