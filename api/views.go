@@ -141,7 +141,7 @@ func viewMatch(mt *matcher.Match, today matcher.Date) matchView {
 	late := mt.LateInterestOn(today)
 	v := matchView{
 		ID: mt.ID, ListingID: mt.ListingID, ReceivableID: mt.ReceivableID, OfferID: mt.OfferID, LenderID: mt.LenderID,
-		HolderID: mt.HolderID, DebtorID: mt.DebtorID, Amount: mt.AmountFen, RateBps: mt.RateBps, QuoteReason: mt.QuoteReason, Days: mt.Days,
+		HolderID: mt.HolderID, DebtorID: mt.DebtorID, Amount: mt.AmountFen, RateBps: mt.RateBps, QuoteReason: mt.QuoteReason.String(), Days: mt.Days,
 		Discount: mt.DiscountFen, Advance: mt.AdvanceFen, Status: mt.Status, Reference: optString(mt.Reference),
 		CreatedAt:   instant(mt.CreatedMs),
 		LateRateBps: mt.LateRateBps, Recourse: mt.Recourse, Dilution: mt.DilutionFen, Paid: mt.PaidFen, Repaid: mt.RepaidFen,

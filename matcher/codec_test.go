@@ -178,3 +178,36 @@ func TestResultsAreCopies(t *testing.T) {
 		t.Fatalf("state: %+v, %v; want it confirmed", got, err)
 	}
 }
+
+// A list's result is its own too, though it shares what cannot change: its Match is
+// its first fill in Matches, and its listing's fills stay as they were when a later
+// offer fills more of the listing (the state's list of fills only grows, past the
+// result's length) and when a fill is funded.
+func TestListResultIsCopies(t *testing.T) {
+	w := newWorld(t)
+	a, core, first, second := w.sme("", ""), w.core("AAA"), w.lender(), w.lender()
+	w.offer(first, core, 200_000_00, 300, 300, 300)
+	id := w.financeable(a, core, 600_000_00, 90)
+	r := w.must(w.as(a, listFill(id, 1000, 100_000_00)))
+	if len(r.Matches) != 1 || r.Match != &r.Matches[0] || r.Listing.Status != ListingResting || len(r.Listing.MatchIDs) != 1 {
+		t.Fatalf("list = %+v, want one fill and the rest resting", r)
+	}
+	l, mt := w.m.s.Listings.get(r.Listing.ID), w.m.s.Matches.get(r.Match.ID)
+	if l == r.Listing || mt == r.Match {
+		t.Fatal("the result holds the state's own objects")
+	}
+	want := *r.Listing
+	w.offer(second, core, 1_000_000_00, 400, 400, 400) // fills the rest
+	w.must(w.fund(r.Match.ID))
+	if len(l.MatchIDs) != 2 || l.Status != ListingMatched || mt.Status != MatchFunded {
+		t.Fatalf("state: listing %+v, match %+v; want two fills, the first funded", l, mt)
+	}
+	if len(r.Listing.MatchIDs) != 1 || r.Listing.MatchIDs[0] != mt.ID || r.Listing.FilledFen != want.FilledFen ||
+		r.Listing.Status != ListingResting || r.Match.Status != MatchMatched || r.Matches[0].Status != MatchMatched {
+		t.Fatalf("the list's result changed with the state: listing %+v, match %+v", r.Listing, r.Match)
+	}
+	r.Listing.MatchIDs = append(r.Listing.MatchIDs, "mat_999")
+	if l.MatchIDs[1] == "mat_999" {
+		t.Fatal("an append to the result's fills wrote into the state's")
+	}
+}

@@ -49,8 +49,8 @@ func TestRateCurveMatchesByScore(t *testing.T) {
 		if want := curve.Quote(sc); r.Match.RateBps != want {
 			t.Fatalf("%s (score %d) at %d bps, want the curve's %d", id, sc, r.Match.RateBps, want)
 		}
-		if !strings.Contains(r.Match.QuoteReason, "on the curve") {
-			t.Fatalf("quote reason %q", r.Match.QuoteReason)
+		if !strings.Contains(r.Match.QuoteReason.String(), "on the curve") {
+			t.Fatalf("quote reason %q", r.Match.QuoteReason.String())
 		}
 		rates = append(rates, r.Match.RateBps)
 	}

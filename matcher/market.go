@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
-	"strconv"
 
 	"github.com/scfx/scfx/merkle"
 )
@@ -126,8 +125,9 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 		return Result{}, invalidState("receivable %s has %d days to run, a listing needs %d", r.ID, t.tenorDays, m.cfg.MinListTenorDays)
 	}
 	m.s.Counters.Listing++
-	l := &Listing{
-		ID: makeID(prefixListing, m.s.Counters.Listing), Seq: m.s.Counters.Listing,
+	l := m.alloc.listings.new()
+	*l = Listing{
+		ID: m.alloc.ids.id(prefixListing, m.s.Counters.Listing), Seq: m.s.Counters.Listing,
 		ReceivableID: r.ID, HolderID: r.HolderID, DebtorID: r.DebtorID, AmountFen: r.RemainingFen,
 		MaxRateBps: c.MaxRateBps, Score: t.score, Band: t.band, TenorDays: t.tenorDays, Tier: r.Tier,
 		Status: ListingResting, CreatedMs: m.nowMs, MinFillFen: c.MinFillFen,
@@ -149,16 +149,17 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 		if o == nil {
 			break
 		}
-		mt := m.makeMatch(l, o, rate, r, amount, t)
-		if res.Match == nil {
-			res.Match = mt
-		}
-		res.Matches = append(res.Matches, *mt)
+		res.Matches = append(res.Matches, *m.makeMatch(l, o, rate, r, amount, t))
 	}
 	if l.RestingFen() > 0 {
 		m.ix.book(r.DebtorID).addListing(l)
 	}
 	res.Listing = l
+	if len(res.Matches) > 0 {
+		// The first fill, as res.Matches already holds it: no fill changes an earlier
+		// one, and detach leaves a Match that points into Matches as it is.
+		res.Match = &res.Matches[0]
+	}
 	return res, nil
 }
 
@@ -220,8 +221,9 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	m.s.Counters.Match++
 	days := int(r.DueDate - m.Today())
 	discount := Discount(amount, rate, days)
-	mt := &Match{
-		ID: makeID(prefixMatch, m.s.Counters.Match), ListingID: l.ID, ReceivableID: r.ID, OfferID: o.ID,
+	mt := m.alloc.matches.new()
+	*mt = Match{
+		ID: m.alloc.ids.id(prefixMatch, m.s.Counters.Match), ListingID: l.ID, ReceivableID: r.ID, OfferID: o.ID,
 		LenderID: o.LenderID, HolderID: l.HolderID, DebtorID: l.DebtorID, AmountFen: amount,
 		RateBps: rate, QuoteReason: quoteReason(o, t, rate), Days: days, DiscountFen: discount, AdvanceFen: amount - discount,
 		Status: MatchMatched, CreatedMs: m.nowMs,
@@ -234,8 +236,8 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	m.s.Offers.mark(o.ID) // o and l may come from the book, not from get
 	m.s.Listings.mark(l.ID)
 	l.FilledFen += amount
-	l.MatchIDs = append(l.MatchIDs, mt.ID)
-	r.MatchIDs = append(r.MatchIDs, mt.ID)
+	l.MatchIDs = m.alloc.appendStr(l.MatchIDs, mt.ID)
+	r.MatchIDs = m.alloc.appendStr(r.MatchIDs, mt.ID)
 	if l.MatchID == "" {
 		l.MatchID, r.MatchID = mt.ID, mt.ID
 	}
@@ -245,7 +247,7 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 		m.emitReceivable(r, false)
 	}
 	if !slices.Contains(r.Lenders, o.LenderID) {
-		r.Lenders = append(r.Lenders, o.LenderID)
+		r.Lenders = m.alloc.appendStr(r.Lenders, o.LenderID)
 		m.ix.addParty(o.LenderID, r)
 	}
 	m.ix.addMatch(mt)
@@ -415,26 +417,6 @@ func cloneCurve(c *RateCurve) *RateCurve {
 	return &cp
 }
 
-// quoteReason says how o priced a receivable with terms t at rate, for the match.
-func quoteReason(o *Offer, t terms, rate int64) string {
-	b := make([]byte, 0, 96)
-	if o.Curve == nil {
-		b = append(append(append(b, "band "...), t.band...), ": "...)
-		return string(append(strconv.AppendInt(b, rate, 10), " bps"...))
-	}
-	c := o.Curve
-	b = strconv.AppendInt(append(b, "score "...), int64(t.score), 10)
-	b = strconv.AppendInt(append(b, " on the curve: "...), c.BaseBps, 10)
-	b = strconv.AppendInt(append(b, " bps at 1000 + "...), c.BpsPer100Points, 10)
-	b = append(b, " bps per 100 points below"...)
-	if c.uncapped(t.score) > rate {
-		b = append(b, ", capped at "...)
-	} else {
-		b = append(b, " = "...)
-	}
-	return string(append(strconv.AppendInt(b, rate, 10), " bps"...))
-}
-
 func checkRates(r Rates) *Error {
 	if r.A <= 0 || r.A > maxRateBps {
 		return fieldErr("rates_bps.A", "is required, between 1 and %d", maxRateBps)
@@ -516,7 +498,9 @@ func (o *Offer) copy() *Offer {
 
 func (l *Listing) copy() *Listing {
 	cp := *l
-	cp.MatchIDs = slices.Clone(l.MatchIDs)
+	// MatchIDs only grows (makeMatch appends): the copy shares what it holds now, and
+	// a later append, past the copy's length, is not seen through it.
+	cp.MatchIDs = slices.Clip(l.MatchIDs)
 	return &cp
 }
 

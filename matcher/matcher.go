@@ -162,6 +162,7 @@ type Matcher struct {
 	ev       events         // events.go: not state
 	sigCheck SignatureCheck // signer.go: not state
 	hs       stateHasher    // statehash.go: the running state hash
+	alloc    rowAlloc       // slab.go: not state
 }
 
 // New returns an empty matcher.
@@ -329,8 +330,8 @@ func (r *Result) detach() {
 	if r.Offer != nil {
 		r.Offer = r.Offer.copy()
 	}
-	if r.Match != nil {
-		r.Match = r.Match.copy()
+	if r.Match != nil && (len(r.Matches) == 0 || r.Match != &r.Matches[0]) {
+		r.Match = r.Match.copy() // one pointing into Matches is the result's own already
 	}
 }
 
@@ -402,9 +403,14 @@ func idNumber(prefix, id string) uint64 {
 	if len(id) <= len(prefix) || id[:len(prefix)] != prefix {
 		return 0
 	}
-	n, err := strconv.ParseUint(id[len(prefix):], 10, 64)
-	if err != nil {
-		return 0
+	// strconv.ParseUint(id[len(prefix):], 10, 64), inline: every get parses one.
+	var n uint64
+	for i := len(prefix); i < len(id); i++ {
+		d := id[i] - '0'
+		if d > 9 || n > (1<<64-1-uint64(d))/10 {
+			return 0 // not a digit, or past 2^64-1
+		}
+		n = n*10 + uint64(d)
 	}
 	return n
 }

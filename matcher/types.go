@@ -455,23 +455,23 @@ const (
 
 // Match is a listing paired with an offer at the offer's quote.
 type Match struct {
-	ID           string `json:"id"`
-	ListingID    string `json:"listing_id"`
-	ReceivableID string `json:"receivable_id"`
-	OfferID      string `json:"offer_id"`
-	LenderID     string `json:"lender_id"`
-	HolderID     string `json:"holder_id"`
-	DebtorID     string `json:"debtor_id"`
-	AmountFen    int64  `json:"amount"`
-	RateBps      int64  `json:"rate_bps"`
-	QuoteReason  string `json:"quote_reason,omitempty"` // how the offer priced the receivable
-	Days         int    `json:"days"`
-	DiscountFen  int64  `json:"discount"`
-	AdvanceFen   int64  `json:"advance"`
-	Status       string `json:"status"`
-	Reference    string `json:"reference,omitempty"`
-	CreatedMs    int64  `json:"created_ms"`
-	FundedMs     int64  `json:"funded_ms,omitempty"`
+	ID           string      `json:"id"`
+	ListingID    string      `json:"listing_id"`
+	ReceivableID string      `json:"receivable_id"`
+	OfferID      string      `json:"offer_id"`
+	LenderID     string      `json:"lender_id"`
+	HolderID     string      `json:"holder_id"`
+	DebtorID     string      `json:"debtor_id"`
+	AmountFen    int64       `json:"amount"`
+	RateBps      int64       `json:"rate_bps"`
+	QuoteReason  QuoteReason `json:"quote_reason,omitzero"` // how the offer priced the receivable (a string in JSON)
+	Days         int         `json:"days"`
+	DiscountFen  int64       `json:"discount"`
+	AdvanceFen   int64       `json:"advance"`
+	Status       string      `json:"status"`
+	Reference    string      `json:"reference,omitempty"`
+	CreatedMs    int64       `json:"created_ms"`
+	FundedMs     int64       `json:"funded_ms,omitempty"`
 	// The offer's servicing terms, fixed at the match.
 	LateRateBps int64 `json:"late_rate_bps,omitempty"`
 	Recourse    bool  `json:"recourse,omitempty"`
