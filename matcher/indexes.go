@@ -14,8 +14,8 @@ import (
 type indexes struct {
 	byToken   map[string]string         // token hash → participant
 	byAddress map[common.Address]string // SME and core addresses → participant
-	parties   map[string][]uint64       // participant → receivable numbers it is party to, ascending
-	matches   map[string][]uint64       // participant → match numbers (lender, holder, debtor), ascending
+	parties   map[string]*[]uint64      // participant → receivable numbers it is party to, ascending
+	matches   map[string]*[]uint64      // participant → match numbers (lender, holder, debtor), ascending
 	offers    map[string][]uint64       // lender → offer numbers, ascending
 	books     map[string]*book          // core → its book
 	due       []dueItem                 // confirmed tier-1 receivables by due date, for Tick
@@ -84,7 +84,7 @@ func cmpInt64(a, b int64) int {
 func newIndexes() indexes {
 	return indexes{
 		byToken: map[string]string{}, byAddress: map[common.Address]string{},
-		parties: map[string][]uint64{}, matches: map[string][]uint64{}, offers: map[string][]uint64{},
+		parties: map[string]*[]uint64{}, matches: map[string]*[]uint64{}, offers: map[string][]uint64{},
 		books: map[string]*book{},
 	}
 }
@@ -112,19 +112,38 @@ func insertSorted(list []uint64, n uint64) []uint64 {
 
 func (ix *indexes) addReceivable(r *Receivable) {
 	n := idNumber(prefixReceivable, r.ID)
-	ix.parties[r.HolderID] = insertSorted(ix.parties[r.HolderID], n)
-	ix.parties[r.DebtorID] = insertSorted(ix.parties[r.DebtorID], n)
+	addNumber(ix.parties, r.HolderID, n)
+	addNumber(ix.parties, r.DebtorID, n)
 }
 
 func (ix *indexes) addParty(pid string, r *Receivable) {
-	ix.parties[pid] = insertSorted(ix.parties[pid], idNumber(prefixReceivable, r.ID))
+	addNumber(ix.parties, pid, idNumber(prefixReceivable, r.ID))
 }
 
 func (ix *indexes) addMatch(mt *Match) {
 	n := idNumber(prefixMatch, mt.ID)
-	for _, pid := range []string{mt.LenderID, mt.HolderID, mt.DebtorID} {
-		ix.matches[pid] = insertSorted(ix.matches[pid], n)
+	addNumber(ix.matches, mt.LenderID, n)
+	addNumber(ix.matches, mt.HolderID, n)
+	addNumber(ix.matches, mt.DebtorID, n)
+}
+
+// addNumber adds n to key's list in index: one lookup, no assignment once the list
+// exists (list+match adds to five lists).
+func addNumber(index map[string]*[]uint64, key string, n uint64) {
+	list := index[key]
+	if list == nil {
+		list = new([]uint64)
+		index[key] = list
 	}
+	*list = insertSorted(*list, n)
+}
+
+// numbers is key's list in index (nil if none).
+func numbers(index map[string]*[]uint64, key string) []uint64 {
+	if list := index[key]; list != nil {
+		return *list
+	}
+	return nil
 }
 
 func (ix *indexes) addOffer(o *Offer) {

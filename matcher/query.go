@@ -170,7 +170,7 @@ func (m *Matcher) Receivables(actor string, status Status, cursor uint64, limit 
 	if m.seesAll(actor) {
 		return paginate(nil, true, m.s.Counters.Receivable, cursor, limit, get)
 	}
-	return paginate(m.ix.parties[actor], false, 0, cursor, limit, get)
+	return paginate(numbers(m.ix.parties, actor), false, 0, cursor, limit, get)
 }
 
 // Listing is a listing its holder (or the operator) may see.
@@ -240,7 +240,7 @@ func (m *Matcher) Matches(actor string, cursor uint64, limit int) Page[*Match] {
 	if m.seesAll(actor) {
 		return paginate(nil, true, m.s.Counters.Match, cursor, limit, get)
 	}
-	return paginate(m.ix.matches[actor], false, 0, cursor, limit, get)
+	return paginate(numbers(m.ix.matches, actor), false, 0, cursor, limit, get)
 }
 
 // BookListing is a resting listing with its owner left out.
