@@ -62,10 +62,32 @@ func (f *File) Enqueue(ctx context.Context, data []byte, done func(error)) (Pend
 	}
 	// Not pooled: Pending.Cancel may run after the writer is done with it.
 	r := &appendReq{data: data, done: done}
-	if err := f.enqueue(ctx, r); err != nil {
+	if err := f.enqueueAnswered(ctx, r); err != nil {
 		return Pending{}, err
 	}
 	return Pending{r: r}, nil
+}
+
+// enqueueAnswered queues r for Enqueue and makes sure someone answers it. Close may
+// come between Enqueue's check of f.closing and the send: the writer then empties the
+// queue and stops, and a record sent after that would sit in the queue with its done
+// never called. So once closing is seen after the send, it waits for the writer to
+// stop and gives r up if nobody took it (ErrClosed, done never called, as for a
+// Cancel); if the writer took it, done has been called. Seen open after the send, r
+// was queued before Close, and the writer takes it or fails it with ErrClosed.
+func (f *File) enqueueAnswered(ctx context.Context, r *appendReq) error {
+	if err := f.enqueue(ctx, r); err != nil {
+		return err
+	}
+	select {
+	case <-f.closing:
+		<-f.stopped
+		if r.cancel() {
+			return ErrClosed
+		}
+	default:
+	}
+	return nil
 }
 
 // Enqueuer is a journal that can queue an append without a waiting caller (File, Redis).

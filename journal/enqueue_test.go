@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // doneRecorder is an Enqueue done that records its calls and what the journal had
@@ -144,5 +146,57 @@ func TestEnqueueQueuedAtCloseGetsErrClosed(t *testing.T) {
 	}
 	if n := d.calls.Load(); n != 1 {
 		t.Errorf("done called %d times, want 1", n)
+	}
+}
+
+// TestEnqueueRacingCloseIsAnswered: a record sent to the queue after Close has emptied
+// it (Close came between Enqueue's check and the send) is given up with ErrClosed, not
+// left in the queue with its done never called.
+func TestEnqueueRacingCloseIsAnswered(t *testing.T) {
+	f := openWithIO(t, FileOptions{}, osIO)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d := newDoneRecorder(f)
+	// What Enqueue does after its check of f.closing passed, just before Close.
+	r := &appendReq{data: []byte("late"), done: d.done}
+	if err := f.enqueueAnswered(testCtx(t), r); !errors.Is(err, ErrClosed) {
+		t.Fatalf("enqueue after the writer stopped = %v, want %v", err, ErrClosed)
+	}
+	if n := d.calls.Load(); n != 0 {
+		t.Errorf("done called %d times for a record given up, want 0", n)
+	}
+}
+
+// TestEnqueueDuringCloseAlwaysAnswered: Enqueues racing a Close each either fail or
+// get exactly one done.
+func TestEnqueueDuringCloseAlwaysAnswered(t *testing.T) {
+	for round := 0; round < 50; round++ {
+		f := openWithIO(t, FileOptions{}, osIO)
+		const n = 16
+		var wg sync.WaitGroup
+		var queued, answered atomic.Int64
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := f.Enqueue(context.Background(), []byte("x"), func(error) { answered.Add(1) })
+				if err == nil {
+					queued.Add(1)
+				}
+			}()
+		}
+		close(start)
+		_ = f.Close()
+		wg.Wait()
+		deadline := time.Now().Add(5 * time.Second)
+		for answered.Load() != queued.Load() && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if a, q := answered.Load(), queued.Load(); a != q {
+			t.Fatalf("round %d: %d records queued, %d answered", round, q, a)
+		}
 	}
 }
