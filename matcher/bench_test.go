@@ -14,7 +14,7 @@ import (
 func benchBook(b *testing.B, n int) (*world, []string) { return benchBookOffers(b, 100, n) }
 
 // benchBookOffers is benchBook with offers live offers in the book.
-func benchBookOffers(b *testing.B, offers, n int) (*world, []string) {
+func benchBookOffers(b testing.TB, offers, n int) (*world, []string) {
 	b.Helper()
 	w := newWorld(b)
 	cl := w.cluster(LevelNational)
@@ -48,6 +48,33 @@ func BenchmarkApplyListMatch(b *testing.B) { benchApplyListMatch(b, 100) }
 func BenchmarkApplyListMatchOffers(b *testing.B) {
 	for _, n := range []int{10, 100, 1_000, 10_000} {
 		b.Run(fmt.Sprintf("offers=%d", n), func(b *testing.B) { benchApplyListMatch(b, n) })
+	}
+}
+
+// TestListMatchAllocs: a list+match allocates only the result's two copies (the
+// listing, and Matches with the match) — the new rows, their ids and lists come from
+// chunks (slab.go), the quote reason is formatted when read (docs/benchmarks.md,
+// "The apply path without allocations"). Chunk refills and table growth, amortized,
+// stay well under one more.
+func TestListMatchAllocs(t *testing.T) {
+	const runs = 1000
+	w, ids := benchBookOffers(t, 100, runs+1)
+	cmds := make([]Command, len(ids))
+	for i := range cmds {
+		cmds[i] = listCmd(ids[i], 1000)
+		cmds[i].Actor = w.m.s.Receivables.get(ids[i]).HolderID
+	}
+	i := 0
+	allocs := testing.AllocsPerRun(runs, func() {
+		w.seq++
+		if r := w.m.Apply(Entry{Seq: w.seq, TimeMs: w.nowMs, Cmd: cmds[i]}); r.Err != nil || r.Match == nil {
+			t.Fatalf("list %s: %v, match %v", ids[i], r.Err, r.Match)
+		}
+		i++
+	})
+	t.Logf("%.3f allocations a list+match", allocs)
+	if allocs > 2.5 {
+		t.Fatalf("list+match allocates %.2f times, want at most 2.5", allocs)
 	}
 }
 
