@@ -32,14 +32,24 @@ func (s *Server) submitReceivable(c *gin.Context) {
 	s.submitReceivableCmd(c, req, matcher.Command{Payload: &in}, http.StatusCreated)
 }
 
+// getReceivable writes the receivable straight from the state under the read lock
+// (appendReceivableOf: the bytes c.JSON would write for viewReceivable).
 func (s *Server) getReceivable(c *gin.Context) {
-	s.view(c, func(m *matcher.Matcher) (any, *matcher.Error) {
-		r, e := m.Receivable(actorOf(c), c.Param("id"))
-		if e != nil {
-			return nil, e
+	var e *matcher.Error
+	bp := renderBufs.Get().(*[]byte)
+	b := (*bp)[:0]
+	s.n.View(func(m *matcher.Matcher) {
+		var r *matcher.Receivable
+		if r, e = m.Receivable(actorOf(c), c.Param("id")); e == nil {
+			b = appendReceivableOf(b, r, m.ScoreOf(r), m.Anchors(r))
 		}
-		return viewReceivable(m, r), nil
 	})
+	if e != nil {
+		renderBufs.Put(bp)
+		fail(c, e)
+		return
+	}
+	writeRendered(c, http.StatusOK, bp, b)
 }
 
 var statuses = map[string]bool{}

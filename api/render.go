@@ -15,158 +15,10 @@ import (
 	"github.com/scfx/scfx/matcher"
 )
 
-// writeJSON answers status with body as JSON, as c.JSON does. A receivable — the
-// answer to POST /v1/receivables and GET /v1/receivables/{id}, the hot routes — is
-// encoded by appendReceivable without reflection, into a pooled buffer; its bytes
-// are json.Marshal's (TestAppendReceivableIsMarshal).
-func writeJSON(c *gin.Context, status int, body any) {
-	v, ok := body.(ReceivableView)
-	if !ok {
-		c.JSON(status, body)
-		return
-	}
-	bp := renderBufs.Get().(*[]byte)
-	b := appendReceivable((*bp)[:0], &v)
-	c.Data(status, "application/json; charset=utf-8", b)
-	if cap(b) <= maxPooledRender {
-		*bp = b
-		renderBufs.Put(bp)
-	}
-}
-
 // maxPooledRender: bigger buffers (a receivable with many payments) are left to the GC.
 const maxPooledRender = 16 << 10
 
 var renderBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
-// appendReceivable appends v as json.Marshal encodes a wire.Receivable.
-func appendReceivable(b []byte, v *wire.Receivable) []byte {
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, v.ID)
-	b = append(b, `,"parent_id":`...)
-	b = appendOptString(b, v.ParentID)
-	b = append(b, `,"tier":`...)
-	b = strconv.AppendInt(b, int64(v.Tier), 10)
-	b = append(b, `,"creditor_id":`...)
-	b = appendJSONString(b, v.CreditorID)
-	b = append(b, `,"holder_id":`...)
-	b = appendJSONString(b, v.HolderID)
-	b = append(b, `,"assignee_id":`...)
-	b = appendOptString(b, v.AssigneeID)
-	b = append(b, `,"debtor_id":`...)
-	b = appendJSONString(b, v.DebtorID)
-	b = append(b, `,"invoice_number":`...)
-	b = appendJSONString(b, v.InvoiceNumber)
-	b = append(b, `,"fingerprint":`...)
-	b = appendJSONString(b, v.Fingerprint)
-	b = append(b, `,"amount":`...)
-	b = strconv.AppendInt(b, v.Amount, 10)
-	b = append(b, `,"remaining":`...)
-	b = strconv.AppendInt(b, v.Remaining, 10)
-	b = append(b, `,"currency":`...)
-	b = appendJSONString(b, v.Currency)
-	b = append(b, `,"issue_date":`...)
-	b = appendJSONString(b, v.IssueDate)
-	b = append(b, `,"due_date":`...)
-	b = appendJSONString(b, v.DueDate)
-	b = append(b, `,"status":`...)
-	b = appendJSONString(b, v.Status)
-	b = append(b, `,"score":`...)
-	b = strconv.AppendInt(b, int64(v.Score), 10)
-	b = append(b, `,"score_band":`...)
-	b = appendJSONString(b, v.ScoreBand)
-	b = append(b, `,"score_components":`...)
-	if v.ScoreComponents == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, sc := range v.ScoreComponents {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"name":`...)
-			b = appendJSONString(b, sc.Name)
-			b = append(b, `,"value":`...)
-			b = strconv.AppendInt(b, int64(sc.Value), 10)
-			b = append(b, `,"reason":`...)
-			b = appendJSONString(b, sc.Reason)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"score_policy":`...)
-	b = appendJSONString(b, v.ScorePolicy)
-	b = append(b, `,"confirmation":`...)
-	if c := v.Confirmation; c == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, `{"signature":`...)
-		b = appendJSONString(b, c.Signature)
-		b = append(b, `,"signer":`...)
-		b = appendJSONString(b, c.Signer)
-		b = append(b, `,"digest":`...)
-		b = appendJSONString(b, c.Digest)
-		b = append(b, `,"confirmed_at":`...)
-		b = appendJSONString(b, c.ConfirmedAt)
-		b = append(b, '}')
-	}
-	b = append(b, `,"anchors":`...)
-	if v.Anchors == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range v.Anchors {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendAnchor(b, &v.Anchors[i])
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"created_at":`...)
-	b = appendJSONString(b, v.CreatedAt)
-	b = append(b, `,"reject_reason":`...)
-	b = appendOptString(b, v.RejectReason)
-	b = append(b, `,"credited":`...)
-	b = strconv.AppendInt(b, v.Credited, 10)
-	b = append(b, `,"paid_to_holder":`...)
-	b = strconv.AppendInt(b, v.PaidToHolder, 10)
-	b = append(b, `,"credit_notes":`...)
-	if v.CreditNotes == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range v.CreditNotes {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendCreditNote(b, &v.CreditNotes[i])
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"payments":`...)
-	if v.Payments == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, p := range v.Payments {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"match_id":`...)
-			b = appendOptString(b, p.MatchID)
-			b = append(b, `,"amount":`...)
-			b = strconv.AppendInt(b, p.Amount, 10)
-			b = append(b, `,"reference":`...)
-			b = appendJSONString(b, p.Reference)
-			b = append(b, `,"created_at":`...)
-			b = appendJSONString(b, p.CreatedAt)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}')
-}
 
 func appendAnchor(b []byte, a *wire.Anchor) []byte {
 	b = append(b, `{"kind":`...)
@@ -262,12 +114,19 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // writeReceivable answers status with the receivable of a command's result — r
-// with the score and anchors it had at that entry — as writeJSON answers
-// viewReceivableAt(r, s, anchors), written straight from the matcher's types: no
-// view of strings first (TestAppendReceivableOfIsMarshal).
+// with the score and anchors it had at that entry — as c.JSON would answer
+// viewReceivableAt(r, s, anchors), written straight from the matcher's types without
+// reflection and without a view of strings first, into a pooled buffer
+// (TestAppendReceivableOfIsMarshal). POST /v1/receivables and GET
+// /v1/receivables/{id}, the hot routes, answer through it.
 func writeReceivable(c *gin.Context, status int, r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) {
 	bp := renderBufs.Get().(*[]byte)
-	b := appendReceivableOf((*bp)[:0], r, s, anchors)
+	writeRendered(c, status, bp, appendReceivableOf((*bp)[:0], r, s, anchors))
+}
+
+// writeRendered answers status with the JSON b, written into the pooled buffer bp,
+// and gives the buffer back to the pool.
+func writeRendered(c *gin.Context, status int, bp *[]byte, b []byte) {
 	c.Data(status, "application/json; charset=utf-8", b)
 	if cap(b) <= maxPooledRender {
 		*bp = b
@@ -275,8 +134,7 @@ func writeReceivable(c *gin.Context, status int, r *matcher.Receivable, s matche
 	}
 }
 
-// appendReceivableOf appends what appendReceivable appends for
-// viewReceivableAt(r, s, anchors).
+// appendReceivableOf appends json.Marshal(viewReceivableAt(r, s, anchors)).
 func appendReceivableOf(b []byte, r *matcher.Receivable, s matcher.Score, anchors []matcher.Anchor) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, r.ID)

@@ -102,7 +102,7 @@ func (s *Server) submit(c *gin.Context, req request, cmd matcher.Command, status
 	}
 	var body any
 	s.n.View(func(m *matcher.Matcher) { body = render(m, res) })
-	writeJSON(c, status, body)
+	c.JSON(status, body)
 }
 
 // submitReceivableCmd is submit for a command whose answer is its receivable, as
@@ -182,5 +182,5 @@ func (s *Server) view(c *gin.Context, f func(m *matcher.Matcher) (any, *matcher.
 		fail(c, e)
 		return
 	}
-	writeJSON(c, http.StatusOK, body)
+	c.JSON(http.StatusOK, body)
 }
