@@ -188,6 +188,27 @@ func (rc *receiver) received() []string {
 	return slices.Clone(rc.got)
 }
 
+// serveSigned sets e up with a webhook to a loopback receiver that checks each
+// delivery's signature under the webhook's secret, on a fake clock.
+func (e *env) serveSigned(t *testing.T) (*receiver, *fakeClock) {
+	t.Helper()
+	clock := &fakeClock{now: time.Now()}
+	rc := &receiver{t: t, clock: clock}
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	e.setup(srv.URL)
+	rc.secret = func() string { return webhook.Secret(testKey, e.hook) }
+	return rc, clock
+}
+
+// running runs d until the returned stop is called; stop returns once Run has.
+func running(d *webhook.Deliverer) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); d.Run(ctx) }()
+	return func() { cancel(); <-done }
+}
+
 func deliverer(e *env, clock *fakeClock, mod func(*webhook.Config)) *webhook.Deliverer {
 	cfg := webhook.Config{
 		Node: e.n, Feed: e.f, Key: testKey, View: func(ev *matcher.Event) any { return api.ViewEvent(ev) },
@@ -276,10 +297,7 @@ func TestDeliverFailsAndRecovers(t *testing.T) {
 	d := deliverer(e, clock, nil)
 	rc.secret = func() string { return webhook.Secret(testKey, e.hook) }
 	e.events(3)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); d.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer running(d)()
 	e.events(3) // more while it delivers
 	want := e.want()
 	if len(want) != 6 {
@@ -340,7 +358,7 @@ func TestDeliverRetryingIsVisible(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); d.Run(ctx) }()
-	defer func() { cancel(); close(block); <-done }()
+	defer func() { cancel(); close(block); <-done }() // the receiver's block is lifted only once Run is told to stop
 	waitFor(t, "the healthy webhook's events", func() bool { return len(healthy.received()) == 4 })
 	waitFor(t, "a retrying delivery", func() bool {
 		ds := d.Deliveries(e.hook.ID, 10)
@@ -372,10 +390,7 @@ func TestDeliverAbandonsAfter24h(t *testing.T) {
 	clock := &fakeClock{now: time.Now()}
 	rc.clock = clock
 	d := deliverer(e, clock, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); d.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer running(d)()
 	waitFor(t, "both abandoned", func() bool {
 		ds := d.Deliveries(e.hook.ID, 10)
 		return len(ds) == 2 && ds[0].Status == webhook.StatusAbandoned && ds[1].Status == webhook.StatusAbandoned
@@ -407,20 +422,12 @@ func TestDeliverAbandonsAfter24h(t *testing.T) {
 func TestDeliverResumesAfterRestart(t *testing.T) {
 	dir := t.TempDir()
 	e := openEnv(t, dir)
-	clock := &fakeClock{now: time.Now()}
-	rc := &receiver{t: t, clock: clock}
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
-	e.setup(srv.URL)
-	rc.secret = func() string { return webhook.Secret(testKey, e.hook) }
+	rc, clock := e.serveSigned(t)
 	e.events(3)
 	d := deliverer(e, clock, func(c *webhook.Config) { c.CheckpointEvery = time.Hour }) // only the last checkpoint
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); d.Run(ctx) }()
+	stop := running(d)
 	waitFor(t, "the first events", func() bool { return len(rc.received()) == 3 })
-	cancel()
-	<-done
+	stop()
 	first := e.want()
 	if w := e.stored(); w.Cursor != first[2] {
 		t.Fatalf("cursor after the deliverer stopped: %q, want %s", w.Cursor, first[2])
@@ -435,10 +442,7 @@ func TestDeliverResumesAfterRestart(t *testing.T) {
 	defer e.n.Close()
 	e.pid, e.hook = pid, hook
 	d = deliverer(e, clock, nil)
-	ctx, cancel = context.WithCancel(context.Background())
-	done = make(chan struct{})
-	go func() { defer close(done); d.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer running(d)()
 	e.events(2) // and after the restart
 	want := e.want()
 	if len(want) != 8 {
@@ -463,10 +467,7 @@ func TestDeliverSkipsAnotherKey(t *testing.T) {
 	e.setup(srv.URL)
 	e.events(1)
 	d := deliverer(e, clock, func(c *webhook.Config) { c.Key = []byte("another key, another key, another") })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); d.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer running(d)()
 	waitFor(t, "the webhook's record", func() bool { return len(d.Deliveries(e.hook.ID, 10)) == 1 })
 	if x := d.Deliveries(e.hook.ID, 10)[0]; x.LastError == nil {
 		t.Fatalf("delivery %+v, want the key mismatch", x)
@@ -511,25 +512,17 @@ func TestSignature(t *testing.T) {
 func TestDeliverRedeliversAfterLostCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	e := openEnv(t, dir)
-	clock := &fakeClock{now: time.Now()}
-	rc := &receiver{t: t, clock: clock}
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
-	e.setup(srv.URL)
-	rc.secret = func() string { return webhook.Secret(testKey, e.hook) }
+	rc, clock := e.serveSigned(t)
 	e.events(3)
 	first := e.want()
 	d := deliverer(e, clock, func(c *webhook.Config) { c.CheckpointEvery = time.Hour })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); d.Run(ctx) }()
+	stop := running(d)
 	waitFor(t, "the first events", func() bool { return len(rc.received()) == 3 })
 	// The node goes away under the deliverer: its last checkpoint cannot be journaled.
 	if err := e.n.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cancel()
-	<-done
+	stop()
 
 	pid, hook := e.pid, e.hook
 	e = openEnv(t, dir)
@@ -539,10 +532,7 @@ func TestDeliverRedeliversAfterLostCheckpoint(t *testing.T) {
 		t.Fatalf("cursor %q journaled, want none", w.Cursor)
 	}
 	d = deliverer(e, clock, nil)
-	ctx, cancel = context.WithCancel(context.Background())
-	done = make(chan struct{})
-	go func() { defer close(done); d.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer running(d)()
 	e.events(2)
 	want := e.want()
 	waitFor(t, "every event again", func() bool { return len(rc.received()) == 3+len(want) })
