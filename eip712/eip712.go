@@ -30,6 +30,8 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -217,16 +219,52 @@ func addressWord(a common.Address) (w word) {
 	return w
 }
 
-func stringWord(s string) word { return crypto.Keccak256Hash([]byte(s)) }
+// stringWord is a string field's word: keccak256 of its bytes.
+func stringWord(s string) word {
+	h := digesters.Get().(*digester)
+	defer digesters.Put(h)
+	if len(s) <= len(h.buf) {
+		return h.keccak(h.buf[:copy(h.buf[:], s)])
+	}
+	return h.keccak([]byte(s))
+}
+
+// maxWords is the most words a struct of this package encodes to (a Confirmation's
+// type hash and seven fields).
+const maxWords = 8
 
 // hashWords is keccak256 of the concatenated words: hashStruct's
 // keccak256(typeHash ‖ encodeData).
 func hashWords(ws ...word) common.Hash {
-	buf := make([]byte, 0, 8*32)
-	for _, w := range ws {
-		buf = append(buf, w[:]...)
+	if len(ws) > maxWords {
+		panic(fmt.Sprintf("eip712: %d words, more than the %d of any struct here", len(ws), maxWords))
 	}
-	return crypto.Keccak256Hash(buf)
+	h := digesters.Get().(*digester)
+	defer digesters.Put(h)
+	n := 0
+	for _, w := range ws {
+		n += copy(h.buf[n:], w[:])
+	}
+	return h.keccak(h.buf[:n])
+}
+
+// digester is a Keccak-256 state with room for the longest input a digest hashes,
+// pooled: a digest allocates nothing (crypto.Keccak256Hash would allocate its
+// arguments, the input and the output, which escape through the hash interface).
+type digester struct {
+	st  crypto.KeccakState
+	buf [maxWords * 32]byte
+	out common.Hash
+}
+
+var digesters = sync.Pool{New: func() any { return &digester{st: crypto.NewKeccakState()} }}
+
+// keccak is keccak256(b).
+func (h *digester) keccak(b []byte) common.Hash {
+	h.st.Reset()
+	h.st.Write(b)
+	h.st.Read(h.out[:])
+	return h.out
 }
 
 // DomainSeparator is hashStruct(EIP712Domain) of d.
@@ -235,13 +273,35 @@ func DomainSeparator(d Domain) common.Hash {
 		uintWord(d.ChainID), addressWord(d.VerifyingContract))
 }
 
+// separatorCache is the domain separator of the last domain a digest was made in. A
+// node signs and checks in one domain, so nearly every digest finds it here and
+// saves the separator's two Keccak-f permutations (of the five to seven a digest
+// takes); a digest in another domain computes its own and replaces it.
+var separatorCache atomic.Pointer[domainSeparator]
+
+type domainSeparator struct {
+	domain Domain
+	hash   common.Hash
+}
+
+// separatorOf is DomainSeparator(d), from separatorCache when it holds d.
+func separatorOf(d Domain) common.Hash {
+	if c := separatorCache.Load(); c != nil && c.domain == d {
+		return c.hash
+	}
+	c := &domainSeparator{domain: d, hash: DomainSeparator(d)}
+	separatorCache.Store(c)
+	return c.hash
+}
+
 func typedDigest(d Domain, structHash common.Hash) common.Hash {
-	var buf [2 + 32 + 32]byte
-	buf[0], buf[1] = 0x19, 0x01
-	ds := DomainSeparator(d)
-	copy(buf[2:], ds[:])
-	copy(buf[34:], structHash[:])
-	return crypto.Keccak256Hash(buf[:])
+	ds := separatorOf(d)
+	h := digesters.Get().(*digester)
+	defer digesters.Put(h)
+	h.buf[0], h.buf[1] = 0x19, 0x01
+	copy(h.buf[2:], ds[:])
+	copy(h.buf[34:], structHash[:])
+	return h.keccak(h.buf[:2+32+32])
 }
 
 // ConfirmationDigest is keccak256("\x19\x01" ‖ domainSeparator ‖ hashStruct(c)),

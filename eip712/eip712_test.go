@@ -7,11 +7,13 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,6 +149,50 @@ func TestDigestsEqualApitypes(t *testing.T) {
 		if got := DomainSeparator(d); !bytes.Equal(got[:], ds) {
 			t.Fatalf("case %d: DomainSeparator(%+v) = %s, want %x", i, d, got, ds)
 		}
+	}
+}
+
+// A digest in one domain never takes another's separator: digests made in turn in
+// domains that differ in the chain id only, or the contract only, and from
+// goroutines at once, each equal apitypes' in its own domain.
+func TestDigestsAcrossDomains(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	base := randDomain(r)
+	other := base
+	other.ChainID++
+	contract := base
+	contract.VerifyingContract[19] ^= 1
+	domains := []Domain{base, other, base, base, contract, other, contract}
+	c := randConfirmation(r)
+	want := make([]common.Hash, len(domains))
+	for i, d := range domains {
+		want[i] = apitypesDigest(t, ConfirmationTypedData(d, c))
+	}
+	for round := range 3 {
+		for i, d := range domains {
+			if got := ConfirmationDigest(d, c); got != want[i] {
+				t.Fatalf("round %d, domain %d (%+v): %s, want %s", round, i, d, got, want[i])
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(domains))
+	for i, d := range domains {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 2000 {
+				if got := ConfirmationDigest(d, c); got != want[i] {
+					errs <- fmt.Sprintf("domain %d (%+v): %s, want %s", i, d, got, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
 
