@@ -4,7 +4,6 @@ package matcher
 
 import (
 	"slices"
-	"sort"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -18,12 +17,53 @@ type indexes struct {
 	matches   map[string]*[]uint64      // participant → match numbers (lender, holder, debtor), ascending
 	offers    map[string][]uint64       // lender → offer numbers, ascending
 	books     map[string]*book          // core → its book
-	due       []dueItem                 // confirmed tier-1 receivables by due date, for Tick
+	due       dueIndex                  // confirmed tier-1 receivables by due date, for Tick
 }
 
-type dueItem struct {
-	due Date
-	n   uint64
+// dueIndex is the confirmed tier-1 receivables awaiting maturity by due date: the
+// numbers due on each day, ascending, and the days that have any, ascending. A
+// confirmation appends to its day's list (a new receivable has the highest number),
+// so adding costs the same whatever the number of receivables live; one list of all
+// sorted by date moved half of it on every confirmation and made rebuilding the
+// index quadratic in the receivables.
+type dueIndex struct {
+	days  []Date
+	byDay map[Date][]uint64
+}
+
+// add adds receivable number n, due on day (once: adding it again changes nothing).
+func (d *dueIndex) add(day Date, n uint64) {
+	list, ok := d.byDay[day]
+	if !ok {
+		if d.byDay == nil {
+			d.byDay = map[Date][]uint64{}
+		}
+		i, _ := slices.BinarySearch(d.days, day)
+		d.days = slices.Insert(d.days, i, day)
+	}
+	d.byDay[day] = insertSorted(list, n)
+}
+
+// popBefore removes the numbers due strictly before day and calls f with each, by
+// due date, then number.
+func (d *dueIndex) popBefore(day Date, f func(n uint64)) {
+	k := 0
+	for ; k < len(d.days) && d.days[k] < day; k++ {
+		for _, n := range d.byDay[d.days[k]] {
+			f(n)
+		}
+		delete(d.byDay, d.days[k])
+	}
+	d.days = slices.Delete(d.days, 0, k)
+}
+
+// len is the number of receivables in d.
+func (d *dueIndex) len() int {
+	n := 0
+	for _, list := range d.byDay {
+		n += len(list)
+	}
+	return n
 }
 
 // book is one core's market: live offers and resting listings, each oldest first,
@@ -196,22 +236,12 @@ func (b *book) removeListing(l *Listing) {
 	}
 }
 
-func (ix *indexes) addDue(r *Receivable) {
-	it := dueItem{due: r.DueDate, n: idNumber(prefixReceivable, r.ID)}
-	i := sort.Search(len(ix.due), func(i int) bool {
-		d := ix.due[i]
-		return d.due > it.due || d.due == it.due && d.n > it.n
-	})
-	ix.due = slices.Insert(ix.due, i, it)
-}
+func (ix *indexes) addDue(r *Receivable) { ix.due.add(r.DueDate, idNumber(prefixReceivable, r.ID)) }
 
-// popDue removes and returns the receivables due strictly before day, earliest first.
+// popDue removes and returns the receivables due strictly before day, earliest first
+// (and by number within a day).
 func (ix *indexes) popDue(day Date) []string {
-	i := sort.Search(len(ix.due), func(i int) bool { return ix.due[i].due >= day })
-	out := make([]string, i)
-	for k, it := range ix.due[:i] {
-		out[k] = makeID(prefixReceivable, it.n)
-	}
-	ix.due = slices.Delete(ix.due, 0, i)
+	var out []string
+	ix.due.popBefore(day, func(n uint64) { out = append(out, makeID(prefixReceivable, n)) })
 	return out
 }
