@@ -314,26 +314,31 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 	return Result{Offer: o, Matches: matches}, nil
 }
 
-// serveResting lets a new offer take resting listings, oldest first, while its line lasts.
+// serveResting lets a new offer take resting listings, oldest first, while its line
+// lasts. The listings it fills whole leave the book in the same pass (the rest keep
+// their order), so an offer that fills k of n resting listings costs O(n), not O(k·n).
 func (m *Matcher) serveResting(o *Offer) []Match {
 	var out []Match
 	b := m.ix.book(o.CoreID)
-	for i := 0; i < len(b.resting) && o.Available() > 0; {
-		l := b.resting[i]
+	kept := 0
+	for i, l := range b.resting {
+		if o.Available() <= 0 {
+			kept += copy(b.resting[kept:], b.resting[i:])
+			break
+		}
 		r := m.s.Receivables.get(l.ReceivableID)
 		t := m.termsOf(r)
-		amount, rate, ok := fill(o, l, t)
-		if !ok || rate > l.MaxRateBps {
-			i++
-			continue
+		if amount, rate, ok := fill(o, l, t); ok && rate <= l.MaxRateBps {
+			out = append(out, *m.makeMatch(l, o, rate, r, amount, t))
+			if l.RestingFen() == 0 {
+				continue // filled: it leaves the book
+			}
 		}
-		out = append(out, *m.makeMatch(l, o, rate, r, amount, t))
-		if l.RestingFen() == 0 {
-			b.removeListing(l)
-		} else {
-			i++
-		}
+		b.resting[kept] = l
+		kept++
 	}
+	clear(b.resting[kept:])
+	b.resting = b.resting[:kept]
 	return out
 }
 
