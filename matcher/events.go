@@ -77,7 +77,16 @@ type events struct {
 	pending []Event
 	out     []Event
 	types   map[[2]string]string // (object, status or "created") → type, made once
+	// audiences are the audiences of an entry's objects while commitEvents gives an
+	// entry of many events theirs (emptied after each).
+	audiences map[[2]string][]string
 }
+
+// scanAudienceUpTo is the most events an entry may have for commitEvents to find an
+// object's audience among the entry's earlier events by scanning back; more use
+// events.audiences, so that an entry of k events (an offer that fills thousands of
+// resting listings) costs O(k), not O(k²).
+const scanAudienceUpTo = 16
 
 // EnableEvents turns event making on (the node's matcher, whose events feed the API).
 func (m *Matcher) EnableEvents() { m.ev.on = true }
@@ -174,16 +183,19 @@ func (m *Matcher) emitParticipantChange(p *Participant, pc ParticipantChange) {
 	e.Audience = m.participantChangeAudience(p)
 }
 
+// participantChangeAudience reads the core's book (its live offers) and the index of
+// its fills, not every offer and match of the market. Rows are read without marking
+// them for the state hash: nothing here changes.
 func (m *Matcher) participantChangeAudience(p *Participant) []string {
 	out := []string{p.ID}
 	if p.Role == RoleCore {
-		for _, o := range m.s.Offers.rows {
-			if o != nil && o.CoreID == p.ID && o.Status == OfferLive {
+		if b := m.ix.books[p.ID]; b != nil {
+			for _, o := range b.offers {
 				out = append(out, o.LenderID)
 			}
 		}
-		for _, mt := range m.s.Matches.rows {
-			if mt != nil && mt.DebtorID == p.ID && liveFill(mt) {
+		for _, n := range numbers(m.ix.matches, p.ID) {
+			if mt := m.s.Matches.rows[n-1]; mt.DebtorID == p.ID && liveFill(mt) {
 				out = append(out, mt.LenderID)
 			}
 		}
@@ -228,19 +240,36 @@ func (m *Matcher) commitEvents(seq uint64) {
 	if len(m.ev.pending) > maxEventsPerEntry {
 		panic("matcher: an entry made more events than maxEventsPerEntry")
 	}
+	many := len(m.ev.pending) > scanAudienceUpTo
+	if many && m.ev.audiences == nil {
+		m.ev.audiences = map[[2]string][]string{}
+	}
 	for i := range m.ev.pending {
 		e := m.ev.pending[i]
 		e.Seq, e.Idx, e.TimeMs = seq, uint32(i), m.nowMs
 		// Events of one object in one entry share its audience (read-only).
-		for j := i - 1; j >= 0 && e.Audience == nil; j-- {
-			if p := &m.ev.out[len(m.ev.out)-(i-j)]; p.Object == e.Object && p.ObjectID == e.ObjectID {
-				e.Audience = p.Audience
+		if many {
+			key := [2]string{e.Object, e.ObjectID}
+			aud, ok := m.ev.audiences[key]
+			if !ok {
+				aud = m.audience(e.Object, e.ObjectID)
+				m.ev.audiences[key] = aud
+			}
+			e.Audience = aud
+		} else {
+			for j := i - 1; j >= 0 && e.Audience == nil; j-- {
+				if p := &m.ev.out[len(m.ev.out)-(i-j)]; p.Object == e.Object && p.ObjectID == e.ObjectID {
+					e.Audience = p.Audience
+				}
+			}
+			if e.Audience == nil {
+				e.Audience = m.audience(e.Object, e.ObjectID)
 			}
 		}
-		if e.Audience == nil {
-			e.Audience = m.audience(e.Object, e.ObjectID)
-		}
 		m.ev.out = append(m.ev.out, e)
+	}
+	if many {
+		clear(m.ev.audiences)
 	}
 	m.ev.pending = m.ev.pending[:0]
 }

@@ -58,14 +58,24 @@ func fill(o *Offer, l *Listing, t terms) (amount, rate int64, ok bool) {
 	if !ok {
 		return 0, 0, false
 	}
-	amount = min(l.RestingFen(), o.Available())
+	if amount, ok = fillAmount(o, l); !ok {
+		return 0, 0, false
+	}
+	return amount, rate, true
+}
+
+// fillAmount is what o would take of l if it may serve it at all, and whether that
+// is a fill both accept: it depends on amounts only, so a walk of the book checks it
+// before it scores the listing.
+func fillAmount(o *Offer, l *Listing) (int64, bool) {
+	amount := min(l.RestingFen(), o.Available())
 	if o.MaxTicketFen > 0 {
 		amount = min(amount, o.MaxTicketFen)
 	}
 	if amount < l.minFill() || amount <= 0 || o.MinTicketFen > 0 && amount < o.MinTicketFen {
-		return 0, 0, false
+		return 0, false
 	}
-	return amount, rate, true
+	return amount, true
 }
 
 // quote is o's rate for a listing with terms t, or false when o may not serve it
@@ -325,6 +335,11 @@ func (m *Matcher) serveResting(o *Offer) []Match {
 		if o.Available() <= 0 {
 			kept += copy(b.resting[kept:], b.resting[i:])
 			break
+		}
+		if _, ok := fillAmount(o, l); !ok {
+			b.resting[kept] = l // what is left of the line is not a fill it accepts
+			kept++
+			continue
 		}
 		r := m.s.Receivables.get(l.ReceivableID)
 		t := m.termsOf(r)

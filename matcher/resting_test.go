@@ -67,30 +67,79 @@ func TestServeRestingKeepsOrder(t *testing.T) {
 	}
 }
 
+// TestManyEventsAudience: an entry of more events than scanAudienceUpTo (an offer
+// filling 30 resting listings: ~150 events) gives every event its object's audience,
+// as an entry of a few does.
+func TestManyEventsAudience(t *testing.T) {
+	w, core, _ := restWorld(t, 30)
+	w.m.EnableEvents()
+	w.m.TakeEvents()
+	amount := w.m.s.Receivables.get(w.m.s.Listings.get("lst_1").ReceivableID).RemainingFen
+	r := w.must(w.as(w.lender(), w.offerCmd(core, amount*30, 300, 400, 600)))
+	if len(r.Matches) != 30 {
+		t.Fatalf("%d matches, want 30", len(r.Matches))
+	}
+	evs := w.m.TakeEvents()
+	if len(evs) <= scanAudienceUpTo {
+		t.Fatalf("%d events: not enough to test the map", len(evs))
+	}
+	objects := map[string]bool{}
+	for i, e := range evs {
+		if want := w.m.audience(e.Object, e.ObjectID); !slices.Equal(e.Audience, want) || len(want) == 0 {
+			t.Fatalf("event %d (%s %s %s): audience %v, want %v", i, e.Type, e.Object, e.ObjectID, e.Audience, want)
+		}
+		objects[e.Object] = true
+	}
+	if len(objects) < 4 {
+		t.Fatalf("events of %d kinds of object, want offers, listings, receivables and matches", len(objects))
+	}
+	if len(w.m.ev.audiences) != 0 {
+		t.Fatalf("%d audiences kept after the entry", len(w.m.ev.audiences))
+	}
+}
+
 // BenchmarkServeResting: one op is an offer posted to a book of n resting listings
-// that fills the older half of them; ns/listing must not grow with n.
+// that fills the older half of them; ns/listing must not grow with n, with the
+// event feed on (as a node runs) or off. "nofill" is an offer whose line is less
+// than any listing accepts (a line released in part walks the book the same way):
+// it scores none of them.
 //
 //	go test ./matcher -run '^$' -bench ServeResting -benchtime 3x
 func BenchmarkServeResting(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 40_000} {
-		b.Run(fmt.Sprintf("resting=%d", n), func(b *testing.B) {
-			var spent int64
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				w, core, _ := restWorld(b, n)
-				amount := w.m.s.Receivables.get(w.m.s.Listings.get("lst_1").ReceivableID).RemainingFen
-				c := w.offerCmd(core, amount*int64(n/2), 300, 400, 600)
-				c.Actor = w.lender()
-				b.StartTimer()
-				r := w.apply(c)
-				b.StopTimer()
-				if r.Err != nil || len(r.Matches) != n/2 {
-					b.Fatalf("offer: %v, %d matches, want %d", r.Err, len(r.Matches), n/2)
-				}
-				spent += int64(n)
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(spent), "ns/listing")
-		})
+	for _, events := range []bool{false, true} {
+		for _, n := range []int{1_000, 10_000, 40_000} {
+			b.Run(fmt.Sprintf("events=%t/resting=%d", events, n), func(b *testing.B) { benchServeResting(b, n, events, n/2) })
+		}
 	}
+	b.Run("nofill/resting=40000", func(b *testing.B) { benchServeResting(b, 40_000, true, 0) })
+}
+
+// benchServeResting posts an offer of a line for fills listings whole (a half of one
+// if fills is 0) to a book of n.
+func benchServeResting(b *testing.B, n int, events bool, fills int) {
+	var spent int64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		w, core, _ := restWorld(b, n)
+		if events {
+			w.m.EnableEvents()
+			w.m.TakeEvents()
+		}
+		amount := w.m.s.Receivables.get(w.m.s.Listings.get("lst_1").ReceivableID).RemainingFen
+		line := amount * int64(fills)
+		if fills == 0 {
+			line = amount / 2
+		}
+		c := w.offerCmd(core, line, 300, 400, 600)
+		c.Actor = w.lender()
+		b.StartTimer()
+		r := w.apply(c)
+		b.StopTimer()
+		if r.Err != nil || len(r.Matches) != fills {
+			b.Fatalf("offer: %v, %d matches, want %d", r.Err, len(r.Matches), fills)
+		}
+		spent += int64(n)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(spent), "ns/listing")
 }
