@@ -5,6 +5,7 @@ package matcher
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -171,4 +172,39 @@ func bruteForce(m *Matcher, ls []*Listing, os []*Offer) bruteBest {
 	}
 	rec(0, 0, 0)
 	return best
+}
+
+// TestAuctionKeepsRestingOrder: the listings an auction fills whole leave the book,
+// and those it leaves (untouched or filled in part) keep their order (arrival).
+func TestAuctionKeepsRestingOrder(t *testing.T) {
+	w := newWorld(t)
+	a, core, lender := w.sme("", ""), w.core("AAA"), w.lender()
+	w.must(w.op(setMode(core, BookAuction)))
+	var lids []string
+	for i := range 12 {
+		id := w.financeable(a, core, 100_000_00, 30+10*i)
+		c := listCmd(id, 900)
+		if i%3 == 0 {
+			c.Payload.(*List).MinFillFen = 10_000_00
+		}
+		lids = append(lids, w.must(w.as(a, c)).Listing.ID)
+	}
+	w.must(w.as(lender, w.offerCmd(core, 550_000_00, 300, 300, 300)))
+	r := w.must(w.op(clearCmd(core)))
+	if len(r.Matches) == 0 {
+		t.Fatal("the auction filled nothing")
+	}
+	var want []string
+	for _, id := range lids {
+		if w.m.s.Listings.get(id).Status == ListingResting {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 || len(want) == len(lids) {
+		t.Fatalf("%d of %d listings still rest: the test needs some filled and some not", len(want), len(lids))
+	}
+	if got := restingIDs(w, core); !slices.Equal(got, want) {
+		t.Fatalf("resting %v, want %v", got, want)
+	}
+	w.checkInvariants()
 }
