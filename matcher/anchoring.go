@@ -309,6 +309,9 @@ func (m *Matcher) recordAnchor(actor string, c *RecordAnchor) (Result, *Error) {
 	}
 	m.s.Ledger.Fence = c.Fence
 	m.s.Batches = append(m.s.Batches, Batch{Root: root, First: c.FirstLeaf, Count: c.Count, TxHash: common.BytesToHash(tx), Block: c.Block, AtMs: m.nowMs, Head: head})
+	if head != nil {
+		m.ix.addHead(m.s.Batches, len(m.s.Batches)-1)
+	}
 	m.s.Anchored += uint64(c.Count)
 	m.s.Cut = nil
 	for n := c.FirstLeaf; n <= m.s.Anchored; n++ {
@@ -469,13 +472,19 @@ func (m *Matcher) batchOf(n uint64) Batch {
 // AnchoredHeads lists up to max of the anchored batches that commit a log head, in
 // the order they were anchored, from the first whose head's size is at least
 // fromSize.
+// It costs O(log batches + max): a page of GET /v1/log/head does not walk every
+// batch anchored since the start.
 func (m *Matcher) AnchoredHeads(fromSize uint64, max int) []Batch {
 	var out []Batch
-	for _, b := range m.s.Batches {
+	heads := m.ix.heads
+	if m.ix.headsOrdered {
+		heads = heads[sort.Search(len(heads), func(k int) bool { return m.s.Batches[heads[k]].Head.Size >= fromSize }):]
+	}
+	for _, i := range heads {
 		if len(out) == max {
 			break
 		}
-		if b.Head != nil && b.Head.Size >= fromSize {
+		if b := m.s.Batches[i]; b.Head.Size >= fromSize {
 			h := *b.Head
 			b.Head = &h
 			out = append(out, b)

@@ -18,6 +18,19 @@ type indexes struct {
 	offers    map[string][]uint64       // lender → offer numbers, ascending
 	books     map[string]*book          // core → its book
 	due       dueIndex                  // confirmed tier-1 receivables by due date, for Tick
+	// heads are the indexes in the state's Batches of the batches that commit a log
+	// head, in order; headsOrdered says their sizes never decrease (as a node cuts
+	// them), so that AnchoredHeads finds where to start by binary search.
+	heads        []int
+	headsOrdered bool
+}
+
+// addHead adds batches[i], which commits a log head.
+func (ix *indexes) addHead(batches []Batch, i int) {
+	if n := len(ix.heads); n > 0 && batches[ix.heads[n-1]].Head.Size > batches[i].Head.Size {
+		ix.headsOrdered = false
+	}
+	ix.heads = append(ix.heads, i)
 }
 
 // dueIndex is the confirmed tier-1 receivables awaiting maturity by due date: the
@@ -125,7 +138,7 @@ func newIndexes() indexes {
 	return indexes{
 		byToken: map[string]string{}, byAddress: map[common.Address]string{},
 		parties: map[string]*[]uint64{}, matches: map[string]*[]uint64{}, offers: map[string][]uint64{},
-		books: map[string]*book{},
+		books: map[string]*book{}, headsOrdered: true,
 	}
 }
 

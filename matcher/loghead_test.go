@@ -69,3 +69,64 @@ func TestCutBatchCommitsTheLogHead(t *testing.T) {
 	}
 	w.checkInvariants()
 }
+
+// TestAnchoredHeadsPages: AnchoredHeads against a walk of every batch, for every
+// start size and page length, on batches with and without heads, in a matcher that
+// applied them and in one restored from its snapshot; and with a head smaller than
+// the one before it (no node cuts one, the matcher does not refuse it), which the
+// binary search must not skip over.
+func TestAnchoredHeadsPages(t *testing.T) {
+	for _, shrink := range []bool{false, true} {
+		w := newWorld(t)
+		a, core := w.sme("", ""), w.core("AAA")
+		for k := range 24 {
+			w.confirm(w.receivable(a, core, 1000, 90))
+			first, leaves := w.m.PendingLeaves(MaxAnchorBatch)
+			var head *CutHead
+			if k%4 != 3 {
+				size := w.m.AppliedSeq()
+				if shrink && k == 13 {
+					size = 2
+				}
+				head = &CutHead{Size: size, Root: common.HexToHash("0x01").Hex(), StateHash: common.HexToHash("0x02").Hex()}
+			}
+			w.must(w.sys(Command{Payload: &CutBatch{FirstLeaf: first, Count: len(leaves), Head: head}}))
+			rec := w.anchorCmd(first, leaves)
+			rec.Payload.(*RecordAnchor).Root = merkle.Root(BatchTree(leaves, w.m.PendingCutHead())).Hex()
+			w.must(w.sys(rec))
+		}
+		snap, err := w.m.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		restored, err := Restore(w.m.Config(), snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := restored.ix.headsOrdered; got != !shrink {
+			t.Fatalf("shrink %t: restored headsOrdered %t", shrink, got)
+		}
+		all := w.m.Batches()
+		for from := uint64(0); from <= w.m.AppliedSeq()+1; from++ {
+			for _, max := range []int{1, 3, 100} {
+				var want []Batch
+				for _, b := range all {
+					if len(want) < max && b.Head != nil && b.Head.Size >= from {
+						want = append(want, b)
+					}
+				}
+				for name, m := range map[string]*Matcher{"applied": w.m, "restored": restored} {
+					got := m.AnchoredHeads(from, max)
+					if len(got) != len(want) {
+						t.Fatalf("shrink %t, %s: AnchoredHeads(%d, %d) = %d batches, want %d", shrink, name, from, max, len(got), len(want))
+					}
+					for i := range got {
+						if got[i].First != want[i].First || *got[i].Head != *want[i].Head {
+							t.Fatalf("shrink %t, %s: AnchoredHeads(%d, %d)[%d] = %+v, want %+v", shrink, name, from, max, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}

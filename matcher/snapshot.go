@@ -89,6 +89,11 @@ func (m *Matcher) upgradeLegacy() {
 
 func (m *Matcher) rebuild() {
 	m.ix = newIndexes()
+	for i, b := range m.s.Batches {
+		if b.Head != nil {
+			m.ix.addHead(m.s.Batches, i)
+		}
+	}
 	for _, id := range m.s.Participants.ids() {
 		m.ix.addParticipant(m.s.Participants.get(id))
 	}
