@@ -2,7 +2,10 @@
 
 package matcher
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // Participants change (docs/api.md, "Participant changes"): the operator updates a
 // core's rating, an SME's 专精特新 certification or its cluster. The change holds
@@ -122,10 +125,7 @@ func dateText(d Date) string {
 // the live offers of the books they rest in serve them, as a new offer would.
 func (m *Matcher) rescoreResting(pid string) []Match {
 	var cores []string
-	for _, l := range m.s.Listings.rows {
-		if l == nil || l.Status != ListingResting || l.HolderID != pid && l.DebtorID != pid {
-			continue
-		}
+	for _, l := range m.restingOf(pid) {
 		t := m.termsOf(m.s.Receivables.get(l.ReceivableID))
 		l.Score, l.Band = t.score, t.band
 		m.s.Listings.mark(l.ID)
@@ -144,5 +144,26 @@ func (m *Matcher) rescoreResting(pid string) []Match {
 			}
 		}
 	}
+	return out
+}
+
+// restingOf is every resting listing pid holds or owes, oldest first: the book of
+// pid (if a core) and the listings of the receivables pid is party to (ix.parties),
+// not every listing of the market. Rows are read without marking them.
+func (m *Matcher) restingOf(pid string) []*Listing {
+	var out []*Listing
+	if b := m.ix.books[pid]; b != nil {
+		out = append(out, b.resting...) // each owed by pid
+	}
+	for _, n := range numbers(m.ix.parties, pid) {
+		r := m.s.Receivables.rows[n-1]
+		if r.HolderID != pid || r.ListingID == "" {
+			continue
+		}
+		if l := m.s.Listings.rows[idNumber(prefixListing, r.ListingID)-1]; l.Status == ListingResting && l.DebtorID != pid {
+			out = append(out, l)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Listing) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out
 }

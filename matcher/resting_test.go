@@ -143,3 +143,86 @@ func benchServeResting(b *testing.B, n int, events bool, fills int) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(spent), "ns/listing")
 }
+
+// checkRestingOf: for every participant, restingOf (the book and the index of its
+// receivables) is the walk of every listing that rescoreResting made before it:
+// the resting listings it holds or owes, in the order of their numbers.
+func checkRestingOf(t *testing.T, m *Matcher, at string) {
+	t.Helper()
+	for _, p := range m.s.Participants.rows {
+		var want []string
+		for _, l := range m.s.Listings.rows {
+			if l.Status == ListingResting && (l.HolderID == p.ID || l.DebtorID == p.ID) {
+				want = append(want, l.ID)
+			}
+		}
+		var got []string
+		for _, l := range m.restingOf(p.ID) {
+			got = append(got, l.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: restingOf(%s) = %v, want %v", at, p.ID, got, want)
+		}
+	}
+}
+
+// TestRestingOfIsTheWalk: restingOf finds exactly the resting listings a participant
+// holds or owes, oldest first, in two books with listings resting, cancelled,
+// filled and re-listed, a tier-2 holder's among them; and a rating change re-scores
+// them and lets the book's offers serve them.
+func TestRestingOfIsTheWalk(t *testing.T) {
+	w := newWorld(t)
+	cl := w.cluster(LevelNational)
+	coreA, coreB := w.core("AAA"), w.core("AA")
+	a, b := w.sme(cl, "specialized"), w.sme("", "")
+	var ids []string
+	for i := range 4 {
+		ids = append(ids, w.financeable(a, coreA, 100_000_00, 60+i), w.financeable(a, coreB, 100_000_00, 60+i))
+	}
+	child := w.transfer(ids[0], b, 40_000_00)
+	w.settleLedger()
+	var lids []string
+	for _, id := range append(ids[1:], child) {
+		lids = append(lids, w.list(id, 500).Listing.ID)
+	}
+	w.must(w.as(a, Command{Payload: &CancelListing{ListingID: lids[2]}}))
+	relisted := w.list(w.m.s.Listings.get(lids[2]).ReceivableID, 500).Listing.ID
+	// A line for one listing of coreB: the oldest resting there is filled.
+	r := w.must(w.as(w.lender(), w.offerCmd(coreB, 100_000_00, 300, 300, 300)))
+	if len(r.Matches) != 1 {
+		t.Fatalf("the offer filled %d listings, want 1", len(r.Matches))
+	}
+	checkRestingOf(t, w.m, "before the rating change")
+	if n := len(w.m.restingOf(coreA)); n < 3 {
+		t.Fatalf("%d listings rest in coreA's book, want at least 3", n)
+	}
+	if got := w.m.restingOf(b); len(got) != 1 || got[0].ReceivableID != child {
+		t.Fatalf("restingOf(tier-2 holder) = %v, want the child's listing", got)
+	}
+	if got := w.m.restingOf(a); got[len(got)-1].ID != relisted {
+		t.Fatalf("the re-listed receivable's listing is not the newest of a's: %v", got)
+	}
+	// coreA's book has an offer at 450: a rating cut moves its listings' scores; a
+	// new line for them serves what it may at the new scores.
+	w.must(w.as(w.lender(), w.offerCmd(coreA, 1, 450, 450, 450)))
+	before := w.m.restingOf(coreA)
+	scores := map[string]int{}
+	for _, l := range before {
+		scores[l.ID] = l.Score
+	}
+	w.must(w.op(Command{Payload: &UpdateParticipant{ParticipantID: coreA, Rating: "A", Reason: "评级下调"}}))
+	changed := 0
+	for _, l := range before {
+		if got := w.m.termsOf(w.m.s.Receivables.get(l.ReceivableID)); l.Score != got.score || l.Band != got.band {
+			t.Fatalf("listing %s kept score %d band %s, now %d %s", l.ID, l.Score, l.Band, got.score, got.band)
+		}
+		if l.Score != scores[l.ID] {
+			changed++
+		}
+	}
+	if changed != len(before) {
+		t.Fatalf("the rating cut re-scored %d of coreA's %d resting listings", changed, len(before))
+	}
+	checkRestingOf(t, w.m, "after the rating change")
+	w.checkInvariants()
+}
