@@ -472,8 +472,8 @@ func (m *Matcher) batchOf(n uint64) Batch {
 // AnchoredHeads lists up to max of the anchored batches that commit a log head, in
 // the order they were anchored, from the first whose head's size is at least
 // fromSize.
-// It costs O(log batches + max): a page of GET /v1/log/head does not walk every
-// batch anchored since the start.
+// While heads only grow (as a node cuts them), a page starts by binary search over
+// the batches with a head: GET /v1/log/head does not walk every batch anchored.
 func (m *Matcher) AnchoredHeads(fromSize uint64, max int) []Batch {
 	var out []Batch
 	heads := m.ix.heads

@@ -186,7 +186,6 @@ func (m *Matcher) runAuction(core string, b *book) (AuctionReport, []Match) {
 	}
 	rep.Exact = exact
 	var out []Match
-	filled := map[*Listing]bool{}
 	for i, al := range ls {
 		for k, amount := range plan[i] {
 			if amount == 0 {
@@ -200,15 +199,8 @@ func (m *Matcher) runAuction(core string, b *book) (AuctionReport, []Match) {
 			rep.DiscountFen += mt.DiscountFen
 			rep.SavingFen += Discount(amount, al.l.MaxRateBps-p.rate, al.days)
 		}
-		if al.l.RestingFen() == 0 {
-			filled[al.l] = true
-		}
 	}
-	// The listings filled whole leave the book in one pass (one search and delete
-	// each moved the book once per fill), the rest keep their order.
-	if len(filled) > 0 {
-		b.resting = slices.DeleteFunc(b.resting, func(l *Listing) bool { return filled[l] })
-	}
+	b.dropFilled()
 	if rep.BoundFen > 0 {
 		reached := objectiveFen(planValue(ls, plan), false)
 		rep.GapPpm = max(0, (rep.BoundFen-reached)*1_000_000/rep.BoundFen)

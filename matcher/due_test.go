@@ -92,3 +92,12 @@ func BenchmarkAddDue(b *testing.B) {
 		})
 	}
 }
+
+// len is the number of receivables in d.
+func (d *dueIndex) len() int {
+	n := 0
+	for _, list := range d.byDay {
+		n += len(list)
+	}
+	return n
+}

@@ -70,15 +70,6 @@ func (d *dueIndex) popBefore(day Date, f func(n uint64)) {
 	d.days = slices.Delete(d.days, 0, k)
 }
 
-// len is the number of receivables in d.
-func (d *dueIndex) len() int {
-	n := 0
-	for _, list := range d.byDay {
-		n += len(list)
-	}
-	return n
-}
-
 // book is one core's market: live offers and resting listings, each oldest first,
 // and the live offers of each financeable band by price (priced).
 type book struct {
@@ -242,6 +233,13 @@ func (b *book) removeOffer(o *Offer) {
 }
 
 func (b *book) addListing(l *Listing) { b.resting = append(b.resting, l) }
+
+// dropFilled takes out of the book, in one pass, the listings that stopped resting
+// (filled whole by the fills just made); the rest keep their order. Removing each
+// with removeListing would move the book once per fill.
+func (b *book) dropFilled() {
+	b.resting = slices.DeleteFunc(b.resting, func(l *Listing) bool { return l.Status != ListingResting })
+}
 
 func (b *book) removeListing(l *Listing) {
 	if i := slices.Index(b.resting, l); i >= 0 {

@@ -325,35 +325,24 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 }
 
 // serveResting lets a new offer take resting listings, oldest first, while its line
-// lasts. The listings it fills whole leave the book in the same pass (the rest keep
-// their order), so an offer that fills k of n resting listings costs O(n), not O(k·n).
+// lasts; those it fills whole leave the book in one pass at the end.
 func (m *Matcher) serveResting(o *Offer) []Match {
 	var out []Match
 	b := m.ix.book(o.CoreID)
-	kept := 0
-	for i, l := range b.resting {
+	for _, l := range b.resting {
 		if o.Available() <= 0 {
-			kept += copy(b.resting[kept:], b.resting[i:])
 			break
 		}
 		if _, ok := fillAmount(o, l); !ok {
-			b.resting[kept] = l // what is left of the line is not a fill it accepts
-			kept++
-			continue
+			continue // what is left of the line is not a fill it accepts: no need to score
 		}
 		r := m.s.Receivables.get(l.ReceivableID)
 		t := m.termsOf(r)
 		if amount, rate, ok := fill(o, l, t); ok && rate <= l.MaxRateBps {
 			out = append(out, *m.makeMatch(l, o, rate, r, amount, t))
-			if l.RestingFen() == 0 {
-				continue // filled: it leaves the book
-			}
 		}
-		b.resting[kept] = l
-		kept++
 	}
-	clear(b.resting[kept:])
-	b.resting = b.resting[:kept]
+	b.dropFilled()
 	return out
 }
 
