@@ -3,6 +3,8 @@
 package matcher
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,9 +127,32 @@ func (m *Matcher) reject(actor string, c *Reject) (Result, *Error) {
 }
 
 // Authenticate is the participant whose live token hashes to tokenHash at nowMs
-// (the API's clock: tokens expire in wall time, not in journal time).
+// (the API's clock: tokens expire in wall time, not in journal time), a copy.
 func (m *Matcher) Authenticate(tokenHash string, nowMs int64) (*Participant, *Error) {
-	id, ok := m.ix.byToken[tokenHash]
+	p, err := m.authenticate([]byte(tokenHash), nowMs)
+	if err != nil {
+		return nil, err
+	}
+	return p.copy(), nil
+}
+
+// AuthenticateSum is Authenticate for a token's SHA-256, answering only who the
+// caller is: what every request asks, without a hex string of the hash or a copy of
+// the participant (its tokens and history) to make and collect each time.
+func (m *Matcher) AuthenticateSum(sum *[sha256.Size]byte, nowMs int64) (id string, role Role, err *Error) {
+	var hash [2 * sha256.Size]byte
+	hex.Encode(hash[:], sum[:])
+	p, err := m.authenticate(hash[:], nowMs)
+	if err != nil {
+		return "", "", err
+	}
+	return p.ID, p.Role, nil
+}
+
+// authenticate is the participant (the state's own) whose live token's hex hash is
+// hash; a lookup by string(hash) makes no string.
+func (m *Matcher) authenticate(hash []byte, nowMs int64) (*Participant, *Error) {
+	id, ok := m.ix.byToken[string(hash)]
 	if !ok {
 		return nil, errorf(CodeUnauthorized, "the bearer token is not valid")
 	}
@@ -136,11 +161,11 @@ func (m *Matcher) Authenticate(tokenHash string, nowMs int64) (*Participant, *Er
 		return nil, errorf(CodeUnauthorized, "participant %s is suspended", p.ID)
 	}
 	for _, t := range p.Tokens {
-		if t.Hash == tokenHash && t.ExpiresMs != 0 && t.ExpiresMs <= nowMs {
+		if t.Hash == string(hash) && t.ExpiresMs != 0 && t.ExpiresMs <= nowMs {
 			return nil, errorf(CodeUnauthorized, "the bearer token expired")
 		}
 	}
-	return p.copy(), nil
+	return p, nil
 }
 
 // Tokens lists a participant's live tokens (the operator or the participant).

@@ -3,6 +3,7 @@
 package matcher
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -182,5 +183,58 @@ func TestRestoreLegacySnapshot(t *testing.T) {
 	}
 	if got := m2.StateHash(); got != want {
 		t.Fatalf("restored legacy state hash %x, want %x (the state replay builds)", got, want)
+	}
+}
+
+// TestAuthenticateSum: the request path's lookup by a token's SHA-256 answers what
+// Authenticate answers — the participant and its role, or the same refusal — for a
+// live, an expired, a suspended and an unknown token, and a live token's lookup
+// allocates nothing (no hex string, no copy of the participant).
+func TestAuthenticateSum(t *testing.T) {
+	w := newWorld(t)
+	a, core, lender := w.sme("", ""), w.core("AAA"), w.lender()
+	expiring := tokenHash("expiring")
+	expires := w.nowMs + 60_000
+	w.must(w.as(a, issueCmd(a, expiring, expires)))
+	suspended := w.sme("", "")
+	w.must(w.op(Command{Payload: &SetStatus{ParticipantID: suspended, Status: StatusSuspended}}))
+	sum := func(hash string) *[32]byte {
+		var s [32]byte
+		if _, err := hex.Decode(s[:], []byte(hash)); err != nil {
+			t.Fatalf("token hash %q: %v", hash, err)
+		}
+		return &s
+	}
+	for _, c := range []struct {
+		name string
+		hash string
+		now  int64
+	}{
+		{"sme", w.m.s.Participants.get(a).Tokens[0].Hash, w.nowMs},
+		{"core", w.m.s.Participants.get(core).Tokens[0].Hash, w.nowMs},
+		{"lender", w.m.s.Participants.get(lender).Tokens[0].Hash, w.nowMs},
+		{"before expiry", expiring, expires - 1},
+		{"at expiry", expiring, expires},
+		{"suspended", w.m.s.Participants.get(suspended).Tokens[0].Hash, w.nowMs},
+		{"unknown", tokenHash("nobody's"), w.nowMs},
+	} {
+		id, role, err := w.m.AuthenticateSum(sum(c.hash), c.now)
+		p, want := w.m.Authenticate(c.hash, c.now)
+		switch {
+		case want != nil:
+			if err == nil || err.Code != want.Code || err.Detail != want.Detail || id != "" {
+				t.Errorf("%s: AuthenticateSum = %q, %v; Authenticate refused with %v", c.name, id, err, want)
+			}
+		case err != nil || id != p.ID || role != p.Role:
+			t.Errorf("%s: AuthenticateSum = %q %q %v; Authenticate = %s %s", c.name, id, role, err, p.ID, p.Role)
+		}
+	}
+	live := sum(w.m.s.Participants.get(a).Tokens[0].Hash)
+	if n := testing.AllocsPerRun(100, func() {
+		if id, _, err := w.m.AuthenticateSum(live, w.nowMs); err != nil || id != a {
+			t.Fatalf("AuthenticateSum(live) = %q, %v", id, err)
+		}
+	}); n != 0 {
+		t.Errorf("AuthenticateSum of a live token allocates %.1f times, want 0", n)
 	}
 }
