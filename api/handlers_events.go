@@ -147,7 +147,7 @@ func (s *Server) events(c *gin.Context) {
 func (s *Server) nextEvents(ctx context.Context, who string, after *feed.ID, limit int) ([]matcher.Event, error) {
 	f := s.cfg.Feed
 	for {
-		changed := f.Changed() // before the read: an Add between the two is not missed
+		changed := f.Changed(who) // before the read: an Add between the two is not missed
 		evs, err := f.Read(who, after, limit)
 		if err != nil || len(evs) > 0 {
 			return evs, err

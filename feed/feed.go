@@ -81,8 +81,14 @@ type Feed struct {
 	// has lost events.
 	seq, floor uint64
 	rings      map[string]*ring
-	changed    chan struct{} // closed when events are added, then replaced
 	saveMu     sync.Mutex
+
+	// waits are the channels readers of each feed wait on (Changed): an Add closes and
+	// forgets those of the feeds it adds to — every one when a gap moves the floor —
+	// so that an entry wakes the readers it concerns, not every reader of every feed.
+	// waitMu is taken after mu, never before.
+	waitMu sync.Mutex
+	waits  map[string]chan struct{}
 }
 
 // ring is one participant's kept events, oldest first; dropped is the newest event
@@ -110,7 +116,7 @@ func New(cfg Config) *Feed {
 	if cfg.KeepOperator <= 0 {
 		cfg.KeepOperator = DefaultKeepOperator
 	}
-	return &Feed{cfg: cfg, rings: map[string]*ring{}, changed: make(chan struct{})}
+	return &Feed{cfg: cfg, rings: map[string]*ring{}, waits: map[string]chan struct{}{}}
 }
 
 // Seq is the last entry whose events the feed holds.
@@ -120,11 +126,18 @@ func (f *Feed) Seq() uint64 {
 	return f.seq
 }
 
-// Changed is closed when the next events are added.
-func (f *Feed) Changed() <-chan struct{} {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return f.changed
+// Changed is closed when events are next added to who's feed, or when a gap expires
+// cursors. A reader takes it before it reads, so that an Add between the two is not
+// missed.
+func (f *Feed) Changed(who string) <-chan struct{} {
+	f.waitMu.Lock()
+	defer f.waitMu.Unlock()
+	ch := f.waits[who]
+	if ch == nil {
+		ch = make(chan struct{})
+		f.waits[who] = ch
+	}
+	return ch
 }
 
 // Add records that entries from..to were applied, with their events (in order). An
@@ -136,7 +149,8 @@ func (f *Feed) Add(from, to uint64, evs []matcher.Event) {
 	if to <= f.seq {
 		return
 	}
-	if from > f.seq+1 {
+	gap := from > f.seq+1
+	if gap {
 		f.floor = from - 1
 	}
 	for i := range evs {
@@ -150,9 +164,36 @@ func (f *Feed) Add(from, to uint64, evs []matcher.Event) {
 		f.addLocked(e)
 	}
 	f.seq = to
-	if len(evs) > 0 {
-		close(f.changed)
-		f.changed = make(chan struct{})
+	f.wake(gap, evs)
+}
+
+// wake closes the channels of the readers waiting on the feeds evs were added to (the
+// operator's and each event's audience), or of every reader after a gap.
+func (f *Feed) wake(gap bool, evs []matcher.Event) {
+	f.waitMu.Lock()
+	defer f.waitMu.Unlock()
+	if len(f.waits) == 0 || !gap && len(evs) == 0 {
+		return
+	}
+	if gap {
+		for who, ch := range f.waits {
+			close(ch)
+			delete(f.waits, who)
+		}
+		return
+	}
+	f.wakeLocked(Operator)
+	for i := range evs {
+		for _, p := range evs[i].Audience {
+			f.wakeLocked(p)
+		}
+	}
+}
+
+func (f *Feed) wakeLocked(who string) {
+	if ch, ok := f.waits[who]; ok {
+		close(ch)
+		delete(f.waits, who)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/scfx/scfx/matcher"
@@ -95,22 +97,98 @@ func TestFeed_RetentionExpiresOldCursors(t *testing.T) {
 	}
 }
 
-// Changed is closed by the next Add with events, so that a waiting reader wakes.
-func TestFeed_ChangedWakesReaders(t *testing.T) {
+// Changed(who) is closed by the next Add with events in who's feed — the
+// operator's gets every event — and not by events of other feeds, so that an entry
+// wakes only the readers it concerns; a gap (lost events) wakes every reader.
+func TestFeed_ChangedWakesItsReaders(t *testing.T) {
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
 	f := New(Config{})
-	ch := f.Changed()
+	p1, p2, op := f.Changed("par_1"), f.Changed("par_2"), f.Changed(Operator)
+	if f.Changed("par_1") != p1 {
+		t.Fatal("two readers of one feed wait on different channels")
+	}
 	f.Add(1, 1, nil)
-	select {
-	case <-ch:
+	if closed(p1) || closed(p2) || closed(op) {
 		t.Fatal("an entry without events woke readers")
-	default:
 	}
 	f.Add(2, 2, []matcher.Event{ev(2, 0, "par_1")})
-	select {
-	case <-ch:
-	default:
-		t.Fatal("events did not wake readers")
+	if !closed(p1) || !closed(op) {
+		t.Fatal("events did not wake their feed's readers and the operator's")
 	}
+	if closed(p2) {
+		t.Fatal("par_1's event woke par_2's readers")
+	}
+	// The next wait is on a new channel; par_2's still waits.
+	p1 = f.Changed("par_1")
+	if closed(p1) || f.Changed("par_2") != p2 {
+		t.Fatal("after a wake-up a reader waits on the old channel")
+	}
+	f.Add(3, 3, []matcher.Event{ev(3, 0, "par_3"), ev(3, 1, "par_2", "par_3")})
+	if !closed(p2) || closed(p1) {
+		t.Fatal("an event's second audience member was not woken, or another was")
+	}
+	// Entries the feed holds already (a replay) are skipped and wake nobody new.
+	p1, p2 = f.Changed("par_1"), f.Changed("par_2")
+	f.Add(2, 3, []matcher.Event{ev(2, 0, "par_1")})
+	if closed(p1) {
+		t.Fatal("a replayed entry woke readers")
+	}
+	// A gap expires cursors of every feed: every reader wakes to find out.
+	f.Add(10, 10, nil)
+	if !closed(p1) || !closed(p2) {
+		t.Fatal("a gap did not wake every reader")
+	}
+	if len(f.waits) != 0 {
+		t.Fatalf("%d channels kept after they were closed", len(f.waits))
+	}
+}
+
+// BenchmarkAddWithReaders: entries with one event for one participant while the
+// readers of 1,000 other participants wait, each as GET /v1/events?wait= does (take
+// Changed, read, wait): an Add wakes none of them, so its cost does not grow with
+// the readers it does not concern.
+func BenchmarkAddWithReaders(b *testing.B) {
+	f := New(Config{})
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var wakeups atomic.Int64
+	for i := range 1000 {
+		who := fmt.Sprintf("par_%d", i+2)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ch := f.Changed(who)
+				if evs, _ := f.Read(who, nil, 100); len(evs) > 0 {
+					return
+				}
+				select {
+				case <-ch:
+					wakeups.Add(1)
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	evs := []matcher.Event{ev(0, 0, "par_1")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		evs[0].Seq = uint64(i + 1)
+		f.Add(uint64(i+1), uint64(i+1), evs)
+	}
+	b.StopTimer()
+	close(done)
+	wg.Wait()
+	b.ReportMetric(float64(wakeups.Load())/float64(b.N), "wakeups/op")
 }
 
 // Saved and opened again, a feed reads the same, let-go cursors stay expired, and a

@@ -331,7 +331,7 @@ func (w *worker) run(ctx context.Context) {
 		w.mu.Lock()
 		after := w.cursor
 		w.mu.Unlock()
-		changed := f.Changed() // before the read: an Add between the two is not missed
+		changed := f.Changed(w.hook.OwnerID) // before the read: an Add between the two is not missed
 		evs, err := f.Read(w.hook.OwnerID, &after, readBatch)
 		if errors.Is(err, feed.ErrCursorExpired) {
 			// The feed let go of events this webhook had not had: they are lost to it.
