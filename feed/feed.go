@@ -280,21 +280,33 @@ func (f *Feed) Save() error {
 	return nil
 }
 
+// snapshot is the feed as of now: under the read lock it only takes each ring's
+// events as they stand (Add never writes into what a ring already holds: it appends
+// past it or drops from its front, and the events are never changed), so that the
+// applier's next Add does not wait for the merge and sort of every kept event.
 func (f *Feed) snapshot() file {
 	f.mu.RLock()
-	defer f.mu.RUnlock()
-	seen := map[*matcher.Event]bool{}
 	out := file{Version: fileVersion, Seq: f.seq, Floor: f.floor, Dropped: map[string]ID{}}
+	held := make([][]*matcher.Event, 0, len(f.rings))
+	n := 0
 	for p, r := range f.rings {
 		if r.dropped != (ID{}) {
 			out.Dropped[p] = r.dropped
 		}
-		for _, e := range r.evs {
-			if !seen[e] {
-				seen[e] = true
-				out.Events = append(out.Events, e)
-			}
-		}
+		held = append(held, r.evs)
+		n += len(r.evs)
+	}
+	f.mu.RUnlock()
+	if snapshotTaken != nil {
+		snapshotTaken()
+	}
+	// Every kept event once, in journal order: an event kept by several rings is one
+	// pointer, so after sorting by id its copies are neighbours.
+	if n > 0 {
+		out.Events = make([]*matcher.Event, 0, n)
+	}
+	for _, evs := range held {
+		out.Events = append(out.Events, evs...)
 	}
 	slices.SortFunc(out.Events, func(a, b *matcher.Event) int {
 		switch x, y := IDOf(a), IDOf(b); {
@@ -305,8 +317,12 @@ func (f *Feed) snapshot() file {
 		}
 		return 0
 	})
+	out.Events = slices.Compact(out.Events)
 	return out
 }
+
+// snapshotTaken, when set (tests), runs once snapshot has let go of the lock.
+var snapshotTaken func()
 
 // Open loads the feed saved at cfg.Path; a missing file is an empty feed.
 func Open(cfg Config) (*Feed, error) {

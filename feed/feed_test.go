@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/scfx/scfx/matcher"
 )
@@ -150,6 +151,54 @@ func TestFeed_ChangedWakesItsReaders(t *testing.T) {
 	}
 }
 
+// A save takes the feed as it stands under the read lock and merges and sorts the
+// events after letting go of it: the applier's Adds meanwhile neither wait for the
+// merge nor change what is saved (they append past what the rings held, drop from
+// their fronts, and outgrow their arrays).
+func TestFeed_SnapshotLetsAddGoOn(t *testing.T) {
+	fill := func(f *Feed) {
+		for seq := uint64(1); seq <= 40; seq++ {
+			f.Add(seq, seq, []matcher.Event{ev(seq, 0, "par_1"), ev(seq, 1, fmt.Sprint("par_", seq%3+2))})
+		}
+	}
+	cfg := Config{KeepPerParticipant: 8, KeepOperator: 30}
+	quiet, busy := New(cfg), New(cfg)
+	fill(quiet)
+	fill(busy)
+	want := quiet.snapshot()
+	added := make(chan struct{})
+	snapshotTaken = func() {
+		go func() {
+			for seq := uint64(41); seq <= 140; seq++ {
+				busy.Add(seq, seq, []matcher.Event{ev(seq, 0, "par_1", "par_2"), ev(seq, 1, "par_9")})
+			}
+			close(added)
+		}()
+		select {
+		case <-added:
+		case <-time.After(10 * time.Second):
+			t.Error("Add waited for the snapshot to finish")
+		}
+	}
+	defer func() { snapshotTaken = nil }()
+	got := busy.snapshot()
+	if !reflect.DeepEqual(ids(deref(got.Events)), ids(deref(want.Events))) || got.Seq != want.Seq || got.Floor != want.Floor || !reflect.DeepEqual(got.Dropped, want.Dropped) {
+		t.Fatalf("snapshot with Adds during its merge:\n got seq %d floor %d dropped %v events %v\nwant seq %d floor %d dropped %v events %v",
+			got.Seq, got.Floor, got.Dropped, ids(deref(got.Events)), want.Seq, want.Floor, want.Dropped, ids(deref(want.Events)))
+	}
+	if busy.Seq() != 140 {
+		t.Fatalf("feed at %d after the Adds, want 140", busy.Seq())
+	}
+}
+
+func deref(evs []*matcher.Event) []matcher.Event {
+	out := make([]matcher.Event, len(evs))
+	for i, e := range evs {
+		out[i] = *e
+	}
+	return out
+}
+
 // BenchmarkAddWithReaders: entries with one event for one participant while the
 // readers of 1,000 other participants wait, each as GET /v1/events?wait= does (take
 // Changed, read, wait): an Add wakes none of them, so its cost does not grow with
@@ -244,4 +293,44 @@ func BenchmarkAdd(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		f.Add(uint64(i+1), uint64(i+1), evs[5*i:5*i+5])
 	}
+}
+
+// BenchmarkAddDuringSave: an op is one snapshot (what Save encodes) of a feed of 500
+// participants' 1,000 kept events each, while another goroutine Adds (an entry of one
+// event) all along: the longest an Add waited is how long a save holds the lock.
+func BenchmarkAddDuringSave(b *testing.B) {
+	f := New(Config{})
+	seq := uint64(0)
+	for range 1000 {
+		seq++
+		evs := make([]matcher.Event, 0, 500)
+		for p := range 500 {
+			evs = append(evs, ev(seq, uint32(p), fmt.Sprint("par_", p)))
+		}
+		f.Add(seq, seq, evs)
+	}
+	done := make(chan struct{})
+	longest := make(chan time.Duration)
+	go func() {
+		var most time.Duration
+		for {
+			select {
+			case <-done:
+				longest <- most
+				return
+			default:
+			}
+			seq++
+			start := time.Now()
+			f.Add(seq, seq, []matcher.Event{ev(seq, 0, "par_1")})
+			most = max(most, time.Since(start))
+		}
+	}()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f.snapshot()
+	}
+	b.StopTimer()
+	close(done)
+	b.ReportMetric(float64((<-longest).Microseconds()), "longest-add-µs")
 }
