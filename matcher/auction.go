@@ -133,15 +133,15 @@ type auctionListing struct {
 
 // runAuction plans and makes the fills of one book.
 func (m *Matcher) runAuction(core string, b *book) (AuctionReport, []Match) {
-	rep := AuctionReport{CoreID: core, Listings: len(b.resting), BoundFen: -1}
-	offers := make([]*Offer, 0, len(b.offers))
-	for _, o := range b.offers {
+	rep := AuctionReport{CoreID: core, Listings: b.resting.len(), BoundFen: -1}
+	offers := make([]*Offer, 0, b.offers.len())
+	for o := range b.offers.all() {
 		if o.Available() > 0 && !m.s.Participants.get(o.LenderID).Suspended {
 			offers = append(offers, o)
 		}
 	}
 	rep.Offers = len(offers)
-	ls := m.auctionListings(b.resting, offers)
+	ls := m.auctionListings(slices.Collect(b.resting.all()), offers)
 	avail := make([]int64, len(offers))
 	for j, o := range offers {
 		avail[j] = o.Available()

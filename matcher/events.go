@@ -190,7 +190,7 @@ func (m *Matcher) participantChangeAudience(p *Participant) []string {
 	out := []string{p.ID}
 	if p.Role == RoleCore {
 		if b := m.ix.books[p.ID]; b != nil {
-			for _, o := range b.offers {
+			for o := range b.offers.all() {
 				out = append(out, o.LenderID)
 			}
 		}

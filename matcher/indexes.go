@@ -70,12 +70,13 @@ func (d *dueIndex) popBefore(day Date, f func(n uint64)) {
 	d.days = slices.Delete(d.days, 0, k)
 }
 
-// book is one core's market: live offers and resting listings, each oldest first,
-// and the live offers of each financeable band by price (priced).
+// book is one core's market: live offers and resting listings, each oldest first
+// (seqList), and, per financeable band, the live offers whose line can still make a
+// fill, by price (priced).
 type book struct {
-	offers  []*Offer
-	resting []*Listing
-	priced  [3][]pricedOffer // bands A, B, C
+	offers  seqList[Offer]
+	resting seqList[Listing]
+	priced  [3]pricedList // bands A, B, C
 }
 
 // pricedOffer is a live offer under the best rate it quotes a band (Offer.bandQuote):
@@ -204,48 +205,66 @@ func (ix *indexes) book(core string) *book {
 }
 
 func (b *book) addOffer(o *Offer) {
-	b.offers = append(b.offers, o)
-	for k, band := range pricedBands {
-		rate, ok := o.bandQuote(band)
-		if !ok {
-			continue
-		}
-		list := b.priced[k]
-		i, _ := slices.BinarySearchFunc(list, o, func(e pricedOffer, o *Offer) int { return comparePriced(e, rate, o.Seq) })
-		b.priced[k] = slices.Insert(list, i, pricedOffer{rate: rate, seq: o.Seq, o: o})
+	b.offers.add(o, o.Seq)
+	if o.canFill() {
+		b.price(o)
 	}
 }
 
 func (b *book) removeOffer(o *Offer) {
-	if i := slices.Index(b.offers, o); i >= 0 {
-		b.offers = slices.Delete(b.offers, i, i+1)
+	b.offers.remove(o, o.Seq)
+	b.unprice(o)
+}
+
+// canFill: what is left of o's line is a fill o accepts for some listing (fillAmount:
+// at least 1 fen and o's minimum ticket). An offer that cannot is out of its book's
+// price index, so that a search for the best offer does not walk past the used-up
+// lines of a busy market; it goes back in its place (rate, then age) as soon as its
+// line has room again (lineMoved). A listing's own minimum fill still rules offers out
+// one by one: it is the listing's, not the offer's.
+func (o *Offer) canFill() bool { return o.Available() > 0 && o.Available() >= o.MinTicketFen }
+
+// lineMoved keeps o, whose reserved or used amount just changed, in the price index
+// exactly while it can fill (canFill); could says whether it could before the change.
+// An offer no longer live is in no book, whatever its line.
+func (b *book) lineMoved(o *Offer, could bool) {
+	switch can := o.canFill(); {
+	case o.Status != OfferLive || can == could:
+	case can:
+		b.price(o)
+	default:
+		b.unprice(o)
 	}
+}
+
+// price adds o to the price index of each band it quotes, in its place.
+func (b *book) price(o *Offer) {
 	for k, band := range pricedBands {
-		rate, ok := o.bandQuote(band)
-		if !ok {
-			continue
-		}
-		list := b.priced[k]
-		if i, found := slices.BinarySearchFunc(list, o, func(e pricedOffer, o *Offer) int { return comparePriced(e, rate, o.Seq) }); found {
-			b.priced[k] = slices.Delete(list, i, i+1)
+		if rate, ok := o.bandQuote(band); ok {
+			b.priced[k].insert(pricedOffer{rate: rate, seq: o.Seq, o: o})
 		}
 	}
 }
 
-func (b *book) addListing(l *Listing) { b.resting = append(b.resting, l) }
+// unprice takes o out of the price index, if it is there.
+func (b *book) unprice(o *Offer) {
+	for k, band := range pricedBands {
+		if rate, ok := o.bandQuote(band); ok {
+			b.priced[k].remove(rate, o.Seq)
+		}
+	}
+}
+
+func (b *book) addListing(l *Listing) { b.resting.add(l, l.Seq) }
 
 // dropFilled takes out of the book, in one pass, the listings that stopped resting
 // (filled whole by the fills just made); the rest keep their order. Removing each
-// with removeListing would move the book once per fill.
+// with removeListing would cost a search each.
 func (b *book) dropFilled() {
-	b.resting = slices.DeleteFunc(b.resting, func(l *Listing) bool { return l.Status != ListingResting })
+	b.resting.deleteFunc(func(l *Listing) bool { return l.Status != ListingResting })
 }
 
-func (b *book) removeListing(l *Listing) {
-	if i := slices.Index(b.resting, l); i >= 0 {
-		b.resting = slices.Delete(b.resting, i, i+1)
-	}
-}
+func (b *book) removeListing(l *Listing) { b.resting.remove(l, l.Seq) }
 
 func (ix *indexes) addDue(r *Receivable) { ix.due.add(r.DueDate, idNumber(prefixReceivable, r.ID)) }
 

@@ -155,17 +155,23 @@ func (m *Matcher) checkBooks() error {
 	}
 	inBooks := 0
 	for core, b := range m.ix.books {
-		for _, l := range b.resting {
+		if err := b.resting.check(func(l *Listing) uint64 { return l.Seq }); err != nil {
+			return fmt.Errorf("book %s: resting listings: %w", core, err)
+		}
+		if err := b.offers.check(func(o *Offer) uint64 { return o.Seq }); err != nil {
+			return fmt.Errorf("book %s: offers: %w", core, err)
+		}
+		for l := range b.resting.all() {
 			if l.Status != ListingResting || l.DebtorID != core {
 				return fmt.Errorf("book %s holds listing %s that is %s", core, l.ID, l.Status)
 			}
 		}
-		for _, o := range b.offers {
+		for o := range b.offers.all() {
 			if o.Status != OfferLive || o.CoreID != core {
 				return fmt.Errorf("book %s holds offer %s that is %s", core, o.ID, o.Status)
 			}
 		}
-		inBooks += len(b.resting)
+		inBooks += b.resting.len()
 		if err := b.checkPriced(core); err != nil {
 			return err
 		}
@@ -211,26 +217,30 @@ func (m *Matcher) checkTouched(r *Receivable) error {
 }
 
 // checkPriced: each band's price index holds exactly the book's live offers that quote
-// the band, under the best rate they quote it, by rate then age.
+// the band and whose line can still fill (Offer.canFill), under the best rate they
+// quote it, by rate then age (pricedList.check).
 func (b *book) checkPriced(core string) error {
 	for k, band := range pricedBands {
 		want := 0
-		for _, o := range b.offers {
-			if _, ok := o.bandQuote(band); ok {
+		for o := range b.offers.all() {
+			if _, ok := o.bandQuote(band); ok && o.canFill() {
 				want++
 			}
 		}
-		list := b.priced[k]
-		if len(list) != want {
-			return fmt.Errorf("book %s: band %s indexes %d offers, %d quote it", core, band, len(list), want)
+		list := &b.priced[k]
+		if err := list.check(); err != nil {
+			return fmt.Errorf("book %s: band %s index: %w", core, band, err)
 		}
-		for i, e := range list {
+		if list.len() != want {
+			return fmt.Errorf("book %s: band %s indexes %d offers, %d quote it and can fill", core, band, list.len(), want)
+		}
+		for e := range list.all() {
 			rate, ok := e.o.bandQuote(band)
 			switch {
 			case !ok || rate != e.rate || e.seq != e.o.Seq || e.o.Status != OfferLive || e.o.CoreID != core:
 				return fmt.Errorf("book %s: band %s indexes offer %s at %d bps, it quotes %d (%v)", core, band, e.o.ID, e.rate, rate, ok)
-			case i > 0 && comparePriced(list[i-1], e.rate, e.seq) >= 0:
-				return fmt.Errorf("book %s: band %s index out of order at offer %s", core, band, e.o.ID)
+			case !e.o.canFill():
+				return fmt.Errorf("book %s: band %s indexes offer %s, whose line has %d fen left (minimum ticket %d)", core, band, e.o.ID, e.o.Available(), e.o.MinTicketFen)
 			}
 		}
 	}

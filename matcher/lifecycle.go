@@ -76,12 +76,12 @@ func (m *Matcher) closeMatch(mt *Match, paid bool) {
 	switch {
 	case mt.Status == MatchMatched:
 		mt.Status = MatchCancelled
-		o.ReservedFen -= mt.AmountFen
+		m.moveLine(o, -mt.AmountFen, 0)
 		m.noteReleased(o)
 		m.emitMatch(mt, false)
 	case paid && (mt.Status == MatchFunded || mt.Status == MatchOverdue):
 		mt.Status = MatchSettled
-		o.UsedFen -= mt.AmountFen
+		m.moveLine(o, 0, -mt.AmountFen)
 		m.noteReleased(o)
 		m.emitMatch(mt, false)
 	case !paid && mt.Status == MatchFunded:

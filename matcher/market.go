@@ -178,13 +178,16 @@ func (m *Matcher) list(actor string, c *List) (Result, *Error) {
 // offer. It walks the band's offers by the best rate each can quote (book.priced), then
 // age, and stops at the first whose best rate is above the listing's maximum, or above
 // the best quote found (or equal to it, from a younger offer): no offer further on can
-// do better. bestOfferScan is the same rule over every offer.
+// do better. The index leaves out the offers whose line can fill nothing
+// (Offer.canFill): the walk would only pass them, and since the stop depends on an
+// offer's place, not on its line, it stops where it would have. bestOfferScan is the
+// same rule over every offer.
 func (m *Matcher) bestOffer(l *Listing, t terms) (best *Offer, amount, rate int64) {
 	k := bandIndex(t.band)
 	if k < 0 {
 		return nil, 0, 0 // band D: no offer quotes it
 	}
-	for _, e := range m.ix.book(l.DebtorID).priced[k] {
+	for e := range m.ix.book(l.DebtorID).priced[k].all() {
 		// Past the best found: an offer further on quotes more, or the same and is younger.
 		if e.rate > l.MaxRateBps || best != nil && comparePriced(e, rate, best.Seq) > 0 {
 			break
@@ -209,7 +212,7 @@ var verifyBestOffer bool
 // bestOfferScan is bestOffer by a scan of every live offer of the book, oldest first:
 // the rule as docs/matching.md states it, which the differential test holds bestOffer to.
 func (m *Matcher) bestOfferScan(l *Listing, t terms) (best *Offer, amount, rate int64) {
-	for _, o := range m.ix.book(l.DebtorID).offers {
+	for o := range m.ix.book(l.DebtorID).offers.all() {
 		a, q, ok := fill(o, l, t)
 		if !ok || q > l.MaxRateBps || best != nil && q >= rate {
 			continue
@@ -241,8 +244,7 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	}
 	m.s.Matches.put(mt.ID, mt)
 	m.emitMatch(mt, true)
-	o.ReservedFen += mt.AmountFen
-	assertLine(o)
+	m.moveLine(o, mt.AmountFen, 0)
 	m.s.Offers.mark(o.ID) // o and l may come from the book, not from get
 	m.s.Listings.mark(l.ID)
 	l.FilledFen += amount
@@ -262,6 +264,19 @@ func (m *Matcher) makeMatch(l *Listing, o *Offer, rate int64, r *Receivable, amo
 	}
 	m.ix.addMatch(mt)
 	return mt
+}
+
+// moveLine adds reservedFen and usedFen (either may be negative) to o's line: every
+// change to a line's amounts goes through here, so that the book's price index keeps
+// exactly the live offers that can still fill (book.lineMoved).
+func (m *Matcher) moveLine(o *Offer, reservedFen, usedFen int64) {
+	could := o.canFill()
+	o.ReservedFen += reservedFen
+	o.UsedFen += usedFen
+	assertLine(o)
+	if o.Status == OfferLive {
+		m.ix.book(o.CoreID).lineMoved(o, could)
+	}
 }
 
 // assertLine is the line invariant of docs/matching.md §5; breaking it is a bug.
@@ -308,7 +323,7 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 		return Result{}, err
 	}
 	b := m.ix.book(o.CoreID)
-	if len(b.offers) >= maxLiveOffersBook {
+	if b.offers.len() >= maxLiveOffersBook {
 		return Result{}, invalidState("core %s already has %d live offers", o.CoreID, maxLiveOffersBook)
 	}
 	m.s.Counters.Offer++
@@ -329,7 +344,7 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 func (m *Matcher) serveResting(o *Offer) []Match {
 	var out []Match
 	b := m.ix.book(o.CoreID)
-	for _, l := range b.resting {
+	for l := range b.resting.all() {
 		if o.Available() <= 0 {
 			break
 		}
@@ -480,10 +495,7 @@ func (m *Matcher) fund(actor string, c *Fund) (Result, *Error) {
 	if r.DueDate <= m.Today() {
 		return Result{}, invalidState("receivable %s is past its due date", r.ID)
 	}
-	o := m.s.Offers.get(mt.OfferID)
-	o.ReservedFen -= mt.AmountFen
-	o.UsedFen += mt.AmountFen
-	assertLine(o)
+	m.moveLine(m.s.Offers.get(mt.OfferID), -mt.AmountFen, mt.AmountFen)
 	mt.Status, mt.Reference, mt.FundedMs = MatchFunded, c.Reference, m.nowMs
 	r.AssigneeID = lender.ID
 	m.emitMatch(mt, false)

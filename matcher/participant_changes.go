@@ -138,7 +138,7 @@ func (m *Matcher) rescoreResting(pid string) []Match {
 		if m.BookMode(core) != BookContinuous {
 			continue
 		}
-		for _, o := range slices.Clone(m.ix.book(core).offers) {
+		for _, o := range slices.Collect(m.ix.book(core).offers.all()) {
 			if o.Available() > 0 && !m.s.Participants.get(o.LenderID).Suspended {
 				out = append(out, m.serveResting(o)...)
 			}
@@ -153,7 +153,7 @@ func (m *Matcher) rescoreResting(pid string) []Match {
 func (m *Matcher) restingOf(pid string) []*Listing {
 	var out []*Listing
 	if b := m.ix.books[pid]; b != nil {
-		out = append(out, b.resting...) // each owed by pid
+		out = slices.AppendSeq(out, b.resting.all()) // each owed by pid
 	}
 	for _, n := range numbers(m.ix.parties, pid) {
 		r := m.s.Receivables.rows[n-1]

@@ -280,13 +280,17 @@ func (m *Matcher) Book(core string, limit int) (BookView, bool) {
 	}
 	v := BookView{CoreID: core, Listings: []BookListing{}, Quotes: []BookQuote{}}
 	today := m.Today()
-	for _, l := range b.resting[:min(len(b.resting), clampLimit(limit))] {
+	limit = clampLimit(limit)
+	for l := range b.resting.all() {
+		if len(v.Listings) == limit {
+			break
+		}
 		r := m.s.Receivables.get(l.ReceivableID)
 		v.Listings = append(v.Listings, BookListing{Band: l.Band, AmountFen: l.AmountFen, TenorDays: int(r.DueDate - today), Tier: l.Tier})
 	}
 	for _, band := range []string{"A", "B", "C"} {
 		q := BookQuote{Band: band}
-		for _, o := range b.offers {
+		for o := range b.offers.all() {
 			rate, ok := o.bandQuote(band)
 			if !ok || o.Available() <= 0 {
 				continue

@@ -22,7 +22,7 @@ func restWorld(tb testing.TB, n int) (*world, string, []string) {
 
 func restingIDs(w *world, core string) []string {
 	var out []string
-	for _, l := range w.m.ix.book(core).resting {
+	for l := range w.m.ix.book(core).resting.all() {
 		out = append(out, l.ID)
 	}
 	return out

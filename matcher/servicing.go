@@ -145,8 +145,7 @@ func EarlyRebate(principalFen, rateBps int64, days int) int64 {
 // closeFill ends a funded or overdue fill: its line is given back.
 func (m *Matcher) closeFill(mt *Match, status string) {
 	o := m.s.Offers.get(mt.OfferID)
-	o.UsedFen -= mt.AmountFen
-	assertLine(o)
+	m.moveLine(o, 0, -mt.AmountFen)
 	m.noteReleased(o)
 	mt.Status, mt.ClosedMs = status, m.nowMs
 	m.emitMatch(mt, false)
