@@ -104,6 +104,47 @@ func TestEvents_BadInputAndExpiredCursor(t *testing.T) {
 	}
 }
 
+// An auditor sees every object (docs/api.md "Conventions"), so its feed is the
+// operator's: every event, and a long-poll that wakes for an event of others.
+func TestEvents_AuditorReadsEveryEvent(t *testing.T) {
+	e := newTestEnv(t)
+	aud := e.auditor()
+	core, sme := e.core("AAA"), e.sme("", "none")
+	e.financeable(sme, core, 1_000_000, 90)
+	ids := func(p eventPage) []string {
+		out := []string{}
+		for _, ev := range p.Items {
+			out = append(out, ev.ID)
+		}
+		return out
+	}
+	all, seen := e.events(e.Admin, "?limit=500"), e.events(aud, "?limit=500")
+	if len(all.Items) < 5 || !slices.Equal(ids(seen), ids(all)) {
+		t.Fatalf("the auditor's feed = %q, the operator's %q", ids(seen), ids(all))
+	}
+	done := make(chan eventPage, 1)
+	go func() {
+		var page eventPage
+		req, _ := http.NewRequest("GET", e.URL+"/v1/events?wait=20&after="+*all.NextCursor, nil)
+		req.Header.Set("Authorization", "Bearer "+aud.Token)
+		if resp, err := e.client.Do(req); err == nil {
+			defer resp.Body.Close()
+			_ = json.NewDecoder(resp.Body).Decode(&page)
+		}
+		done <- page
+	}()
+	time.Sleep(200 * time.Millisecond)
+	rcv := e.invoice(sme, core, 1_000, 60)
+	select {
+	case page := <-done:
+		if len(page.Items) == 0 || typesOf(page.Items)[0] != "receivable.created "+rcv.ID {
+			t.Fatalf("the auditor's long-poll = %+v", page)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the auditor's long-poll did not return when another's event came")
+	}
+}
+
 // A long-poll returns as soon as an event comes, and with nothing when the wait ends.
 func TestEvents_LongPoll(t *testing.T) {
 	e := newTestEnv(t)

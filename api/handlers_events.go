@@ -123,7 +123,7 @@ func (s *Server) events(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), wait)
 	defer cancel()
-	evs, err := s.nextEvents(ctx, actorOf(c), after, limit)
+	evs, err := s.nextEvents(ctx, feedOf(c), after, limit)
 	if err != nil {
 		fail(c, errf(CodeCursorExpired, "events after this cursor are no longer kept; read from the oldest kept (no after) and reconcile with the lists"))
 		return
@@ -140,6 +140,16 @@ func (s *Server) events(c *gin.Context) {
 		out.NextCursor = &next
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// feedOf is the feed the caller reads: an auditor sees every object (docs/api.md
+// "Conventions"), so it reads the operator's, which holds every event; anyone else
+// reads its own.
+func feedOf(c *gin.Context) string {
+	if roleOf(c) == string(matcher.RoleAuditor) {
+		return feed.Operator
+	}
+	return actorOf(c)
 }
 
 // nextEvents reads who's events after the cursor; none yet: it waits for the next
@@ -197,7 +207,8 @@ func (s *Server) streamEvents(c *gin.Context, after *feed.ID) {
 	}
 	defer s.streams.release(who)
 	// Check the cursor before the 200 goes out: an expired one is a problem, not a stream.
-	if _, err := s.cfg.Feed.Read(who, after, 1); errors.Is(err, feed.ErrCursorExpired) {
+	reader := feedOf(c)
+	if _, err := s.cfg.Feed.Read(reader, after, 1); errors.Is(err, feed.ErrCursorExpired) {
 		fail(c, errf(CodeCursorExpired, "events after this cursor are no longer kept"))
 		return
 	}
@@ -215,7 +226,7 @@ func (s *Server) streamEvents(c *gin.Context, after *feed.ID) {
 			return
 		}
 		wctx, wcancel := context.WithTimeout(ctx, sseHeartbeat)
-		evs, err := s.nextEvents(wctx, who, after, matcher.MaxPageLimit)
+		evs, err := s.nextEvents(wctx, reader, after, matcher.MaxPageLimit)
 		wcancel()
 		if err != nil || ctx.Err() != nil {
 			return // the cursor expired while the client lagged: it reconnects and gets 410

@@ -149,7 +149,7 @@ func (f *Feed) Add(from, to uint64, evs []matcher.Event) {
 	if to <= f.seq {
 		return
 	}
-	gap := from > f.seq+1
+	held, gap := f.seq, from > f.seq+1
 	if gap {
 		f.floor = from - 1
 	}
@@ -164,12 +164,13 @@ func (f *Feed) Add(from, to uint64, evs []matcher.Event) {
 		f.addLocked(e)
 	}
 	f.seq = to
-	f.wake(gap, evs)
+	f.wake(gap, held, evs)
 }
 
 // wake closes the channels of the readers waiting on the feeds evs were added to (the
-// operator's and each event's audience), or of every reader after a gap.
-func (f *Feed) wake(gap bool, evs []matcher.Event) {
+// operator's and the audience of each event after the entry held), or of every
+// reader after a gap.
+func (f *Feed) wake(gap bool, held uint64, evs []matcher.Event) {
 	f.waitMu.Lock()
 	defer f.waitMu.Unlock()
 	if len(f.waits) == 0 || !gap && len(evs) == 0 {
@@ -182,8 +183,14 @@ func (f *Feed) wake(gap bool, evs []matcher.Event) {
 		}
 		return
 	}
+	if evs[len(evs)-1].Seq <= held {
+		return // every one was held already (a replay)
+	}
 	f.wakeLocked(Operator)
 	for i := range evs {
+		if evs[i].Seq <= held {
+			continue
+		}
 		for _, p := range evs[i].Audience {
 			f.wakeLocked(p)
 		}

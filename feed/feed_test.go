@@ -141,6 +141,12 @@ func TestFeed_ChangedWakesItsReaders(t *testing.T) {
 	if closed(p1) {
 		t.Fatal("a replayed entry woke readers")
 	}
+	// An Add that overlaps what the feed holds wakes only for the events it adds.
+	p1, p4 := f.Changed("par_1"), f.Changed("par_4")
+	f.Add(3, 4, []matcher.Event{ev(3, 0, "par_1"), ev(4, 0, "par_4")})
+	if closed(p1) || !closed(p4) {
+		t.Fatal("an overlapping Add woke the reader of an event held already, or not the new one's")
+	}
 	// A gap expires cursors of every feed: every reader wakes to find out.
 	f.Add(10, 10, nil)
 	if !closed(p1) || !closed(p2) {
