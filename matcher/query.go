@@ -98,7 +98,7 @@ func (m *Matcher) Cluster(id string) (*Cluster, bool) {
 // Clusters lists clusters (anyone may read the public cluster register).
 func (m *Matcher) Clusters(cursor uint64, limit int) Page[Cluster] {
 	return paginate(nil, true, m.s.Counters.Cluster, cursor, limit, func(n uint64) (Cluster, bool) {
-		c := m.s.Clusters.get(makeID(prefixCluster, n))
+		c := m.s.Clusters.at(n)
 		if c == nil {
 			return Cluster{}, false
 		}
@@ -118,7 +118,7 @@ func (m *Matcher) Participant(actor, id string) (*Participant, *Error) {
 // Participants lists the participants actor may see.
 func (m *Matcher) Participants(actor string, cursor uint64, limit int) Page[Participant] {
 	get := func(n uint64) (Participant, bool) {
-		p := m.s.Participants.get(makeID(prefixParticipant, n))
+		p := m.s.Participants.at(n)
 		if p == nil {
 			return Participant{}, false
 		}
@@ -140,7 +140,7 @@ func (m *Matcher) Participants(actor string, cursor uint64, limit int) Page[Part
 // USCC, cluster, tokens) stays with Participants.
 func (m *Matcher) Directory(role Role, cursor uint64, limit int) Page[Participant] {
 	get := func(n uint64) (Participant, bool) {
-		p := m.s.Participants.get(makeID(prefixParticipant, n))
+		p := m.s.Participants.at(n)
 		if p == nil || (role != "" && p.Role != role) {
 			return Participant{}, false
 		}
@@ -161,7 +161,7 @@ func (m *Matcher) Receivable(actor, id string) (*Receivable, *Error) {
 // Receivables lists what actor is party to, optionally of one status.
 func (m *Matcher) Receivables(actor string, status Status, cursor uint64, limit int) Page[*Receivable] {
 	get := func(n uint64) (*Receivable, bool) {
-		r := m.s.Receivables.get(makeID(prefixReceivable, n))
+		r := m.s.Receivables.at(n)
 		if r == nil || (status != "" && r.Status != status) {
 			return nil, false
 		}
@@ -186,7 +186,7 @@ func (m *Matcher) Listing(actor, id string) (*Listing, *Error) {
 // ones a holder may still cancel.
 func (m *Matcher) Listings(actor string, cursor uint64, limit int) Page[*Listing] {
 	get := func(n uint64) (*Listing, bool) {
-		l := m.s.Listings.get(makeID(prefixListing, n))
+		l := m.s.Listings.at(n)
 		if l == nil || l.Status != ListingResting || (actor != ActorOperator && actor != l.HolderID) {
 			return nil, false
 		}
@@ -207,7 +207,7 @@ func (m *Matcher) Offer(actor, id string) (*Offer, *Error) {
 // Offers lists a lender's offers (the operator: all).
 func (m *Matcher) Offers(actor string, cursor uint64, limit int) Page[*Offer] {
 	get := func(n uint64) (*Offer, bool) {
-		o := m.s.Offers.get(makeID(prefixOffer, n))
+		o := m.s.Offers.at(n)
 		if o == nil {
 			return nil, false
 		}
@@ -231,7 +231,7 @@ func (m *Matcher) Match(actor, id string) (*Match, *Error) {
 // Matches lists the matches actor is party to.
 func (m *Matcher) Matches(actor string, cursor uint64, limit int) Page[*Match] {
 	get := func(n uint64) (*Match, bool) {
-		mt := m.s.Matches.get(makeID(prefixMatch, n))
+		mt := m.s.Matches.at(n)
 		if mt == nil {
 			return nil, false
 		}
