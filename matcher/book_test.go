@@ -347,14 +347,7 @@ func TestPricedHoldsOnlyLinesThatCanFill(t *testing.T) {
 	w.must(w.as(core, settleCmd(m1.ReceivableID)))
 	priced(ticket, dear)
 
-	snap, err := w.m.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	restored, err := Restore(w.m.Config(), snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	restored := w.restored()
 	pricedIn(restored, ticket, dear)
 	list(ticket)
 

@@ -353,6 +353,20 @@ func (w *world) register(dups ...common.Hash) {
 	w.must(w.sys(Command{Payload: &RecordRegistrations{First: first, Results: res}}))
 }
 
+// restored is the world's state snapshotted and restored into a new matcher.
+func (w *world) restored() *Matcher {
+	w.tb.Helper()
+	snap, err := w.m.Snapshot()
+	if err != nil {
+		w.tb.Fatal(err)
+	}
+	m, err := Restore(w.m.Config(), snap)
+	if err != nil {
+		w.tb.Fatal(err)
+	}
+	return m
+}
+
 func (w *world) tick() Result { return w.sys(Command{Payload: &Tick{}}) }
 
 // list lists id at maxRate as its holder and returns the result.

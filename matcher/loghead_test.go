@@ -95,14 +95,7 @@ func TestAnchoredHeadsPages(t *testing.T) {
 			rec.Payload.(*RecordAnchor).Root = merkle.Root(BatchTree(leaves, w.m.PendingCutHead())).Hex()
 			w.must(w.sys(rec))
 		}
-		snap, err := w.m.Snapshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		restored, err := Restore(w.m.Config(), snap)
-		if err != nil {
-			t.Fatal(err)
-		}
+		restored := w.restored()
 		if got := restored.ix.headsOrdered; got != !shrink {
 			t.Fatalf("shrink %t: restored headsOrdered %t", shrink, got)
 		}

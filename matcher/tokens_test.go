@@ -55,14 +55,7 @@ func TestTokenRotateAndRevoke(t *testing.T) {
 	}
 	w.wantCode(w.as(a, issueCmd(a, tokenHash("one too many"), 0)), CodeInvalidState, w.hash())
 	// The state after a snapshot and restore authenticates the same tokens.
-	snap, err := w.m.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m2, err := Restore(w.m.Config(), snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m2 := w.restored()
 	if _, err := m2.Authenticate(first.Hash, w.nowMs); err == nil {
 		t.Fatal("restored matcher accepts a revoked token")
 	}

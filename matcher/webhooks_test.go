@@ -127,14 +127,7 @@ func TestWebhookCheckpoint(t *testing.T) {
 		t.Fatalf("cursor = %q, want %d-0", got.Cursor, from+6)
 	}
 	// The state survives a snapshot and restore.
-	snap, err := w.m.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m2, err := Restore(w.m.Config(), snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m2 := w.restored()
 	if m2.StateHash() != w.m.StateHash() || len(m2.AllWebhooks()) != 1 {
 		t.Fatal("restored matcher differs in its webhooks")
 	}
