@@ -204,11 +204,16 @@ func ExampleDiscount() {
 // decoded and applied — with an Idempotency-Key, by the replica that answers it.
 // BenchmarkApplyRawSubmitUnanswered: one without a key, applied by every other
 // replica.
-func BenchmarkApplyRawSubmit(b *testing.B) { benchApplyRawSubmit(b, true) }
+func BenchmarkApplyRawSubmit(b *testing.B) { benchApplyRawSubmit(b, true, false) }
 
-func BenchmarkApplyRawSubmitUnanswered(b *testing.B) { benchApplyRawSubmit(b, false) }
+func BenchmarkApplyRawSubmitUnanswered(b *testing.B) { benchApplyRawSubmit(b, false, false) }
 
-func benchApplyRawSubmit(b *testing.B, answered bool) {
+// BenchmarkApplyRawSubmitHashed is BenchmarkApplyRawSubmit on a matcher whose state
+// hash has been read once, as a node's has (node.Open reads it): each change is kept
+// for the next read, which never comes here (a replica that anchors nothing).
+func BenchmarkApplyRawSubmitHashed(b *testing.B) { benchApplyRawSubmit(b, true, true) }
+
+func benchApplyRawSubmit(b *testing.B, answered, hashed bool) {
 	w := newWorld(b)
 	cl := w.cluster(LevelNational)
 	core := w.core("AAA")
@@ -229,6 +234,9 @@ func benchApplyRawSubmit(b *testing.B, answered bool) {
 	apply := w.m.ApplyRaw
 	if !answered {
 		apply = w.m.ApplyRawUnanswered
+	}
+	if hashed {
+		w.m.StateHash()
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

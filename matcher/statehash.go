@@ -67,7 +67,17 @@ const (
 	elWebhooks     = "webhooks"
 )
 
-// mapOp is one change to a map of the state, waiting for the next StateHash: the
+// Changes to the maps wait for the next StateHash in one of two ways. The
+// fingerprint, USCC and salt maps only grow (an entry is at most replaced, by a
+// command that adds a row too), so their changes are a list (mapOp), which grows no
+// faster than the state. Idempotency records, the links of their queues and webhooks
+// are made and dropped all the time: a node that never reads its hash (a replica
+// that anchors nothing) would keep every record ever made in a list. Their changes
+// are one delta an entry (mapDelta), however often it changed, and none for an entry
+// made and dropped between two reads: what waits is bounded by the entries held at
+// the last read and now.
+
+// mapOp is one change to a map that only grows, waiting for the next StateHash: the
 // entry (key, value) enters (add) or leaves it. Values in the maps are never changed
 // in place.
 type mapOp struct {
@@ -75,6 +85,18 @@ type mapOp struct {
 	key  string
 	val  any
 	add  bool
+}
+
+// mapKey names an entry of a map that churns (or a link of an idempotency queue).
+type mapKey struct{ name, key string }
+
+// mapDelta is what happened to one entry of a map that churns since the last
+// StateHash: its value then (was, if it had one) and now (is, if it has one). Values
+// are never changed in place, so the two are all the next read needs: it takes was's
+// digest out and puts is's in.
+type mapDelta struct {
+	was, is  any
+	had, has bool
 }
 
 // stateHasher keeps the lattice of the matcher's state. Its lock lets readers, who
@@ -90,6 +112,7 @@ type stateHasher struct {
 	regs            [][32]byte
 	regsDirty       []int
 	ops             []mapOp
+	churn           map[mapKey]mapDelta
 	jobs            []hashJob // the elements a read folds (kept for their room)
 	folders         []*folder // one a goroutine that folds
 }
@@ -390,7 +413,7 @@ func (h *stateHasher) foldAll(m *Matcher, acc *lattice, keep bool) {
 			t.marks.clear()
 		}
 		h.rows = rows
-		h.leaves, h.batches, h.regs, h.regsDirty, h.ops = len(m.s.Leaves), len(m.s.Batches), regs, nil, nil
+		h.leaves, h.batches, h.regs, h.regsDirty, h.ops, h.churn = len(m.s.Leaves), len(m.s.Batches), regs, nil, nil, nil
 	}
 }
 
@@ -447,6 +470,14 @@ func (h *stateHasher) update(m *Matcher) {
 	for _, op := range h.ops {
 		jobs = append(jobs, keyJob(op.name, op.key, op.val, op.add))
 	}
+	for k, d := range h.churn {
+		if d.had {
+			jobs = append(jobs, keyJob(k.name, k.key, d.was, false))
+		}
+		if d.has {
+			jobs = append(jobs, keyJob(k.name, k.key, d.is, true))
+		}
+	}
 	h.runJobs(&h.acc, jobs)
 	h.jobs = clearJobs(jobs)
 	for _, t := range tables {
@@ -454,6 +485,11 @@ func (h *stateHasher) update(m *Matcher) {
 	}
 	clear(h.ops)
 	h.ops = h.ops[:0]
+	if len(h.churn) > churnKeptMax {
+		h.churn = nil // a map never shrinks: let a big one go
+	} else {
+		clear(h.churn)
+	}
 }
 
 func fingerprintKey(fp common.Hash) string { return fp.Hex() }
@@ -462,12 +498,46 @@ func idemLinkKey(caller, prev string) string {
 	return string(appendField(appendField(nil, caller), prev))
 }
 
-// mapChange records a change to a map for the next StateHash (under the node's write
-// lock: apply's). Before the first StateHash there is nothing to update.
+// churnKeptMax is how many deltas a read keeps room for after folding them.
+const churnKeptMax = 4096
+
+// mapChange records for the next StateHash (under the node's write lock: apply's)
+// that the entry (key, val) of a map enters it (add) or leaves it. Before the first
+// StateHash there is nothing to update.
 func (m *Matcher) mapChange(name, key string, val any, add bool) {
-	if m.hs.built {
-		m.hs.ops = append(m.hs.ops, mapOp{name: name, key: key, val: val, add: add})
+	h := &m.hs
+	if !h.built {
+		return
 	}
+	switch name {
+	case elIdem, elIdemByCaller, elWebhooks:
+		h.churnChange(name, key, val, add)
+	default:
+		h.ops = append(h.ops, mapOp{name: name, key: key, val: val, add: add})
+	}
+}
+
+// churnChange is mapChange for a map that churns. The helpers below take an entry's
+// old value out before they put a new one in, so an entry's first change since the
+// last read tells what it was then: val if it leaves, nothing if it enters.
+func (h *stateHasher) churnChange(name, key string, val any, add bool) {
+	k := mapKey{name, key}
+	d, changed := h.churn[k]
+	if !changed && !add {
+		d.had, d.was = true, val
+	}
+	d.has, d.is = add, nil
+	if add {
+		d.is = val
+	}
+	if !d.had && !d.has {
+		delete(h.churn, k) // made and dropped since the last read: nothing to fold
+		return
+	}
+	if h.churn == nil {
+		h.churn = map[mapKey]mapDelta{}
+	}
+	h.churn[k] = d
 }
 
 func (m *Matcher) setFingerprint(fp common.Hash, id string) {

@@ -9,6 +9,7 @@ import (
 	"crypto/sha3"
 	"encoding/binary"
 	"flag"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -142,6 +143,50 @@ func TestStateHashSeesEveryChange(t *testing.T) {
 		if w.m.fullStateHash() != base {
 			t.Fatalf("undoing the change of a %s did not restore the hash", name)
 		}
+	}
+}
+
+// TestStateHashPendingIsBounded: a caller whose idempotency records are evicted as
+// fast as it makes them (MaxIdemRecords), with nobody reading the state hash (no
+// anchor cut, no GET /v1/node: a replica that anchors nothing), leaves at most one
+// change an entry waiting for the next read — not one for every record made and
+// dropped — and that read still gives the full hash.
+func TestStateHashPendingIsBounded(t *testing.T) {
+	w := newWorld(t)
+	w.m.cfg.MaxIdemRecords = 10
+	core := w.core("AAA")
+	sme := w.sme(w.cluster(LevelNational), "specialized")
+	w.hash()
+	const uploads = 2000
+	for i := range uploads {
+		c := w.submitCmd(core, 1_000_00, 90)
+		c.Actor, c.IdemKey, c.IdemHash = sme, fmt.Sprintf("k%d", i), "h"
+		w.seq++
+		// Not w.apply: it reads the state hash after every command.
+		if r := w.m.Apply(Entry{Seq: w.seq, TimeMs: w.nowMs, Cmd: c}); r.Err != nil {
+			t.Fatalf("upload %d: %v", i, r.Err)
+		}
+	}
+	byName := map[string]int{}
+	for k := range w.m.hs.churn {
+		byName[k.name]++
+	}
+	for _, op := range w.m.hs.ops {
+		byName[op.name]++
+	}
+	t.Logf("entries waiting for the state hash, by map: %v", byName)
+	if n := byName[elIdem] + byName[elIdemByCaller]; n > 2*w.m.cfg.MaxIdemRecords+2 {
+		t.Errorf("%d idempotency entries wait for the state hash after %d keyed uploads, want at most %d (the live ones)",
+			n, uploads, 2*w.m.cfg.MaxIdemRecords+2)
+	}
+	if n := byName[elFingerprints]; n != uploads {
+		t.Errorf("%d fingerprints wait for the state hash, want the %d uploaded", n, uploads)
+	}
+	if got, want := w.m.StateHash(), w.m.fullStateHash(); got != want {
+		t.Fatalf("running state hash %x, full %x", got, want)
+	}
+	if len(w.m.hs.churn)+len(w.m.hs.ops) != 0 {
+		t.Fatalf("%d map changes still wait after a read", len(w.m.hs.churn)+len(w.m.hs.ops))
 	}
 }
 
