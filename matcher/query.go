@@ -288,19 +288,27 @@ func (m *Matcher) Book(core string, limit int) (BookView, bool) {
 		r := m.s.Receivables.get(l.ReceivableID)
 		v.Listings = append(v.Listings, BookListing{Band: l.Band, AmountFen: l.AmountFen, TenorDays: int(r.DueDate - today), Tier: l.Tier})
 	}
-	for _, band := range []string{"A", "B", "C"} {
-		q := BookQuote{Band: band}
-		for o := range b.offers.all() {
-			rate, ok := o.bandQuote(band)
-			if !ok || o.Available() <= 0 {
+	// One pass over the live offers for the three bands.
+	quotes := [...]BookQuote{{Band: "A"}, {Band: "B"}, {Band: "C"}}
+	for o := range b.offers.all() {
+		avail := o.Available()
+		if avail <= 0 {
+			continue
+		}
+		for i := range quotes {
+			q := &quotes[i]
+			rate, ok := o.bandQuote(q.Band)
+			if !ok {
 				continue
 			}
 			if q.Offers == 0 || rate < q.BestRateBps {
 				q.BestRateBps = rate
 			}
 			q.Offers++
-			q.AvailableFen += o.Available()
+			q.AvailableFen += avail
 		}
+	}
+	for _, q := range quotes {
 		if q.Offers > 0 {
 			v.Quotes = append(v.Quotes, q)
 		}
