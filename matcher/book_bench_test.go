@@ -166,3 +166,36 @@ func BenchmarkListMatchUsesUpLine(b *testing.B) {
 	b.StopTimer()
 	reportOps(b, cpu+processCPU()-start)
 }
+
+// BenchmarkRescoreResting: one op is the operator changing a core's rating, which
+// re-scores the core's resting listings and lets each live offer of its book serve
+// them (docs/api.md, PATCH /v1/participants). Every listing's amount suits every
+// offer, and every offer quotes above every listing's maximum rate: nothing fills, so
+// each op walks the whole book once an offer.
+//
+//	go test ./matcher -run '^$' -bench RescoreResting -test.cpu 1
+func BenchmarkRescoreResting(b *testing.B) {
+	for _, sz := range []struct{ offers, resting int }{{10, 1_000}, {100, 1_000}, {1_000, 1_000}} {
+		b.Run(fmt.Sprintf("offers=%d/resting=%d", sz.offers, sz.resting), func(b *testing.B) {
+			w, core, _ := restWorld(b, sz.resting)
+			for range sz.offers {
+				w.must(w.as(w.lender(), w.offerCmd(core, 1e15, 1200, 1300, 1400)))
+			}
+			if r := w.op(Command{Payload: &UpdateParticipant{ParticipantID: core, Rating: "AA+", Reason: "warm-up"}}); r.Err != nil || len(r.Matches) != 0 {
+				b.Fatalf("rating change: %v, %d matches, want none", r.Err, len(r.Matches))
+			}
+			cmds := []Command{
+				{Actor: ActorOperator, Payload: &UpdateParticipant{ParticipantID: core, Rating: "AAA", Reason: "annual review"}},
+				{Actor: ActorOperator, Payload: &UpdateParticipant{ParticipantID: core, Rating: "AA+", Reason: "annual review"}},
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				w.seq++
+				if r := w.m.Apply(Entry{Seq: w.seq, TimeMs: w.nowMs, Cmd: cmds[i%2]}); r.Err != nil || len(r.Matches) != 0 {
+					b.Fatalf("rating change: %v, %d matches, want none", r.Err, len(r.Matches))
+				}
+			}
+		})
+	}
+}

@@ -33,9 +33,13 @@ func (m *Matcher) settle(actor string, c *Settle) (Result, *Error) {
 // line repaid finances what waited for it.
 func (m *Matcher) serveReleased() []Match {
 	var out []Match
+	var seen *restingTerms
+	if len(m.released) > 1 {
+		seen = &restingTerms{}
+	}
 	for _, o := range m.released {
 		if o.Status == OfferLive && m.BookMode(o.CoreID) == BookContinuous && !m.s.Participants.get(o.LenderID).Suspended {
-			out = append(out, m.serveResting(o)...)
+			out = append(out, m.serveResting(o, seen)...)
 		}
 	}
 	m.released = m.released[:0]

@@ -334,31 +334,94 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 	m.ix.addOffer(o)
 	var matches []Match
 	if m.BookMode(o.CoreID) == BookContinuous {
-		matches = m.serveResting(o)
+		matches = m.serveResting(o, nil)
 	}
 	return Result{Offer: o, Matches: matches}, nil
 }
 
 // serveResting lets a new offer take resting listings, oldest first, while its line
 // lasts; those it fills whole leave the book in one pass at the end.
-func (m *Matcher) serveResting(o *Offer) []Match {
+//
+// seen, if not nil, keeps the listings' terms from one walk to the next, for a command
+// that lets several offers walk the same book (a re-score, a release of lines): each
+// listing is scored once, not once an offer.
+func (m *Matcher) serveResting(o *Offer, seen *restingTerms) []Match {
 	var out []Match
 	b := m.ix.book(o.CoreID)
+	seen.walk(b)
+	i := -1
 	for l := range b.resting.all() {
+		i++
 		if o.Available() <= 0 {
 			break
 		}
 		if _, ok := fillAmount(o, l); !ok {
 			continue // what is left of the line is not a fill it accepts: no need to score
 		}
-		r := m.s.Receivables.get(l.ReceivableID)
-		t := m.termsOf(r)
+		t, scored := seen.at(i, l)
+		var r *Receivable
+		if !scored {
+			r = m.s.Receivables.get(l.ReceivableID)
+			t = m.termsOf(r)
+			seen.keep(i, l, t)
+		}
 		if amount, rate, ok := fill(o, l, t); ok && rate <= l.MaxRateBps {
+			if r == nil {
+				r = m.s.Receivables.get(l.ReceivableID)
+			}
 			out = append(out, *m.makeMatch(l, o, rate, r, amount, t))
+			seen.forget()
 		}
 	}
 	b.dropFilled()
 	return out
+}
+
+// restingTerms keeps the terms of one book's resting listings by their place in the
+// walk. Terms depend on the state and the entry's time, which a walk changes only by
+// a fill, and the book's listings stay in their places until one fills: so the first
+// fill empties it. A slot also holds its listing, and is used only for that listing.
+// A nil *restingTerms keeps nothing.
+type restingTerms struct {
+	b     *book
+	slots []termsSlot
+}
+
+type termsSlot struct {
+	l *Listing
+	t terms
+}
+
+// walk starts a walk of b: terms kept from another book are dropped.
+func (c *restingTerms) walk(b *book) {
+	if c != nil && c.b != b {
+		c.b = b
+		c.forget()
+	}
+}
+
+func (c *restingTerms) at(i int, l *Listing) (terms, bool) {
+	if c == nil || i >= len(c.slots) || c.slots[i].l != l {
+		return terms{}, false
+	}
+	return c.slots[i].t, true
+}
+
+func (c *restingTerms) keep(i int, l *Listing, t terms) {
+	if c == nil {
+		return
+	}
+	for len(c.slots) <= i {
+		c.slots = append(c.slots, termsSlot{})
+	}
+	c.slots[i] = termsSlot{l, t}
+}
+
+func (c *restingTerms) forget() {
+	if c != nil {
+		clear(c.slots)
+		c.slots = c.slots[:0]
+	}
 }
 
 func (m *Matcher) checkOffer(c *PostOffer) (*Offer, *Error) {

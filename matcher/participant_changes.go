@@ -44,7 +44,7 @@ func (m *Matcher) updateParticipant(actor string, c *UpdateParticipant) (Result,
 	for _, pc := range changes {
 		m.emitParticipantChange(p, pc)
 	}
-	return Result{Participant: p.copy(), Matches: m.rescoreResting(p.ID)}, nil
+	return Result{Participant: p.copy(), Matches: m.rescoreResting(p.ID, &restingTerms{})}, nil
 }
 
 // checkUpdate is p as c would leave it, or why c does not apply to p's role.
@@ -122,8 +122,10 @@ func dateText(d Date) string {
 
 // rescoreResting re-scores, as of this entry, every resting listing the participant
 // holds or owes (docs/scoring.md: eligibility is judged on today's facts), and lets
-// the live offers of the books they rest in serve them, as a new offer would.
-func (m *Matcher) rescoreResting(pid string) []Match {
+// the live offers of the books they rest in serve them, as a new offer would. seen
+// keeps each listing's terms from one offer's walk to the next (nil: every walk
+// scores every listing it reaches).
+func (m *Matcher) rescoreResting(pid string, seen *restingTerms) []Match {
 	var cores []string
 	for _, l := range m.restingOf(pid) {
 		t := m.termsOf(m.s.Receivables.get(l.ReceivableID))
@@ -140,7 +142,7 @@ func (m *Matcher) rescoreResting(pid string) []Match {
 		}
 		for _, o := range slices.Collect(m.ix.book(core).offers.all()) {
 			if o.Available() > 0 && !m.s.Participants.get(o.LenderID).Suspended {
-				out = append(out, m.serveResting(o)...)
+				out = append(out, m.serveResting(o, seen)...)
 			}
 		}
 	}
