@@ -339,8 +339,10 @@ func (m *Matcher) postOffer(actor string, c *PostOffer) (Result, *Error) {
 	return Result{Offer: o, Matches: matches}, nil
 }
 
-// serveResting lets a new offer take resting listings, oldest first, while its line
-// lasts; those it fills whole leave the book in one pass at the end.
+// serveResting lets an offer take resting listings, oldest first, while its line
+// lasts: a new offer, one whose line a settlement gave back, or every live offer of
+// a book whose listings a participant change re-scored. Those it fills whole leave
+// the book in one pass at the end.
 //
 // seen, if not nil, keeps the listings' terms from one walk to the next, for a command
 // that lets several offers walk the same book (a re-score, a release of lines): each
@@ -379,8 +381,9 @@ func (m *Matcher) serveResting(o *Offer, seen *restingTerms) []Match {
 
 // restingTerms keeps the terms of one book's resting listings by their place in the
 // walk. Terms depend on the state and the entry's time, which a walk changes only by
-// a fill, and the book's listings stay in their places until one fills: so the first
-// fill empties it. A slot also holds its listing, and is used only for that listing.
+// a fill: so a fill empties it. A slot also holds its listing and is used only for
+// that listing, so a place that holds another listing (the book's listings stay in
+// their places until one fills, but nothing rests on that) is scored afresh.
 // A nil *restingTerms keeps nothing.
 type restingTerms struct {
 	b     *book
