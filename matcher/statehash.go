@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -69,7 +70,7 @@ const (
 
 // Changes to the maps wait for the next StateHash in one of two ways. The
 // fingerprint, USCC and salt maps only grow (an entry is at most replaced, by a
-// command that adds a row too), so their changes are a list (mapOp), which grows no
+// command that adds a row or a leaf too), so their changes are a list (mapOp), which grows no
 // faster than the state. Idempotency records, the links of their queues and webhooks
 // are made and dropped all the time: a node that never reads its hash (a replica
 // that anchors nothing) would keep every record ever made in a list. Their changes
@@ -337,6 +338,24 @@ func (m *Matcher) StateHash() [32]byte {
 	return h.sum(m, &h.acc)
 }
 
+// FoldStateHash folds up to max of the changes waiting for the next StateHash and
+// says how many still wait (max 0: only count them). A node calls it under its write
+// lock when idle, a little at a time, so that the first read after a busy spell
+// (GET /v1/node, an anchor cut) does not fold all of it under the read lock. Before
+// the first StateHash nothing waits: that read folds the whole state.
+func (m *Matcher) FoldStateHash(max int) (left int) {
+	h := &m.hs
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.built {
+		return 0
+	}
+	if max <= 0 {
+		return h.pending(m)
+	}
+	return h.foldSome(m, max)
+}
+
 // fullStateHash computes the state hash from the whole state, without the running
 // lattice: what StateHash must always equal.
 func (m *Matcher) fullStateHash() [32]byte {
@@ -424,72 +443,110 @@ func clearJobs(jobs []hashJob) []hashJob {
 }
 
 // update folds what changed since the last call.
-func (h *stateHasher) update(m *Matcher) {
+func (h *stateHasher) update(m *Matcher) { h.foldSome(m, math.MaxInt) }
+
+// foldSome folds up to max of the changes waiting for the next read (registrations
+// count as one), and says how many still wait. Folding in parts reaches the same
+// lattice: an element's digest goes in (and its old one out) once, whenever.
+func (h *stateHasher) foldSome(m *Matcher, max int) (left int) {
 	jobs := h.jobs[:0]
+	budget := max
 	tables := m.rowTables()
 	for k, t := range tables {
 		if t.marks == nil {
 			continue
 		}
+		// The rows marked last are taken first: what is left stays marked.
+		take := min(budget, len(t.marks.dirty))
+		part := t.marks.dirty[len(t.marks.dirty)-take:]
+		budget -= take
 		digs := h.rows[k]
-		for _, i := range t.marks.dirty {
+		for _, i := range part {
 			if int(i) >= len(digs) && int(i) < t.len() {
 				digs = append(digs, make([][32]byte, int(i)+1-len(digs))...)
 			}
 		}
 		h.rows[k] = digs
-		for _, i := range t.marks.dirty {
+		for _, i := range part {
+			t.marks.marked[i] = false
 			if int(i) >= t.len() {
 				continue // marked, then not added: cannot happen, but costs nothing
 			}
 			jobs = append(jobs, rowJob(t.name, int(i)+1, t.row(int(i)), &digs[i]))
 		}
+		t.marks.dirty = t.marks.dirty[:len(t.marks.dirty)-take]
 	}
-	for ; h.leaves < len(m.s.Leaves); h.leaves++ {
+	for ; h.leaves < len(m.s.Leaves) && budget > 0; h.leaves++ {
 		jobs = append(jobs, rowJob(elLeaves, h.leaves+1, m.s.Leaves[h.leaves], nil))
+		budget--
 	}
-	for ; h.batches < len(m.s.Batches); h.batches++ {
+	for ; h.batches < len(m.s.Batches) && budget > 0; h.batches++ {
 		jobs = append(jobs, rowJob(elBatches, h.batches+1, m.s.Batches[h.batches], nil))
+		budget--
 	}
-	// A registration changed in place is re-hashed once, and not when it is new:
-	// a job a slot.
-	regsBefore := len(h.regs)
-	for len(h.regs) < len(m.s.Regs) {
-		h.regs = append(h.regs, [32]byte{})
-	}
-	for i := regsBefore; i < len(m.s.Regs); i++ {
-		jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
-	}
-	slices.Sort(h.regsDirty)
-	for _, i := range slices.Compact(h.regsDirty) {
-		if i < regsBefore {
+	if budget > 0 && (len(h.regs) < len(m.s.Regs) || len(h.regsDirty) > 0) {
+		budget--
+		// A registration changed in place is re-hashed once, and not when it is new:
+		// a job a slot.
+		regsBefore := len(h.regs)
+		for len(h.regs) < len(m.s.Regs) {
+			h.regs = append(h.regs, [32]byte{})
+		}
+		for i := regsBefore; i < len(m.s.Regs); i++ {
 			jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
 		}
+		slices.Sort(h.regsDirty)
+		for _, i := range slices.Compact(h.regsDirty) {
+			if i < regsBefore {
+				jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
+			}
+		}
+		h.regsDirty = h.regsDirty[:0]
 	}
-	h.regsDirty = h.regsDirty[:0]
-	for _, op := range h.ops {
+	take := min(budget, len(h.ops))
+	for _, op := range h.ops[len(h.ops)-take:] {
 		jobs = append(jobs, keyJob(op.name, op.key, op.val, op.add))
 	}
+	clear(h.ops[len(h.ops)-take:])
+	h.ops = h.ops[:len(h.ops)-take]
+	budget -= take
+	churned := len(h.churn)
 	for k, d := range h.churn {
+		if budget <= 0 {
+			break
+		}
 		if d.had {
 			jobs = append(jobs, keyJob(k.name, k.key, d.was, false))
 		}
 		if d.has {
 			jobs = append(jobs, keyJob(k.name, k.key, d.is, true))
 		}
+		delete(h.churn, k)
+		budget--
 	}
 	h.runJobs(&h.acc, jobs)
 	h.jobs = clearJobs(jobs)
-	for _, t := range tables {
-		t.marks.clear()
-	}
-	clear(h.ops)
-	h.ops = h.ops[:0]
-	if len(h.churn) > churnKeptMax {
+	if len(h.churn) == 0 && churned > churnKeptMax {
 		h.churn = nil // a map never shrinks: let a big one go
-	} else {
-		clear(h.churn)
 	}
+	return h.pending(m)
+}
+
+// churnKeptMax is how many deltas an emptied map of them keeps room for.
+const churnKeptMax = 4096
+
+// pending is how many changes wait for the next read (registrations count as one).
+func (h *stateHasher) pending(m *Matcher) int {
+	n := len(h.ops) + len(h.churn) + len(m.s.Leaves) - h.leaves + len(m.s.Batches) - h.batches
+	if len(h.regs) < len(m.s.Regs) || len(h.regsDirty) > 0 {
+		n++
+	}
+	for _, t := range m.rowTables() {
+		if t.marks != nil {
+			n += len(t.marks.dirty)
+		}
+	}
+	return n
 }
 
 func fingerprintKey(fp common.Hash) string { return fp.Hex() }
@@ -497,9 +554,6 @@ func fingerprintKey(fp common.Hash) string { return fp.Hex() }
 func idemLinkKey(caller, prev string) string {
 	return string(appendField(appendField(nil, caller), prev))
 }
-
-// churnKeptMax is how many deltas a read keeps room for after folding them.
-const churnKeptMax = 4096
 
 // mapChange records for the next StateHash (under the node's write lock: apply's)
 // that the entry (key, val) of a map enters it (add) or leaves it. Before the first
@@ -517,9 +571,12 @@ func (m *Matcher) mapChange(name, key string, val any, add bool) {
 	}
 }
 
-// churnChange is mapChange for a map that churns. The helpers below take an entry's
-// old value out before they put a new one in, so an entry's first change since the
-// last read tells what it was then: val if it leaves, nothing if it enters.
+// churnChange is mapChange for a map that churns. An entry's first change since the
+// last read tells what it was then: val if it leaves, nothing if it enters. That holds
+// because the helpers below take an entry's old value out before they put a new one
+// in, but for idemPush, which only enters the link (caller, last key): that link
+// cannot be there already, since a caller's queue never holds a key twice (apply
+// answers a known key from its record instead of remembering it again).
 func (h *stateHasher) churnChange(name, key string, val any, add bool) {
 	k := mapKey{name, key}
 	d, changed := h.churn[k]

@@ -90,6 +90,49 @@ func TestStateHashIncremental(t *testing.T) {
 	}
 }
 
+// TestStateHashFoldsInParts: the waiting changes folded a few at a time at random
+// points (FoldStateHash, as an idle node does) reach the hash a read folding them all
+// at once reaches, and repeated small folds leave nothing waiting.
+func TestStateHashFoldsInParts(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		s := &sim{world: newWorld(t), rng: rand.New(rand.NewPCG(seed, 0xf01d)), rejects: map[Code]int{}, oks: map[Kind]int{}}
+		s.record(w0Entry(s.world))
+		s.populate()
+		s.m.StateHash()
+		parts := 0
+		for i := 0; i < 600; i++ {
+			s.step(s.next())
+			switch k := s.rng.IntN(10); {
+			case k < 4:
+				before := s.m.FoldStateHash(0)
+				left := s.m.FoldStateHash(1 + s.rng.IntN(8))
+				if before > 0 && left >= before {
+					t.Fatalf("seed %d step %d: %d changes waited, %d after a fold", seed, i, before, left)
+				}
+				parts++
+			case k < 5:
+				if got, want := s.m.StateHash(), s.m.fullStateHash(); got != want {
+					t.Fatalf("seed %d step %d: running %x, full %x", seed, i, got, want)
+				}
+				if n := s.m.FoldStateHash(0); n != 0 {
+					t.Fatalf("seed %d step %d: %d changes wait after a read", seed, i, n)
+				}
+			}
+		}
+		for n := 0; s.m.FoldStateHash(3) > 0; n++ {
+			if n > 100_000 {
+				t.Fatalf("seed %d: folding 3 at a time never ends", seed)
+			}
+		}
+		if got, want := s.m.StateHash(), s.m.fullStateHash(); got != want {
+			t.Fatalf("seed %d at the end: running %x, full %x", seed, got, want)
+		}
+		if parts < 100 {
+			t.Fatalf("seed %d: %d partial folds", seed, parts)
+		}
+	}
+}
+
 // TestStateHashSeesEveryChange: changing any one element of the state — a row, a
 // leaf, a map entry, a link of an idempotency queue, the header — changes the hash.
 func TestStateHashSeesEveryChange(t *testing.T) {

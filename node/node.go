@@ -262,15 +262,42 @@ func (n *Node) catchUp(ctx context.Context, seq uint64) error {
 	return nil
 }
 
+// The applier folds the state hash's waiting changes when it has nothing to apply
+// (matcher.FoldStateHash): after idleFoldAfter without an entry, idleFoldSlice at a
+// time under the write lock, at most idleFoldSlices slices before it looks for
+// entries again (idleFoldPause, while changes still wait). A busy node folds nothing
+// until a read of the hash; an idle one is left with nothing for that read to fold.
+const (
+	idleFoldAfter  = 250 * time.Millisecond
+	idleFoldPause  = 10 * time.Millisecond
+	idleFoldSlice  = 1024
+	idleFoldSlices = 16
+)
+
 // run is the applier: the one goroutine that changes the matcher.
 func (n *Node) run() {
 	defer close(n.done)
 	backoff := 10 * time.Millisecond
+	var foldWait time.Duration // 0: nothing waits to be folded
 	for {
-		es, err := n.j.Read(n.ctx, n.m.AppliedSeq()+1, n.cfg.ApplyBatch)
+		ctx, cancel := n.ctx, context.CancelFunc(nil)
+		if foldWait > 0 {
+			ctx, cancel = context.WithTimeout(n.ctx, foldWait)
+		}
+		es, err := n.j.Read(ctx, n.m.AppliedSeq()+1, n.cfg.ApplyBatch)
+		if cancel != nil {
+			cancel()
+		}
 		if err != nil {
 			if n.ctx.Err() != nil {
 				return
+			}
+			if foldWait > 0 && errors.Is(err, context.DeadlineExceeded) {
+				foldWait = 0
+				if n.foldIdle() > 0 {
+					foldWait = idleFoldPause
+				}
+				continue
 			}
 			n.log.Error("journal read failed", "from", n.m.AppliedSeq()+1, "err", err)
 			select {
@@ -283,10 +310,27 @@ func (n *Node) run() {
 		}
 		backoff = 10 * time.Millisecond
 		n.applyBatch(es)
+		foldWait = idleFoldAfter
 		if n.m.AppliedSeq()-n.lastSnap >= n.cfg.SnapshotEvery && time.Since(n.lastSnapAt) >= n.cfg.SnapshotMinInterval {
 			n.requestSnapshot(n.m.AppliedSeq())
 		}
 	}
+}
+
+// foldIdle folds up to idleFoldSlices slices of the state hash's waiting changes,
+// letting go of the write lock between slices, and stops early when an entry is
+// there to apply. It returns how many changes still wait.
+func (n *Node) foldIdle() int {
+	left := 0
+	for range idleFoldSlices {
+		n.mu.Lock()
+		left = n.m.FoldStateHash(idleFoldSlice)
+		n.mu.Unlock()
+		if left == 0 || n.j.LastSeq() > n.m.AppliedSeq() || n.ctx.Err() != nil {
+			break
+		}
+	}
+	return left
 }
 
 // outcome is what a Submit waits for: its result, or the journal's failure to

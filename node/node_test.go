@@ -323,3 +323,48 @@ func TestSubmitReusesNoStaleOutcome(t *testing.T) {
 		t.Fatalf("%d waiters left behind", waitersLeft(n))
 	}
 }
+
+// TestIdleNodeFoldsTheStateHash: once the applier has had nothing to apply for a
+// while, it folds the changes waiting for the next read of the state hash
+// (matcher.FoldStateHash), so that a read after a busy spell finds nothing to fold;
+// and the hash it then reads is the one of a node that folded nothing early.
+func TestIdleNodeFoldsTheStateHash(t *testing.T) {
+	dir := t.TempDir()
+	n := openNode(t, dir, 0)
+	waiting := func() (left int) {
+		n.View(func(m *matcher.Matcher) { left = m.FoldStateHash(0) })
+		return left
+	}
+	// A participant is a row and a USCC: 10,000 of them leave more changes than one
+	// idle round folds (idleFoldSlices × idleFoldSlice).
+	count := 10_000
+	if testing.Short() {
+		count = 3000
+	}
+	for i := range count {
+		if r, err := n.Submit(context.Background(), participantCmd(i)); err != nil || r.Err != nil {
+			t.Fatalf("participant %d: %v, %v", i, err, r.Err)
+		}
+	}
+	t.Logf("%d changes waited right after the submits", waiting())
+	deadline := time.Now().Add(10 * time.Second)
+	for waiting() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d changes still wait for the state hash after 10 s idle", waiting())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	folded, seq := hashOf(n)
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The same journal replayed from no snapshot, hashed in one read.
+	if err := os.RemoveAll(filepath.Join(dir, "snapshots")); err != nil {
+		t.Fatal(err)
+	}
+	again := openNode(t, dir, 0)
+	defer again.Close()
+	if h, s := hashOf(again); s != seq || h != folded {
+		t.Fatalf("replayed: seq %d hash %x; the node that folded while idle: seq %d hash %x", s, h, seq, folded)
+	}
+}
