@@ -114,6 +114,7 @@ type stateHasher struct {
 	regsDirty       []int
 	ops             []mapOp
 	churn           map[mapKey]mapDelta
+	churnPeak       int       // the most deltas churn held since it was last empty
 	jobs            []hashJob // the elements a read folds (kept for their room)
 	folders         []*folder // one a goroutine that folds
 }
@@ -432,7 +433,7 @@ func (h *stateHasher) foldAll(m *Matcher, acc *lattice, keep bool) {
 			t.marks.clear()
 		}
 		h.rows = rows
-		h.leaves, h.batches, h.regs, h.regsDirty, h.ops, h.churn = len(m.s.Leaves), len(m.s.Batches), regs, nil, nil, nil
+		h.leaves, h.batches, h.regs, h.regsDirty, h.ops, h.churn, h.churnPeak = len(m.s.Leaves), len(m.s.Batches), regs, nil, nil, nil, 0
 	}
 }
 
@@ -445,8 +446,8 @@ func clearJobs(jobs []hashJob) []hashJob {
 // update folds what changed since the last call.
 func (h *stateHasher) update(m *Matcher) { h.foldSome(m, math.MaxInt) }
 
-// foldSome folds up to max of the changes waiting for the next read (registrations
-// count as one), and says how many still wait. Folding in parts reaches the same
+// foldSome folds up to max of the changes waiting for the next read, and says how
+// many still wait. Folding in parts reaches the same
 // lattice: an element's digest goes in (and its old one out) once, whenever.
 func (h *stateHasher) foldSome(m *Matcher, max int) (left int) {
 	jobs := h.jobs[:0]
@@ -484,25 +485,30 @@ func (h *stateHasher) foldSome(m *Matcher, max int) (left int) {
 		jobs = append(jobs, rowJob(elBatches, h.batches+1, m.s.Batches[h.batches], nil))
 		budget--
 	}
-	if budget > 0 && (len(h.regs) < len(m.s.Regs) || len(h.regsDirty) > 0) {
-		budget--
-		// A registration changed in place is re-hashed once, and not when it is new:
-		// a job a slot.
-		regsBefore := len(h.regs)
-		for len(h.regs) < len(m.s.Regs) {
-			h.regs = append(h.regs, [32]byte{})
-		}
-		for i := regsBefore; i < len(m.s.Regs); i++ {
-			jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
-		}
-		slices.Sort(h.regsDirty)
-		for _, i := range slices.Compact(h.regsDirty) {
-			if i < regsBefore {
-				jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
-			}
-		}
-		h.regsDirty = h.regsDirty[:0]
+	// Registrations: the new ones, then those changed in place since they were folded
+	// (each once). A registration new since the last fold is hashed as new, whatever
+	// changed it since: its place in regsDirty is dropped.
+	regsBefore := len(h.regs)
+	newRegs := min(budget, len(m.s.Regs)-regsBefore)
+	h.regs = append(h.regs, make([][32]byte, newRegs)...) // the slots, before pointing at them
+	for i := regsBefore; i < len(h.regs); i++ {
+		jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
 	}
+	budget -= newRegs
+	slices.Sort(h.regsDirty)
+	dirty := slices.Compact(h.regsDirty)
+	kept := dirty[:0]
+	for _, i := range dirty {
+		switch {
+		case i >= regsBefore:
+		case budget > 0:
+			jobs = append(jobs, rowJob(elRegs, i+1, m.s.Regs[i], &h.regs[i]))
+			budget--
+		default:
+			kept = append(kept, i)
+		}
+	}
+	h.regsDirty = kept
 	take := min(budget, len(h.ops))
 	for _, op := range h.ops[len(h.ops)-take:] {
 		jobs = append(jobs, keyJob(op.name, op.key, op.val, op.add))
@@ -510,7 +516,6 @@ func (h *stateHasher) foldSome(m *Matcher, max int) (left int) {
 	clear(h.ops[len(h.ops)-take:])
 	h.ops = h.ops[:len(h.ops)-take]
 	budget -= take
-	churned := len(h.churn)
 	for k, d := range h.churn {
 		if budget <= 0 {
 			break
@@ -526,8 +531,11 @@ func (h *stateHasher) foldSome(m *Matcher, max int) (left int) {
 	}
 	h.runJobs(&h.acc, jobs)
 	h.jobs = clearJobs(jobs)
-	if len(h.churn) == 0 && churned > churnKeptMax {
-		h.churn = nil // a map never shrinks: let a big one go
+	if len(h.churn) == 0 {
+		if h.churnPeak > churnKeptMax {
+			h.churn = nil // a map never shrinks: let a big one go
+		}
+		h.churnPeak = 0
 	}
 	return h.pending(m)
 }
@@ -535,12 +543,11 @@ func (h *stateHasher) foldSome(m *Matcher, max int) (left int) {
 // churnKeptMax is how many deltas an emptied map of them keeps room for.
 const churnKeptMax = 4096
 
-// pending is how many changes wait for the next read (registrations count as one).
+// pending is how many changes wait for the next read, about: a registration marked
+// twice counts twice.
 func (h *stateHasher) pending(m *Matcher) int {
-	n := len(h.ops) + len(h.churn) + len(m.s.Leaves) - h.leaves + len(m.s.Batches) - h.batches
-	if len(h.regs) < len(m.s.Regs) || len(h.regsDirty) > 0 {
-		n++
-	}
+	n := len(h.ops) + len(h.churn) + len(m.s.Leaves) - h.leaves + len(m.s.Batches) - h.batches +
+		len(m.s.Regs) - len(h.regs) + len(h.regsDirty)
 	for _, t := range m.rowTables() {
 		if t.marks != nil {
 			n += len(t.marks.dirty)
@@ -595,6 +602,7 @@ func (h *stateHasher) churnChange(name, key string, val any, add bool) {
 		h.churn = map[mapKey]mapDelta{}
 	}
 	h.churn[k] = d
+	h.churnPeak = max(h.churnPeak, len(h.churn))
 }
 
 func (m *Matcher) setFingerprint(fp common.Hash, id string) {

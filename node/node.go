@@ -99,7 +99,9 @@ type Node struct {
 
 	appendObs  atomic.Pointer[func(time.Duration)]
 	snapSeq    atomic.Uint64
-	snapMu     sync.Mutex // one snapshot write at a time
+	applied    atomic.Uint64 // the matcher's applied seq, for the idle folder
+	appliedAt  atomic.Int64  // when the applier last applied a batch (Unix ns)
+	snapMu     sync.Mutex    // one snapshot write at a time
 	snapWant   chan uint64
 	lastSnap   uint64    // applier-owned: seq of the last snapshot asked for
 	lastSnapAt time.Time // applier-owned: when
@@ -160,6 +162,8 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		notify: make(chan struct{}, 1), done: make(chan struct{}), snapWant: make(chan uint64, 1),
 	}
 	n.snapSeq.Store(m.AppliedSeq())
+	n.applied.Store(m.AppliedSeq())
+	n.appliedAt.Store(time.Now().UnixNano())
 	n.lastSnap = m.AppliedSeq()
 	if n.lg, err = openLog(ctx, cfg, m.AppliedSeq()); err != nil {
 		return nil, err
@@ -180,6 +184,8 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	go n.snapshotter()
 	n.wg.Add(1)
 	go n.expireWaiters()
+	n.wg.Add(1)
+	go n.idleFolder()
 	if cfg.TickEvery > 0 {
 		n.wg.Add(1)
 		go func() {
@@ -262,42 +268,15 @@ func (n *Node) catchUp(ctx context.Context, seq uint64) error {
 	return nil
 }
 
-// The applier folds the state hash's waiting changes when it has nothing to apply
-// (matcher.FoldStateHash): after idleFoldAfter without an entry, idleFoldSlice at a
-// time under the write lock, at most idleFoldSlices slices before it looks for
-// entries again (idleFoldPause, while changes still wait). A busy node folds nothing
-// until a read of the hash; an idle one is left with nothing for that read to fold.
-const (
-	idleFoldAfter  = 250 * time.Millisecond
-	idleFoldPause  = 10 * time.Millisecond
-	idleFoldSlice  = 1024
-	idleFoldSlices = 16
-)
-
 // run is the applier: the one goroutine that changes the matcher.
 func (n *Node) run() {
 	defer close(n.done)
 	backoff := 10 * time.Millisecond
-	var foldWait time.Duration // 0: nothing waits to be folded
 	for {
-		ctx, cancel := n.ctx, context.CancelFunc(nil)
-		if foldWait > 0 {
-			ctx, cancel = context.WithTimeout(n.ctx, foldWait)
-		}
-		es, err := n.j.Read(ctx, n.m.AppliedSeq()+1, n.cfg.ApplyBatch)
-		if cancel != nil {
-			cancel()
-		}
+		es, err := n.j.Read(n.ctx, n.m.AppliedSeq()+1, n.cfg.ApplyBatch)
 		if err != nil {
 			if n.ctx.Err() != nil {
 				return
-			}
-			if foldWait > 0 && errors.Is(err, context.DeadlineExceeded) {
-				foldWait = 0
-				if n.foldIdle() > 0 {
-					foldWait = idleFoldPause
-				}
-				continue
 			}
 			n.log.Error("journal read failed", "from", n.m.AppliedSeq()+1, "err", err)
 			select {
@@ -310,27 +289,61 @@ func (n *Node) run() {
 		}
 		backoff = 10 * time.Millisecond
 		n.applyBatch(es)
-		foldWait = idleFoldAfter
 		if n.m.AppliedSeq()-n.lastSnap >= n.cfg.SnapshotEvery && time.Since(n.lastSnapAt) >= n.cfg.SnapshotMinInterval {
 			n.requestSnapshot(n.m.AppliedSeq())
 		}
 	}
 }
 
-// foldIdle folds up to idleFoldSlices slices of the state hash's waiting changes,
-// letting go of the write lock between slices, and stops early when an entry is
-// there to apply. It returns how many changes still wait.
-func (n *Node) foldIdle() int {
-	left := 0
-	for range idleFoldSlices {
-		n.mu.Lock()
-		left = n.m.FoldStateHash(idleFoldSlice)
-		n.mu.Unlock()
-		if left == 0 || n.j.LastSeq() > n.m.AppliedSeq() || n.ctx.Err() != nil {
-			break
+// The node folds the state hash's waiting changes when it has nothing to apply
+// (matcher.FoldStateHash): once idleFoldAfter has passed without an entry applied,
+// idleFoldSlice at a time under the write lock, letting go of it between slices, and
+// it stops as soon as an entry is applied or waits to be. A busy node folds nothing
+// until a read of the hash; an idle one is left with nothing for that read to fold.
+const (
+	idleFoldAfter = 250 * time.Millisecond
+	idleFoldTick  = 100 * time.Millisecond
+	idleFoldSlice = 1024
+)
+
+// idleFolder folds the state hash's waiting changes while the node is idle.
+func (n *Node) idleFolder() {
+	defer n.wg.Done()
+	t := time.NewTicker(idleFoldTick)
+	defer t.Stop()
+	folded := n.applied.Load() // Open folded the state up to here
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-t.C:
+		}
+		applied := n.applied.Load()
+		if applied == folded || time.Since(time.Unix(0, n.appliedAt.Load())) < idleFoldAfter {
+			continue
+		}
+		for {
+			left, busy := n.foldSlice(applied)
+			if left == 0 {
+				folded = applied
+			}
+			if left == 0 || busy {
+				break
+			}
 		}
 	}
-	return left
+}
+
+// foldSlice folds one slice of the waiting changes, unless the node is busy again
+// (an entry applied since applied, or one waiting to be) or closing; it says how
+// many changes still wait.
+func (n *Node) foldSlice(applied uint64) (left int, busy bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.ctx.Err() != nil || n.m.AppliedSeq() != applied || n.j.LastSeq() > applied {
+		return -1, true
+	}
+	return n.m.FoldStateHash(idleFoldSlice), false
 }
 
 // outcome is what a Submit waits for: its result, or the journal's failure to
@@ -413,6 +426,8 @@ func (n *Node) applyBatch(es []journal.Entry) {
 	}
 	n.appendLeaves(logLeaves)
 	last := n.m.AppliedSeq()
+	n.applied.Store(last)
+	n.appliedAt.Store(time.Now().UnixNano())
 	if n.cfg.Feed != nil {
 		evs = n.m.TakeEvents()
 	}
