@@ -261,7 +261,8 @@ func (m *Matcher) advance(seq uint64, timeMs int64) {
 }
 
 // Apply applies one entry. A rejected command returns its error and changes nothing
-// but the applied sequence and the clock.
+// but the applied sequence, the clock and, under an idempotency key, the record that
+// answers its retries.
 func (m *Matcher) Apply(e Entry) Result { return m.apply(e, true) }
 
 func (m *Matcher) apply(e Entry, answered bool) Result {

@@ -100,7 +100,9 @@ type Node struct {
 	appendObs  atomic.Pointer[func(time.Duration)]
 	snapSeq    atomic.Uint64
 	applied    atomic.Uint64 // the matcher's applied seq, for the idle folder
-	appliedAt  atomic.Int64  // when the applier last applied a batch (Unix ns)
+	appliedAt  atomic.Int64  // when the applier last applied a batch (ns since born)
+	born       time.Time     // when Open made the node: appliedAt's origin, monotonic
+	idleAfter  atomic.Int64  // idleFoldAfter (ns); a test sets it
 	snapMu     sync.Mutex    // one snapshot write at a time
 	snapWant   chan uint64
 	lastSnap   uint64    // applier-owned: seq of the last snapshot asked for
@@ -163,7 +165,8 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n.snapSeq.Store(m.AppliedSeq())
 	n.applied.Store(m.AppliedSeq())
-	n.appliedAt.Store(time.Now().UnixNano())
+	n.born = time.Now()
+	n.idleAfter.Store(int64(idleFoldAfter))
 	n.lastSnap = m.AppliedSeq()
 	if n.lg, err = openLog(ctx, cfg, m.AppliedSeq()); err != nil {
 		return nil, err
@@ -319,7 +322,7 @@ func (n *Node) idleFolder() {
 		case <-t.C:
 		}
 		applied := n.applied.Load()
-		if applied == folded || time.Since(time.Unix(0, n.appliedAt.Load())) < idleFoldAfter {
+		if applied == folded || time.Since(n.born)-time.Duration(n.appliedAt.Load()) < time.Duration(n.idleAfter.Load()) {
 			continue
 		}
 		for {
@@ -427,7 +430,7 @@ func (n *Node) applyBatch(es []journal.Entry) {
 	n.appendLeaves(logLeaves)
 	last := n.m.AppliedSeq()
 	n.applied.Store(last)
-	n.appliedAt.Store(time.Now().UnixNano())
+	n.appliedAt.Store(int64(time.Since(n.born)))
 	if n.cfg.Feed != nil {
 		evs = n.m.TakeEvents()
 	}
