@@ -104,7 +104,7 @@ func requireRole(c *gin.Context, roles ...string) bool {
 			return true
 		}
 	}
-	fail(c, errf(matcher.CodeForbidden, "a "+r+" may not do this"))
+	fail(c, errf(matcher.CodeForbidden, "the "+r+" role may not do this; it needs the "+strings.Join(roles, " or ")+" role"))
 	return false
 }
 

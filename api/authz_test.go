@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/scfx/scfx/matcher"
 )
 
 // The authorization matrix of docs/api.md ("Auth", "Visibility" and each endpoint's
@@ -357,5 +359,15 @@ func TestAuthzListsScoped(t *testing.T) {
 	}
 	if got := ids("operator", "/v1/participants"); len(got) != 6 {
 		t.Fatalf("GET /v1/participants as the operator = %v, want all 6", got)
+	}
+}
+
+// TestForbiddenSaysWhichRole: a 403 for the wrong role names the caller's role and
+// the one the route needs (no "a operator").
+func TestForbiddenSaysWhichRole(t *testing.T) {
+	e := newTestEnv(t)
+	p := e.wantProblem(e.post(e.Admin.Token, "/v1/receivables", map[string]any{"debtor_id": "par_1"}), http.StatusForbidden, matcher.CodeForbidden)
+	if want := "the operator role may not do this; it needs the sme role"; p.Detail != want {
+		t.Fatalf("detail %q, want %q", p.Detail, want)
 	}
 }
