@@ -281,7 +281,8 @@ func FuzzDecodeCommand(f *testing.F) {
 			m := open()
 			before := m.StateHash()
 			c, decodeErr := DecodeCommand(data)
-			_, keyUsed := m.s.Idem[c.Actor+"\x00"+c.IdemKey]
+			key := idemRecordKey(c.Actor, c.IdemKey)
+			_, keyUsed := m.s.Idem[key]
 			r := m.ApplyRaw(m.AppliedSeq()+1, m.NowMs(), data)
 			if r.Err != nil {
 				// A refusal changes nothing but, under a key not used yet, the
@@ -289,7 +290,7 @@ func FuzzDecodeCommand(f *testing.F) {
 				want := before
 				if decodeErr == nil && c.IdemKey != "" && !keyUsed && r.Err.Code != CodeUnavailable {
 					twin := open()
-					twin.remember(c.Actor, c.Actor+"\x00"+c.IdemKey, c.IdemHash, Result{Err: r.Err})
+					twin.remember(c.Actor, key, c.IdemHash, Result{Err: r.Err})
 					want = twin.StateHash()
 				}
 				if m.StateHash() != want {

@@ -272,7 +272,7 @@ func (m *Matcher) apply(e Entry, answered bool) Result {
 	c := &e.Cmd
 	var idemKey string
 	if c.IdemKey != "" {
-		idemKey = c.Actor + "\x00" + c.IdemKey
+		idemKey = idemRecordKey(c.Actor, c.IdemKey)
 		if rec, ok := m.s.Idem[idemKey]; ok {
 			if rec.Hash != c.IdemHash {
 				return Result{Seq: e.Seq, Err: errorf(CodeIdempotencyConflict, "idempotency key %q was used with another request", c.IdemKey)}
@@ -359,6 +359,10 @@ func (m *Matcher) isAuditor(actor string) bool {
 func (m *Matcher) seesAll(actor string) bool {
 	return actor == ActorOperator || m.isAuditor(actor)
 }
+
+// idemRecordKey is the key of a caller's idempotency record in state.Idem: keys are
+// per caller.
+func idemRecordKey(caller, key string) string { return caller + "\x00" + key }
 
 // remember keeps a result under its idempotency key, bounded per caller so that one
 // caller's burst cannot evict another's keys before the retention; Tick drops records
