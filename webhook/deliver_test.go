@@ -313,6 +313,16 @@ func TestDeliverFailsAndRecovers(t *testing.T) {
 	if got := clock.delays(); !slices.Equal(got, wantDelays) {
 		t.Fatalf("delays %v, want %v", got, wantDelays)
 	}
+	// The receiver has a request before the deliverer has its answer: wait for the
+	// deliverer to record the last one.
+	waitFor(t, "every delivery recorded", func() bool {
+		for _, x := range d.Deliveries(e.hook.ID, 100) {
+			if x.Status == webhook.StatusPending {
+				return false
+			}
+		}
+		return true
+	})
 	ds := d.Deliveries(e.hook.ID, 100)
 	if len(ds) != 6 || ds[len(ds)-1].EventID != want[0] || ds[len(ds)-1].Attempts != 5 || ds[len(ds)-1].Status != webhook.StatusDelivered {
 		t.Fatalf("deliveries %+v", ds)
